@@ -1,0 +1,26 @@
+package dev.tasklife.domain;
+
+/**
+ * The lifecycle phase of a task ({@code lastStatus}): the eight ECS phases in their order, plus UNREACHABLE.
+ * The declaration order is the forward order of the lifecycle; UNREACHABLE sits outside it.
+ */
+public enum Phase {
+    PROVISIONING,
+    PENDING,
+    ACTIVATING,
+    RUNNING,
+    DEACTIVATING,
+    STOPPING,
+    DEPROVISIONING,
+    STOPPED,
+    UNREACHABLE;
+
+    public static Phase parse(String text) {
+        for (Phase phase : values()) {
+            if (phase.name().equals(text)) {
+                return phase;
+            }
+        }
+        throw new IllegalArgumentException("unknown lifecycle status '" + text + "'");
+    }
+}

@@ -1,0 +1,90 @@
+package dev.tasklife.domain;
+
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/** A validated status-change event, as read from its EventBridge envelope. */
+public sealed interface TaskEvent {
+
+    /** The EventBridge envelope id: the cause recorded in history. */
+    String eventId();
+
+    Instant time();
+
+    String taskId();
+
+    /** What makes a redelivery of this event recognisable: the source's own version or uuid where it has one. */
+    String dedupeKey();
+
+    /** {@code ECS Task State Change}: the real ECS event, fields we do not use ignored. */
+    record EcsStateChange(String eventId, Instant time, String taskId, String taskArn, String cluster,
+                          Phase lastStatus, DesiredStatus desiredStatus, long version, String stopCode,
+                          String stoppedReason, boolean essentialContainerFailed) implements TaskEvent {
+        @Override
+        public String dedupeKey() {
+            return "ecs:" + version;
+        }
+
+        /**
+         * How an ECS stop code reads as an outcome. A container exit is FINISHED only if every container
+         * exited 0; a stop someone asked for is STOPPED_BY_REQUEST; the scheduler's own stop is KILLED; an instance
+         * taken away (Spot, termination notice) is GONE; a task that never started FAILED.
+         */
+        public Outcome outcome() {
+            if (stopCode == null) {
+                return Outcome.UNKNOWN;
+            }
+            return switch (stopCode) {
+                case "EssentialContainerExited" -> essentialContainerFailed ? Outcome.FAILED : Outcome.FINISHED;
+                case "TaskFailedToStart" -> Outcome.FAILED;
+                case "UserInitiated" -> Outcome.STOPPED_BY_REQUEST;
+                case "ServiceSchedulerInitiated" -> Outcome.KILLED;
+                case "SpotInterruption", "TerminationNotice" -> Outcome.GONE;
+                default -> Outcome.UNKNOWN;
+            };
+        }
+    }
+
+    /** {@code Task Status Update}: a Mesos-style agent status update. */
+    record AgentStatusUpdate(String eventId, Instant time, String taskId, AgentState state, String reason,
+                             String message, String agentId, long timestampMicros, String uuid) implements TaskEvent {
+        @Override
+        public String dedupeKey() {
+            return "agent:" + uuid;
+        }
+    }
+
+    /** {@code Task Launch Requested}: the control plane wants a task to run. */
+    record LaunchRequest(String eventId, Instant time, String taskId, String cluster, String service,
+                         boolean networkInterface, boolean serviceDiscovery, List<String> targetGroups,
+                         Long inactiveAfterSeconds, Long expungeAfterSeconds) implements TaskEvent {
+        @Override
+        public String dedupeKey() {
+            return "event:" + eventId;
+        }
+
+        /** An interface is attached and detached by the control plane; registrations are made and removed. */
+        public Set<Step> steps() {
+            Set<Step> steps = EnumSet.noneOf(Step.class);
+            if (networkInterface) {
+                steps.add(Step.PROVISIONING);
+                steps.add(Step.DEPROVISIONING);
+            }
+            if (serviceDiscovery || !targetGroups.isEmpty()) {
+                steps.add(Step.ACTIVATION);
+                steps.add(Step.DEACTIVATION);
+            }
+            return steps;
+        }
+    }
+
+    /** {@code Task Stop Requested}: the control plane wants a task stopped. */
+    record StopRequest(String eventId, Instant time, String taskId, String reason) implements TaskEvent {
+        @Override
+        public String dedupeKey() {
+            return "event:" + eventId;
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.tasklife.domain;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A task record as stored. {@code lastStatus} is null only for a record that so far holds nothing but a stop
+ * request (the stop arrived before anything else about the task).
+ */
+public record TaskRecord(
+        String taskId,
+        Phase lastStatus,
+        DesiredStatus desiredStatus,
+        AgentState agentState,
+        Outcome outcome,
+        String outcomeReason,
+        long version,
+        Long ecsVersion,
+        Long agentTimestampMicros,
+        Set<String> appliedKeys,
+        Set<Step> steps,
+        String cluster,
+        String taskArn,
+        String service,
+        Long inactiveAfterSeconds,
+        Long expungeAfterSeconds,
+        String stopReason,
+        List<HistoryEntry> history,
+        Instant createdAt,
+        Instant updatedAt) {
+
+    public TaskRecord {
+        appliedKeys = Set.copyOf(appliedKeys);
+        steps = Set.copyOf(steps);
+        history = List.copyOf(history);
+    }
+
+    /** The history with each move's origin filled in from the move before it. */
+    public List<Transition> transitions() {
+        List<Transition> transitions = new ArrayList<>(history.size());
+        Phase from = null;
+        for (HistoryEntry entry : history) {
+            transitions.add(new Transition(from, entry.to(), entry.cause(), entry.at()));
+            from = entry.to();
+        }
+        return transitions;
+    }
+
+    /** The move this record's last write made. */
+    public Transition lastTransition() {
+        List<Transition> transitions = transitions();
+        return transitions.isEmpty() ? null : transitions.get(transitions.size() - 1);
+    }
+}

@@ -1,0 +1,52 @@
+package dev.tasklife.handler;
+
+import java.net.URI;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import dev.tasklife.publish.EventPublisher;
+import dev.tasklife.service.StatusChangeService;
+import dev.tasklife.store.TaskStore;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClientBuilder;
+
+/** Wires the plain classes into CDI for the handlers, from configuration (application.properties, env). */
+@ApplicationScoped
+public class Functions {
+
+    @Produces
+    @ApplicationScoped
+    TaskStore taskStore(DynamoDbClient dynamo, @ConfigProperty(name = "tasklife.table-name") String tableName) {
+        return new TaskStore(dynamo, tableName);
+    }
+
+    /** The Quarkiverse DynamoDB client is configured by quarkus.dynamodb.*; EventBridge has no extension here. */
+    @Produces
+    @ApplicationScoped
+    EventBridgeClient eventBridge(
+            @ConfigProperty(name = "tasklife.eventbridge.endpoint-override") Optional<URI> endpointOverride) {
+        EventBridgeClientBuilder builder = EventBridgeClient.builder().httpClient(UrlConnectionHttpClient.create());
+        endpointOverride.ifPresent(builder::endpointOverride);
+        return builder.build();
+    }
+
+    @Produces
+    @ApplicationScoped
+    EventPublisher publisher(EventBridgeClient eventBridge,
+                             @ConfigProperty(name = "tasklife.event-bus-name") String busName,
+                             @ConfigProperty(name = "tasklife.event-source") String source) {
+        return new EventPublisher(eventBridge, busName, source);
+    }
+
+    @Produces
+    @ApplicationScoped
+    StatusChangeService statusChanges(TaskStore store, EventPublisher publisher) {
+        return new StatusChangeService(store, publisher);
+    }
+}

@@ -1,0 +1,159 @@
+package dev.tasklife.input;
+
+import static dev.tasklife.input.JsonFields.MAX_ID_LENGTH;
+import static dev.tasklife.input.JsonFields.MAX_TEXT_LENGTH;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.tasklife.domain.AgentState;
+import dev.tasklife.domain.DesiredStatus;
+import dev.tasklife.domain.EventTypes;
+import dev.tasklife.domain.Phase;
+import dev.tasklife.domain.TaskEvent;
+
+/**
+ * Reads an EventBridge envelope into a {@link TaskEvent}. Unknown fields are ignored (real ECS events carry many);
+ * anything the lifecycle relies on is checked for presence, type and size.
+ */
+public final class EventParser {
+
+    private static final String DETAIL = "detail.";
+    private static final int MAX_ARN_LENGTH = 1600;
+    private static final int MAX_TARGET_GROUPS = 5;
+
+    private EventParser() {
+    }
+
+    public static TaskEvent parse(JsonNode envelope) throws InvalidEventException {
+        String detailType = JsonFields.requiredText(envelope, "", "detail-type", MAX_ID_LENGTH);
+        String eventId = JsonFields.requiredText(envelope, "", "id", MAX_ID_LENGTH);
+        Instant time = time(envelope);
+        JsonNode detail = JsonFields.object(envelope, "", "detail");
+        try {
+            return switch (detailType) {
+                case EventTypes.ECS_TASK_STATE_CHANGE -> ecs(eventId, time, detail);
+                case EventTypes.TASK_STATUS_UPDATE -> agent(eventId, time, detail);
+                case EventTypes.TASK_LAUNCH_REQUESTED -> launch(eventId, time, detail);
+                case EventTypes.TASK_STOP_REQUESTED -> new TaskEvent.StopRequest(eventId, time,
+                        JsonFields.taskId(detail, DETAIL, "taskId"),
+                        JsonFields.optionalText(detail, DETAIL, "reason", MAX_TEXT_LENGTH));
+                default -> throw new InvalidEventException("detail-type '" + detailType + "' is not handled here");
+            };
+        } catch (IllegalArgumentException e) {
+            // An enum the contract does not know (lastStatus, desiredStatus, state).
+            throw new InvalidEventException(DETAIL + e.getMessage());
+        }
+    }
+
+    private static Instant time(JsonNode envelope) throws InvalidEventException {
+        String text = JsonFields.optionalText(envelope, "", "time", 64);
+        if (text == null) {
+            throw new InvalidEventException("time is required");
+        }
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new InvalidEventException("time must be an ISO-8601 instant such as 2026-01-01T00:00:00Z");
+        }
+    }
+
+    private static TaskEvent ecs(String eventId, Instant time, JsonNode detail) throws InvalidEventException {
+        String taskArn = JsonFields.requiredText(detail, DETAIL, "taskArn", MAX_ARN_LENGTH);
+        String taskId = JsonFields.checkTaskId("the task id of detail.taskArn",
+                taskArn.substring(taskArn.lastIndexOf('/') + 1));
+        String cluster = JsonFields.optionalText(detail, DETAIL, "clusterArn", MAX_ARN_LENGTH);
+        Phase lastStatus = Phase.parse(JsonFields.requiredText(detail, DETAIL, "lastStatus", MAX_ID_LENGTH));
+        DesiredStatus desired = DesiredStatus.parseEcs(
+                JsonFields.requiredText(detail, DETAIL, "desiredStatus", MAX_ID_LENGTH));
+        long version = JsonFields.requiredNonNegativeLong(detail, DETAIL, "version");
+        String stopCode = JsonFields.optionalText(detail, DETAIL, "stopCode", MAX_ID_LENGTH);
+        String stoppedReason = JsonFields.optionalText(detail, DETAIL, "stoppedReason", MAX_TEXT_LENGTH);
+        return new TaskEvent.EcsStateChange(eventId, time, taskId, taskArn, cluster, lastStatus, desired, version,
+                stopCode, stoppedReason, anyContainerFailed(detail));
+    }
+
+    /** An ECS task whose essential container exited non-zero failed; exit codes sit on the containers. */
+    private static boolean anyContainerFailed(JsonNode detail) throws InvalidEventException {
+        JsonNode containers = detail.get("containers");
+        if (containers == null || containers.isNull()) {
+            return false;
+        }
+        if (!containers.isArray()) {
+            throw new InvalidEventException("detail.containers must be an array");
+        }
+        for (JsonNode container : containers) {
+            JsonNode exitCode = container.get("exitCode");
+            if (exitCode != null && exitCode.isIntegralNumber() && exitCode.intValue() != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static TaskEvent agent(String eventId, Instant time, JsonNode detail) throws InvalidEventException {
+        String taskId = JsonFields.taskId(detail, DETAIL, "taskId");
+        String state = JsonFields.requiredText(detail, DETAIL, "state", MAX_ID_LENGTH);
+        String reason = JsonFields.optionalText(detail, DETAIL, "reason", MAX_ID_LENGTH);
+        String message = JsonFields.optionalText(detail, DETAIL, "message", MAX_TEXT_LENGTH);
+        String agentId = JsonFields.optionalText(detail, DETAIL, "agentId", MAX_ID_LENGTH);
+        String uuid = JsonFields.requiredText(detail, DETAIL, "uuid", MAX_ID_LENGTH);
+        return new TaskEvent.AgentStatusUpdate(eventId, time, taskId, AgentState.fromMesos(state, reason), reason,
+                message, agentId, timestampMicros(detail), uuid);
+    }
+
+    /** Mesos reports seconds since the epoch as a double; kept to the microsecond. */
+    private static long timestampMicros(JsonNode detail) throws InvalidEventException {
+        JsonNode node = detail.get("timestamp");
+        if (node == null || node.isNull()) {
+            throw new InvalidEventException("detail.timestamp is required");
+        }
+        if (!node.isNumber() || node.doubleValue() < 0 || node.doubleValue() > 1e11 || !Double.isFinite(node.doubleValue())) {
+            throw new InvalidEventException("detail.timestamp must be seconds since the epoch, a number");
+        }
+        return Math.round(node.doubleValue() * 1_000_000d);
+    }
+
+    private static TaskEvent launch(String eventId, Instant time, JsonNode detail) throws InvalidEventException {
+        String taskId = JsonFields.taskId(detail, DETAIL, "taskId");
+        String cluster = JsonFields.optionalText(detail, DETAIL, "cluster", MAX_ARN_LENGTH);
+        String service = JsonFields.optionalText(detail, DETAIL, "service", MAX_ARN_LENGTH);
+        boolean networkInterface = JsonFields.optionalBoolean(detail, DETAIL, "networkInterface");
+        boolean serviceDiscovery = JsonFields.optionalBoolean(detail, DETAIL, "serviceDiscovery");
+        List<String> targetGroups = targetGroups(detail);
+        Long inactiveAfter = null;
+        Long expungeAfter = null;
+        JsonNode strategy = detail.get("unreachableStrategy");
+        if (strategy != null && !strategy.isNull()) {
+            strategy = JsonFields.object(detail, DETAIL, "unreachableStrategy");
+            String path = DETAIL + "unreachableStrategy.";
+            inactiveAfter = JsonFields.optionalNonNegativeLong(strategy, path, "inactiveAfterSeconds");
+            expungeAfter = JsonFields.optionalNonNegativeLong(strategy, path, "expungeAfterSeconds");
+        }
+        return new TaskEvent.LaunchRequest(eventId, time, taskId, cluster, service, networkInterface,
+                serviceDiscovery, targetGroups, inactiveAfter, expungeAfter);
+    }
+
+    private static List<String> targetGroups(JsonNode detail) throws InvalidEventException {
+        JsonNode node = detail.get("targetGroups");
+        List<String> groups = new ArrayList<>();
+        if (node == null || node.isNull()) {
+            return groups;
+        }
+        if (!node.isArray() || node.size() > MAX_TARGET_GROUPS) {
+            throw new InvalidEventException("detail.targetGroups must be an array of at most " + MAX_TARGET_GROUPS
+                    + " target group ARNs");
+        }
+        for (JsonNode group : node) {
+            if (!group.isTextual() || group.textValue().isEmpty() || group.textValue().length() > MAX_ARN_LENGTH) {
+                throw new InvalidEventException("detail.targetGroups must hold target group ARNs (strings)");
+            }
+            groups.add(group.textValue());
+        }
+        return groups;
+    }
+}

@@ -1,0 +1,63 @@
+package dev.tasklife.service;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.tasklife.domain.Step;
+import dev.tasklife.domain.TaskRecord;
+import dev.tasklife.domain.Transition;
+
+/** The describe function's answer: the record with both views, its history with origins, and its lineage. */
+public final class TaskDescriptions {
+
+    private TaskDescriptions() {
+    }
+
+    public static ObjectNode found(TaskRecord record) {
+        ObjectNode answer = JsonNodeFactory.instance.objectNode();
+        answer.put("found", true);
+        ObjectNode task = answer.putObject("task");
+        task.put("taskId", record.taskId());
+        task.put("taskArn", record.taskArn());
+        task.put("cluster", record.cluster());
+        task.put("service", record.service());
+        putName(task, "lastStatus", record.lastStatus());
+        putName(task, "desiredStatus", record.desiredStatus());
+        putName(task, "agentState", record.agentState());
+        putName(task, "outcome", record.outcome());
+        task.put("outcomeReason", record.outcomeReason());
+        task.put("stopReason", record.stopReason());
+        task.put("version", record.version());
+        ArrayNode steps = task.putArray("steps");
+        record.steps().stream().sorted().map(Step::name).forEach(steps::add);
+        task.put("createdAt", record.createdAt() == null ? null : record.createdAt().toString());
+        task.put("updatedAt", record.updatedAt() == null ? null : record.updatedAt().toString());
+        ArrayNode history = answer.putArray("history");
+        for (Transition move : record.transitions()) {
+            ObjectNode entry = history.addObject();
+            putName(entry, "from", move.from());
+            entry.put("to", move.to().name());
+            entry.put("cause", move.cause());
+            entry.put("at", move.at().toString());
+        }
+        ObjectNode lineage = answer.putObject("lineage");
+        lineage.put("cluster", record.cluster());
+        lineage.put("service", record.service());
+        return answer;
+    }
+
+    public static ObjectNode notFound(String taskId) {
+        ObjectNode answer = JsonNodeFactory.instance.objectNode();
+        answer.put("found", false);
+        answer.put("taskId", taskId);
+        answer.put("error", "TaskNotFound");
+        answer.put("message", "no task with id '" + taskId + "' is recorded (never seen, or expired)");
+        return answer;
+    }
+
+    /** Enums travel by name; an absent one as JSON null. */
+    static void putName(ObjectNode node, String field, Enum<?> value) {
+        node.put(field, value == null ? null : value.name());
+    }
+}
