@@ -57,7 +57,8 @@ public final class Lifecycle {
             return new Decision.Write(fields.withMove(target, new Guard(true, Set.of(), current.version(), null)));
         }
         if (target == null || target == from) {
-            if (!fields.altersFieldsOf(current)) {
+            // A STOPPED record is final: late reports and requests leave it as it is.
+            if (from == Phase.STOPPED || !fields.altersFieldsOf(current)) {
                 return new Decision.Skip(Verdict.UNCHANGED, "task is already " + from);
             }
             return new Decision.Write(fields.withMove(null, new Guard(false, Set.of(from), current.version(), null)));

@@ -1,0 +1,114 @@
+package dev.tasklife;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import dev.tasklife.domain.AgentState;
+import dev.tasklife.domain.DesiredStatus;
+import dev.tasklife.domain.HistoryEntry;
+import dev.tasklife.domain.Phase;
+import dev.tasklife.domain.Step;
+import dev.tasklife.domain.TaskEvent;
+import dev.tasklife.domain.TaskRecord;
+
+/** Events and records for tests, with the fields a scenario does not care about filled sensibly. */
+public final class Fixtures {
+
+    public static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
+    public static final String CLUSTER = "arn:aws:ecs:us-west-2:111122223333:cluster/FargateCluster";
+
+    private Fixtures() {
+    }
+
+    public static String taskArn(String taskId) {
+        return "arn:aws:ecs:us-west-2:111122223333:task/FargateCluster/" + taskId;
+    }
+
+    public static TaskEvent.EcsStateChange ecs(String taskId, Phase lastStatus, long version) {
+        DesiredStatus desired = lastStatus.compareTo(Phase.DEACTIVATING) >= 0 ? DesiredStatus.STOPPED
+                : DesiredStatus.RUNNING;
+        String stopCode = lastStatus == Phase.STOPPED ? "EssentialContainerExited" : null;
+        return new TaskEvent.EcsStateChange("ecs-" + taskId + "-" + version, T0.plusSeconds(version), taskId,
+                taskArn(taskId), CLUSTER, lastStatus, desired, version, stopCode,
+                stopCode == null ? null : "Essential container in task exited", false);
+    }
+
+    public static TaskEvent.AgentStatusUpdate agent(String taskId, AgentState state, long second, String uuid) {
+        return new TaskEvent.AgentStatusUpdate("agent-" + uuid, T0.plusSeconds(second), taskId, state, null,
+                state.isTerminal() ? "exited" : null, "agent-1", (T0.getEpochSecond() + second) * 1_000_000L, uuid);
+    }
+
+    public static TaskEvent.LaunchRequest launch(String taskId, boolean networkInterface, boolean serviceDiscovery) {
+        return new TaskEvent.LaunchRequest("launch-" + taskId, T0, taskId, "marathon-east", "webapp",
+                networkInterface, serviceDiscovery, List.of(), null, 900L);
+    }
+
+    public static TaskEvent.StopRequest stop(String taskId) {
+        return new TaskEvent.StopRequest("stop-" + taskId, T0.plusSeconds(30), taskId, "scaled down");
+    }
+
+    /** A record builder; only what a test sets differs from an empty record. */
+    public static RecordBuilder record(String taskId, Phase lastStatus, long version) {
+        return new RecordBuilder(taskId, lastStatus, version);
+    }
+
+    public static final class RecordBuilder {
+        private final String taskId;
+        private final Phase lastStatus;
+        private final long version;
+        private DesiredStatus desired = DesiredStatus.RUNNING;
+        private AgentState agentState;
+        private Long ecsVersion;
+        private Long agentTimestamp;
+        private final Set<String> appliedKeys = new HashSet<>();
+        private final Set<Step> steps = new HashSet<>();
+        private final List<HistoryEntry> history = new ArrayList<>();
+
+        private RecordBuilder(String taskId, Phase lastStatus, long version) {
+            this.taskId = taskId;
+            this.lastStatus = lastStatus;
+            this.version = version;
+            if (lastStatus != null) {
+                history.add(new HistoryEntry(lastStatus, "earlier", "earlier", T0));
+            }
+        }
+
+        public RecordBuilder desired(DesiredStatus value) {
+            desired = value;
+            return this;
+        }
+
+        public RecordBuilder agentState(AgentState value) {
+            agentState = value;
+            return this;
+        }
+
+        public RecordBuilder ecsVersion(long value) {
+            ecsVersion = value;
+            return this;
+        }
+
+        public RecordBuilder agentTimestamp(long value) {
+            agentTimestamp = value;
+            return this;
+        }
+
+        public RecordBuilder applied(String key) {
+            appliedKeys.add(key);
+            return this;
+        }
+
+        public RecordBuilder steps(Step... values) {
+            steps.addAll(List.of(values));
+            return this;
+        }
+
+        public TaskRecord build() {
+            return new TaskRecord(taskId, lastStatus, desired, agentState, null, null, version, ecsVersion,
+                    agentTimestamp, appliedKeys, steps, CLUSTER, taskArn(taskId), null, null, null, null, history, T0, T0);
+        }
+    }
+}
