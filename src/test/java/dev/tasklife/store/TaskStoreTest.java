@@ -1,0 +1,154 @@
+package dev.tasklife.store;
+
+import static dev.tasklife.Fixtures.agent;
+import static dev.tasklife.Fixtures.ecs;
+import static dev.tasklife.Fixtures.record;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.mockito.ArgumentCaptor;
+import org.mockito.Mock;
+import org.mockito.junit.jupiter.MockitoExtension;
+
+import dev.tasklife.domain.AgentState;
+import dev.tasklife.domain.Decision;
+import dev.tasklife.domain.Lifecycle;
+import dev.tasklife.domain.Phase;
+import dev.tasklife.domain.TaskChange;
+import dev.tasklife.domain.TaskEvent;
+import dev.tasklife.domain.TransitionTable;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
+
+@ExtendWith(MockitoExtension.class)
+class TaskStoreTest {
+
+    @Mock
+    DynamoDbClient dynamo;
+
+    private UpdateItemRequest captureWriteOf(TaskChange change) {
+        when(dynamo.updateItem(any(UpdateItemRequest.class))).thenReturn(UpdateItemResponse.builder()
+                .attributes(Map.of("taskId", AttributeValue.fromS(change.taskId()),
+                        "lastStatus", AttributeValue.fromS("RUNNING"), "version", AttributeValue.fromN("1")))
+                .build());
+        new TaskStore(dynamo, "tasks").apply(change);
+        ArgumentCaptor<UpdateItemRequest> captor = ArgumentCaptor.forClass(UpdateItemRequest.class);
+        verify(dynamo).updateItem(captor.capture());
+        return captor.getValue();
+    }
+
+    /** The phases the condition's IN list names, read back through the value placeholders. */
+    private static Set<String> phasesNamedInCondition(UpdateItemRequest request) {
+        String condition = request.conditionExpression();
+        String list = condition.substring(condition.indexOf("#lastStatus IN (") + "#lastStatus IN (".length());
+        list = list.substring(0, list.indexOf(')'));
+        return Set.of(list.split(", ")).stream().map(placeholder -> request.expressionAttributeValues()
+                .get(placeholder).s()).collect(Collectors.toSet());
+    }
+
+    @Test
+    void theBlindWriteConditionNamesExactlyTheAllowedPredecessors() {
+        UpdateItemRequest request = captureWriteOf(Lifecycle.firstAttempt(ecs("t1", Phase.RUNNING, 4)));
+
+        assertEquals(TransitionTable.predecessorsOf(Phase.RUNNING).stream().map(Phase::name)
+                .collect(Collectors.toSet()), phasesNamedInCondition(request));
+        assertTrue(request.conditionExpression().startsWith("(attribute_not_exists(#lastStatus) OR #lastStatus IN ("),
+                "the first event of a task creates its record");
+        assertTrue(request.conditionExpression().contains("(attribute_not_exists(#ecsVersion) OR #ecsVersion < :"),
+                "a blind write is guarded by the ECS version order");
+        String condition = request.conditionExpression();
+        String keyPlaceholder = condition.substring(condition.indexOf("NOT contains(#appliedKeys, ")
+                + "NOT contains(#appliedKeys, ".length(), condition.lastIndexOf(')'));
+        assertEquals("ecs:4", request.expressionAttributeValues().get(keyPlaceholder).s(),
+                "a redelivered event fails the condition");
+        assertEquals(ReturnValuesOnConditionCheckFailure.ALL_OLD, request.returnValuesOnConditionCheckFailure());
+        assertEquals(ReturnValue.ALL_NEW, request.returnValues());
+    }
+
+    @Test
+    void theMoveItsHistoryEntryAndTheVersionBumpAreOneUpdate() {
+        UpdateItemRequest request = captureWriteOf(Lifecycle.firstAttempt(ecs("t1", Phase.RUNNING, 4)));
+        String update = request.updateExpression();
+        assertTrue(update.contains("#version = if_not_exists(#version, :"), update);
+        assertTrue(update.contains("#history = list_append(if_not_exists(#history, :"), update);
+        assertTrue(update.contains("#lastStatus = :"), update);
+        assertTrue(update.contains("ADD #appliedKeys :"), update);
+    }
+
+    @Test
+    void anInformedWriteIsGuardedByTheExactVersion() {
+        TaskEvent event = ecs("t1", Phase.RUNNING, 4);
+        TaskChange change = ((Decision.Write) Lifecycle.decide(event,
+                record("t1", Phase.PENDING, 7).ecsVersion(2).build())).change();
+        UpdateItemRequest request = captureWriteOf(change);
+        String condition = request.conditionExpression();
+        String versionPlaceholder = condition.substring(condition.indexOf("#version = ") + "#version = ".length())
+                .split(" ")[0];
+        assertEquals("7", request.expressionAttributeValues().get(versionPlaceholder).n());
+        assertFalse(condition.contains("attribute_not_exists(#lastStatus)"));
+        assertEquals(TransitionTable.predecessorsOf(Phase.RUNNING).stream().map(Phase::name)
+                .collect(Collectors.toSet()), phasesNamedInCondition(request));
+    }
+
+    @Test
+    void eventTextReachesTheRequestOnlyAsAttributeValues() {
+        TaskEvent.AgentStatusUpdate hostile = new TaskEvent.AgentStatusUpdate("e) OR (1=1", dev.tasklife.Fixtures.T0,
+                "t1", AgentState.FAILED, "#lastStatus = :v0", "SET lastStatus = RUNNING", "agent", 1L,
+                "u) OR attribute_exists(#x");
+        UpdateItemRequest request = captureWriteOf(Lifecycle.firstAttempt(hostile));
+        for (String text : new String[] {"OR (1=1", "SET lastStatus", "attribute_exists(#x"}) {
+            assertFalse(request.conditionExpression().contains(text));
+            assertFalse(request.updateExpression().contains(text));
+        }
+        assertTrue(request.expressionAttributeValues().values().stream()
+                .anyMatch(value -> "agent:u) OR attribute_exists(#x".equals(value.s())));
+    }
+
+    @Test
+    void aBlindAgentWriteStatesTheStepItAssumedAbsent() {
+        UpdateItemRequest request = captureWriteOf(
+                Lifecycle.firstAttempt(agent("t1", AgentState.RUNNING, 1, "u1")));
+        assertTrue(request.conditionExpression().contains("NOT contains(#steps, :"), request.conditionExpression());
+        assertTrue(request.conditionExpression().contains("(attribute_not_exists(#agentTimestamp) OR #agentTimestamp <= :"));
+    }
+
+    @Test
+    void aFailedConditionReturnsTheRecordAsItWas() {
+        when(dynamo.updateItem(any(UpdateItemRequest.class))).thenThrow(ConditionalCheckFailedException.builder()
+                .message("The conditional request failed")
+                .item(Map.of("taskId", AttributeValue.fromS("t1"), "lastStatus", AttributeValue.fromS("STOPPED"),
+                        "version", AttributeValue.fromN("9")))
+                .build());
+        TaskStore.WriteResult result = new TaskStore(dynamo, "tasks")
+                .apply(Lifecycle.firstAttempt(ecs("t1", Phase.RUNNING, 4)));
+        assertFalse(result.written());
+        assertEquals(Phase.STOPPED, result.record().lastStatus());
+        assertEquals(9, result.record().version());
+    }
+
+    @Test
+    void aFailedConditionOnNoRecordReturnsNoRecord() {
+        when(dynamo.updateItem(any(UpdateItemRequest.class))).thenThrow(ConditionalCheckFailedException.builder()
+                .message("The conditional request failed").build());
+        TaskStore.WriteResult result = new TaskStore(dynamo, "tasks")
+                .apply(Lifecycle.firstAttempt(ecs("t1", Phase.RUNNING, 4)));
+        assertFalse(result.written());
+        assertNull(result.record());
+    }
+}
