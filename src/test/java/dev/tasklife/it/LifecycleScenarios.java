@@ -1,0 +1,284 @@
+package dev.tasklife.it;
+
+import static dev.tasklife.Fixtures.agent;
+import static dev.tasklife.Fixtures.ecs;
+import static dev.tasklife.Fixtures.launch;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntFunction;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.tasklife.domain.AgentState;
+import dev.tasklife.domain.Outcome;
+import dev.tasklife.domain.Phase;
+import dev.tasklife.domain.TaskEvent;
+import dev.tasklife.domain.TaskRecord;
+import dev.tasklife.domain.Transition;
+import dev.tasklife.domain.TransitionTable;
+import dev.tasklife.domain.Verdict;
+import dev.tasklife.handler.DescribeHandler;
+import dev.tasklife.handler.StatusChangeHandler;
+import dev.tasklife.input.JsonFields;
+import dev.tasklife.service.StatusChangeResult;
+
+/**
+ * The status-change function against real emulated AWS services. Each emulator (moto, LocalStack) runs the same
+ * scenarios through a subclass that provides its endpoint.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class LifecycleScenarios {
+
+    private static final List<Phase> ECS_ORDER = List.of(Phase.PROVISIONING, Phase.PENDING, Phase.ACTIVATING,
+            Phase.RUNNING, Phase.DEACTIVATING, Phase.STOPPING, Phase.DEPROVISIONING, Phase.STOPPED);
+
+    LifecycleStack stack;
+
+    /** Starts the emulator and returns its endpoint. */
+    abstract URI startEmulator() throws Exception;
+
+    abstract void stopEmulator();
+
+    @BeforeAll
+    void createStack() throws Exception {
+        stack = new LifecycleStack(startEmulator());
+    }
+
+    @AfterAll
+    void tearDown() {
+        if (stack != null) {
+            stack.close();
+        }
+        stopEmulator();
+    }
+
+    private List<TaskEvent> ecsLifecycle(String taskId) {
+        List<TaskEvent> events = new ArrayList<>();
+        for (int i = 0; i < ECS_ORDER.size(); i++) {
+            events.add(ecs(taskId, ECS_ORDER.get(i), i + 1));
+        }
+        return events;
+    }
+
+    private static void assertLegalPath(TaskRecord record) {
+        List<Transition> moves = record.transitions();
+        for (Transition move : moves.subList(1, moves.size())) {
+            assertTrue(TransitionTable.isAllowed(move.from(), move.to()), "illegal move in history: " + move);
+        }
+        assertEquals(record.lastStatus(), moves.get(moves.size() - 1).to());
+    }
+
+    private JsonNode describe(String taskId) throws Exception {
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        new DescribeHandler(stack.store).handleRequest(new ByteArrayInputStream(
+                ("{\"taskId\":\"" + taskId + "\"}").getBytes(StandardCharsets.UTF_8)), output, null);
+        return JsonFields.mapper().readTree(output.toByteArray());
+    }
+
+    @Test
+    void anEcsTaskGoesThroughItsLifecycleInOrderAndEveryMoveIsPublished() throws Exception {
+        stack.drainNotifications();
+        String taskId = "ecs0000000000000000000000000001";
+        for (TaskEvent event : ecsLifecycle(taskId)) {
+            assertEquals(Verdict.APPLIED, stack.service.apply(event).verdict());
+        }
+
+        TaskRecord record = stack.store.find(taskId).orElseThrow();
+        assertEquals(Phase.STOPPED, record.lastStatus());
+        assertEquals(Outcome.FINISHED, record.outcome());
+        assertEquals(8, record.version());
+        assertEquals(ECS_ORDER, record.history().stream().map(entry -> entry.to()).toList());
+        assertLegalPath(record);
+
+        JsonNode description = describe(taskId);
+        assertEquals("STOPPED", description.at("/task/lastStatus").asText());
+        assertEquals("DEPROVISIONING", description.at("/history/7/from").asText());
+        assertEquals(dev.tasklife.Fixtures.taskArn(taskId), description.at("/task/taskArn").asText());
+
+        List<JsonNode> published = stack.drainNotifications().stream()
+                .filter(event -> event.at("/detail/taskId").asText().equals(taskId)).toList();
+        assertEquals(8, published.size(), "one Task State Changed per move");
+        assertEquals(8, published.stream().map(event -> event.at("/detail/eventId").asText())
+                .collect(Collectors.toSet()).size());
+        assertTrue(published.stream().allMatch(event -> event.get("detail-type").asText()
+                .equals("Task State Changed") && event.get("source").asText().equals(LifecycleStack.EVENT_SOURCE)));
+        assertEquals(Set.copyOf(ECS_ORDER.stream().map(Phase::name).toList()), published.stream()
+                .map(event -> event.at("/detail/to").asText()).collect(Collectors.toSet()));
+    }
+
+    @Test
+    void theSameEventsShuffledAndDuplicatedEndInTheSameRecord() {
+        TaskRecord inOrder = null;
+        for (int seed = 0; seed < 6; seed++) {
+            String taskId = "shuffled" + seed;
+            List<TaskEvent> events = new ArrayList<>(ecsLifecycle(taskId));
+            events.addAll(ecsLifecycle(taskId).subList(2, 6)); // redeliveries
+            if (seed > 0) {
+                Collections.shuffle(events, new Random(seed));
+            }
+            for (TaskEvent event : events) {
+                Verdict verdict = stack.service.apply(event).verdict();
+                assertTrue(Set.of(Verdict.APPLIED, Verdict.DUPLICATE, Verdict.STALE).contains(verdict),
+                        event + " -> " + verdict);
+            }
+            TaskRecord record = stack.store.find(taskId).orElseThrow();
+            assertLegalPath(record);
+            if (inOrder == null) {
+                inOrder = record;
+            } else {
+                assertEquals(inOrder.lastStatus(), record.lastStatus());
+                assertEquals(inOrder.desiredStatus(), record.desiredStatus());
+                assertEquals(inOrder.outcome(), record.outcome());
+                assertEquals(inOrder.outcomeReason(), record.outcomeReason());
+                assertEquals(inOrder.ecsVersion(), record.ecsVersion());
+                assertEquals(inOrder.cluster(), record.cluster());
+            }
+        }
+    }
+
+    @Test
+    void twentyConcurrentWritersLeaveOneWinnerPerStepAndAConsistentHistory() throws Exception {
+        String taskId = "contended";
+        stack.service.apply(launch(taskId, false, false));
+        // Step 1: all twenty report the task running; one move, nineteen no-ops.
+        List<StatusChangeResult> running = race(i -> agent(taskId, AgentState.RUNNING, 10, "run-" + i));
+        assertEquals(1, count(running, Verdict.APPLIED));
+        assertEquals(19, count(running, Verdict.UNCHANGED));
+        // Step 2: conflicting reports race (killing vs unreachable, each later than the last running report).
+        List<StatusChangeResult> conflicting = race(i -> agent(taskId,
+                i % 2 == 0 ? AgentState.KILLING : AgentState.UNREACHABLE, 20 + i, "mixed-" + i));
+        // Step 3: terminal reports race; STOPPED is final, so exactly one of them lands.
+        List<StatusChangeResult> terminal = race(i -> agent(taskId,
+                i % 3 == 0 ? AgentState.FAILED : i % 3 == 1 ? AgentState.KILLED : AgentState.FINISHED, 100 + i,
+                "end-" + i));
+        assertEquals(1, count(terminal, Verdict.APPLIED));
+
+        TaskRecord record = stack.store.find(taskId).orElseThrow();
+        assertEquals(Phase.STOPPED, record.lastStatus());
+        assertLegalPath(record);
+        List<StatusChangeResult> allApplied = new ArrayList<>();
+        for (List<StatusChangeResult> round : List.of(running, conflicting, terminal)) {
+            round.stream().filter(result -> result.verdict() == Verdict.APPLIED).forEach(allApplied::add);
+        }
+        // Every applied write is exactly one history entry, and no two writers won the same version.
+        assertEquals(record.history().size() - 1, allApplied.size());
+        assertEquals(allApplied.size(), allApplied.stream().map(StatusChangeResult::version)
+                .collect(Collectors.toSet()).size());
+        Map<Phase, Integer> enteredByWinners = new EnumMap<>(Phase.class);
+        allApplied.forEach(result -> enteredByWinners.merge(result.to(), 1, Integer::sum));
+        Map<Phase, Integer> enteredInHistory = new EnumMap<>(Phase.class);
+        record.history().subList(1, record.history().size())
+                .forEach(entry -> enteredInHistory.merge(entry.to(), 1, Integer::sum));
+        assertEquals(enteredInHistory, enteredByWinners);
+    }
+
+    private static long count(List<StatusChangeResult> results, Verdict verdict) {
+        return results.stream().filter(result -> result.verdict() == verdict).count();
+    }
+
+    private List<StatusChangeResult> race(IntFunction<TaskEvent> eventOfWriter) throws Exception {
+        int writers = 20;
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<StatusChangeResult>> futures = new ArrayList<>();
+            for (int i = 0; i < writers; i++) {
+                TaskEvent event = eventOfWriter.apply(i);
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    return stack.service.apply(event);
+                }));
+            }
+            start.countDown();
+            List<StatusChangeResult> results = new ArrayList<>();
+            for (Future<StatusChangeResult> future : futures) {
+                results.add(future.get());
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void anIllegalMoveIsRejectedWritesNothingAndIsPublished() throws Exception {
+        String taskId = "finished-then-running";
+        stack.service.apply(agent(taskId, AgentState.RUNNING, 1, "a1"));
+        stack.service.apply(agent(taskId, AgentState.FINISHED, 2, "a2"));
+        stack.drainNotifications();
+        Map<String, ?> before = stack.rawItem(taskId);
+
+        StatusChangeResult result = stack.service.apply(agent(taskId, AgentState.RUNNING, 3, "a3"));
+
+        assertEquals(Verdict.REJECTED, result.verdict());
+        assertEquals(before, stack.rawItem(taskId), "a rejected event leaves the item untouched");
+        List<JsonNode> published = stack.drainNotifications();
+        assertEquals(1, published.size());
+        assertEquals("Task Transition Rejected", published.get(0).get("detail-type").asText());
+        assertEquals("STOPPED", published.get(0).at("/detail/currentStatus").asText());
+    }
+
+    @Test
+    void anAgentTaskLostByItsAgentIsUnreachableAndRunsAgainWhenItComesBack() {
+        String taskId = "flaky-agent";
+        stack.service.apply(launch(taskId, false, false));
+        stack.service.apply(agent(taskId, AgentState.STARTING, 1, "b1"));
+        stack.service.apply(agent(taskId, AgentState.RUNNING, 2, "b2"));
+        assertEquals(Verdict.APPLIED, stack.service.apply(new TaskEvent.AgentStatusUpdate("lost", 
+                dev.tasklife.Fixtures.T0, taskId, AgentState.fromMesos("TASK_LOST", "REASON_SLAVE_DISCONNECTED"),
+                "REASON_SLAVE_DISCONNECTED", null, "agent-1", (dev.tasklife.Fixtures.T0.getEpochSecond() + 3)
+                * 1_000_000L, "b3")).verdict());
+        assertEquals(Phase.UNREACHABLE, stack.store.find(taskId).orElseThrow().lastStatus());
+        assertEquals(Verdict.APPLIED, stack.service.apply(agent(taskId, AgentState.RUNNING, 4, "b4")).verdict());
+
+        TaskRecord record = stack.store.find(taskId).orElseThrow();
+        assertEquals(List.of(Phase.PENDING, Phase.RUNNING, Phase.UNREACHABLE, Phase.RUNNING),
+                record.history().stream().map(entry -> entry.to()).toList());
+        assertEquals("webapp", record.service());
+        assertNull(record.outcome());
+    }
+
+    @Test
+    void badInputThroughTheHandlerIsAnsweredAndWritesNothing() throws Exception {
+        int before = stack.itemCount();
+        StatusChangeHandler handler = new StatusChangeHandler(stack.service);
+        for (String input : List.of("{\"detail-type\":", "{\"id\":\"x\",\"detail-type\":\"Task Stop Requested\","
+                + "\"time\":\"2026-11-25T10:00:00Z\",\"detail\":{\"taskId\":\"a b\"}}")) {
+            ByteArrayOutputStream output = new ByteArrayOutputStream();
+            handler.handleRequest(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), output, null);
+            assertEquals("INVALID", JsonFields.mapper().readTree(output.toByteArray()).get("verdict").asText());
+        }
+        assertEquals(before, stack.itemCount());
+    }
+
+    @Test
+    void anUnknownTaskIsNotFound() throws Exception {
+        JsonNode description = describe("never-seen");
+        assertEquals(false, description.get("found").asBoolean());
+        assertNotNull(description.get("message"));
+    }
+}

@@ -1,0 +1,115 @@
+package dev.tasklife.it;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.tasklife.input.JsonFields;
+import dev.tasklife.publish.EventPublisher;
+import dev.tasklife.service.StatusChangeService;
+import dev.tasklife.store.TaskStore;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.eventbridge.model.Target;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * The deployed shape of the service, made on an emulator: the task table, the lifecycle bus, and the
+ * notifications rule of {@code template.yaml} delivering to an SQS queue; plus the service wired to them.
+ */
+final class LifecycleStack implements AutoCloseable {
+
+    static final String EVENT_SOURCE = "dev.tasklife";
+
+    final DynamoDbClient dynamo;
+    final EventBridgeClient eventBridge;
+    final SqsClient sqs;
+    final String tableName;
+    final String busName;
+    final String queueUrl;
+    final TaskStore store;
+    final StatusChangeService service;
+
+    LifecycleStack(URI endpoint) throws IOException {
+        StaticCredentialsProvider credentials = StaticCredentialsProvider.create(
+                AwsBasicCredentials.create("test", "test"));
+        dynamo = DynamoDbClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
+                .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
+        eventBridge = EventBridgeClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
+                .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
+        sqs = SqsClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
+                .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
+
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        tableName = "tasks-" + suffix;
+        busName = "lifecycle-" + suffix;
+        dynamo.createTable(table -> table.tableName(tableName)
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(AttributeDefinition.builder().attributeName("taskId")
+                        .attributeType(ScalarAttributeType.S).build())
+                .keySchema(KeySchemaElement.builder().attributeName("taskId").keyType(KeyType.HASH).build()));
+        dynamo.waiter().waitUntilTableExists(wait -> wait.tableName(tableName));
+
+        eventBridge.createEventBus(bus -> bus.name(busName));
+        queueUrl = sqs.createQueue(queue -> queue.queueName("notifications-" + suffix)).queueUrl();
+        String queueArn = sqs.getQueueAttributes(attributes -> attributes.queueUrl(queueUrl)
+                .attributeNames(QueueAttributeName.QUEUE_ARN)).attributes().get(QueueAttributeName.QUEUE_ARN);
+        String rule = "notifications-" + suffix;
+        String pattern = SamTemplate.load().eventPattern("LifecycleNotificationsRule");
+        eventBridge.putRule(put -> put.name(rule).eventBusName(busName).eventPattern(pattern));
+        eventBridge.putTargets(put -> put.rule(rule).eventBusName(busName)
+                .targets(Target.builder().id("queue").arn(queueArn).build()));
+
+        store = new TaskStore(dynamo, tableName);
+        service = new StatusChangeService(store, new EventPublisher(eventBridge, busName, EVENT_SOURCE));
+    }
+
+    /** Every EventBridge event waiting on the notifications queue, received and deleted. */
+    List<JsonNode> drainNotifications() throws IOException {
+        List<JsonNode> events = new ArrayList<>();
+        while (true) {
+            List<Message> messages = sqs.receiveMessage(receive -> receive.queueUrl(queueUrl)
+                    .maxNumberOfMessages(10).waitTimeSeconds(1)).messages();
+            if (messages.isEmpty()) {
+                return events;
+            }
+            for (Message message : messages) {
+                events.add(JsonFields.mapper().readTree(message.body()));
+                sqs.deleteMessage(delete -> delete.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
+            }
+        }
+    }
+
+    int itemCount() {
+        return dynamo.scan(scan -> scan.tableName(tableName).select("COUNT")).count();
+    }
+
+    Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> rawItem(String taskId) {
+        return dynamo.getItem(get -> get.tableName(tableName).consistentRead(true)
+                .key(Map.of("taskId", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(taskId))))
+                .item();
+    }
+
+    @Override
+    public void close() {
+        dynamo.close();
+        eventBridge.close();
+        sqs.close();
+    }
+}

@@ -1,0 +1,65 @@
+package dev.tasklife.it;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+/**
+ * The project's {@code template.yaml}, read so that tests use the very event patterns that get deployed.
+ * YAML short-form tags ({@code !Ref}) are dropped by the reader; a {@code !Ref} to a template parameter is resolved
+ * to the parameter's default.
+ */
+public final class SamTemplate {
+
+    private final JsonNode root;
+
+    private SamTemplate(JsonNode root) {
+        this.root = root;
+    }
+
+    public static SamTemplate load() throws IOException {
+        Path path = Path.of(System.getProperty("project.root", "."), "template.yaml");
+        return new SamTemplate(new ObjectMapper(new YAMLFactory()).readTree(path.toFile()));
+    }
+
+    public JsonNode resource(String logicalId) {
+        JsonNode resource = root.path("Resources").path(logicalId);
+        if (resource.isMissingNode()) {
+            throw new IllegalArgumentException("template.yaml has no resource " + logicalId);
+        }
+        return resource;
+    }
+
+    /** The EventPattern of an {@code AWS::Events::Rule}, parameters resolved, as EventBridge takes it. */
+    public String eventPattern(String ruleLogicalId) {
+        return resolveParameters(resource(ruleLogicalId).path("Properties").path("EventPattern")).toString();
+    }
+
+    private JsonNode resolveParameters(JsonNode node) {
+        if (node.isTextual() && root.path("Parameters").has(node.textValue())) {
+            return root.path("Parameters").path(node.textValue()).path("Default");
+        }
+        if (node.isArray()) {
+            ArrayNode copy = JsonNodeFactory.instance.arrayNode();
+            node.forEach(element -> copy.add(resolveParameters(element)));
+            return copy;
+        }
+        if (node.isObject()) {
+            ObjectNode copy = JsonNodeFactory.instance.objectNode();
+            for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = fields.next();
+                copy.set(field.getKey(), resolveParameters(field.getValue()));
+            }
+            return copy;
+        }
+        return node;
+    }
+}
