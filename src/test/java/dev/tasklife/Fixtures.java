@@ -32,7 +32,7 @@ public final class Fixtures {
                 : DesiredStatus.RUNNING;
         String stopCode = lastStatus == Phase.STOPPED ? "EssentialContainerExited" : null;
         return new TaskEvent.EcsStateChange("ecs-" + taskId + "-" + version, T0.plusSeconds(version), taskId,
-                taskArn(taskId), CLUSTER, lastStatus, desired, version, stopCode,
+                taskArn(taskId), CLUSTER, null, lastStatus, desired, version, stopCode,
                 stopCode == null ? null : "Essential container in task exited", false);
     }
 

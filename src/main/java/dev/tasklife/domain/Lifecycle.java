@@ -147,7 +147,7 @@ public final class Lifecycle {
             return new TaskChange(ecs.taskId(), ecs.eventId(), ecs.dedupeKey(), ecs.time(), null, null,
                     ecs.desiredStatus(), false, null, null,
                     ecs.stopCode() == null ? null : ecs.outcome(), ecs.stoppedReason(), ecs.version(),
-                    ecs.cluster(), ecs.taskArn(), null, Set.of(), null, null, null);
+                    ecs.cluster(), ecs.taskArn(), ecs.service(), Set.of(), null, null, null);
         }
         if (event instanceof AgentStatusUpdate agent) {
             AgentState state = agent.state();

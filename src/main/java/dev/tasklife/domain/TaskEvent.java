@@ -20,7 +20,7 @@ public sealed interface TaskEvent {
 
     /** {@code ECS Task State Change}: the real ECS event, fields we do not use ignored. */
     record EcsStateChange(String eventId, Instant time, String taskId, String taskArn, String cluster,
-                          Phase lastStatus, DesiredStatus desiredStatus, long version, String stopCode,
+                          String service, Phase lastStatus, DesiredStatus desiredStatus, long version, String stopCode,
                           String stoppedReason, boolean essentialContainerFailed) implements TaskEvent {
         @Override
         public String dedupeKey() {

@@ -12,6 +12,7 @@ import dev.tasklife.publish.EventPublisher;
 import dev.tasklife.service.StatusChangeService;
 import dev.tasklife.store.TaskStore;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClientBuilder;
@@ -30,8 +31,10 @@ public class Functions {
     @Produces
     @ApplicationScoped
     EventBridgeClient eventBridge(
+            @ConfigProperty(name = "tasklife.eventbridge.region") Optional<String> region,
             @ConfigProperty(name = "tasklife.eventbridge.endpoint-override") Optional<URI> endpointOverride) {
         EventBridgeClientBuilder builder = EventBridgeClient.builder().httpClient(UrlConnectionHttpClient.create());
+        region.map(Region::of).ifPresent(builder::region);
         endpointOverride.ifPresent(builder::endpointOverride);
         return builder.build();
     }

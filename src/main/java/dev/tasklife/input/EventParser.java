@@ -73,8 +73,16 @@ public final class EventParser {
         long version = JsonFields.requiredNonNegativeLong(detail, DETAIL, "version");
         String stopCode = JsonFields.optionalText(detail, DETAIL, "stopCode", MAX_ID_LENGTH);
         String stoppedReason = JsonFields.optionalText(detail, DETAIL, "stoppedReason", MAX_TEXT_LENGTH);
-        return new TaskEvent.EcsStateChange(eventId, time, taskId, taskArn, cluster, lastStatus, desired, version,
-                stopCode, stoppedReason, anyContainerFailed(detail));
+        return new TaskEvent.EcsStateChange(eventId, time, taskId, taskArn, cluster, serviceOf(detail), lastStatus,
+                desired, version, stopCode, stoppedReason, anyContainerFailed(detail));
+    }
+
+    /** ECS names the service a task belongs to in its group: {@code service:NAME}. */
+    private static String serviceOf(JsonNode detail) throws InvalidEventException {
+        String group = JsonFields.optionalText(detail, DETAIL, "group", MAX_ARN_LENGTH);
+        String prefix = "service:";
+        return group != null && group.startsWith(prefix) && group.length() > prefix.length()
+                ? group.substring(prefix.length()) : null;
     }
 
     /** An ECS task whose essential container exited non-zero failed; exit codes sit on the containers. */

@@ -195,7 +195,7 @@ class LifecycleTest {
         void anEcsEventOfTheSamePhaseThatChangesTheDesiredStatusUpdatesWithoutAMove() {
             TaskRecord current = record("t1", Phase.RUNNING, 3).ecsVersion(4).build();
             TaskEvent.EcsStateChange stopping = new TaskEvent.EcsStateChange("e5", dev.tasklife.Fixtures.T0, "t1",
-                    "arn", "c", Phase.RUNNING, DesiredStatus.STOPPED, 5, null, null, false);
+                    "arn", "c", null, Phase.RUNNING, DesiredStatus.STOPPED, 5, null, null, false);
             TaskChange change = write(Lifecycle.decide(stopping, current));
             assertNull(change.moveTo());
             assertEquals(Set.of(Phase.RUNNING), change.guard().phases());

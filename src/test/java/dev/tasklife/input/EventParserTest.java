@@ -50,6 +50,7 @@ class EventParserTest {
         assertEquals(Phase.RUNNING, ecs.lastStatus());
         assertEquals(DesiredStatus.RUNNING, ecs.desiredStatus());
         assertEquals(4, ecs.version());
+        assertEquals("sample-webapp", ecs.service(), "ECS names the service in the task's group");
         assertEquals("3317b2af-7005-947d-b652-f55e762e571a", ecs.eventId());
     }
 

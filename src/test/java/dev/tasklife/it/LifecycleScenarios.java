@@ -33,6 +33,8 @@ import org.junit.jupiter.api.TestInstance;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.tasklife.emulated.LifecycleStack;
+
 import dev.tasklife.domain.AgentState;
 import dev.tasklife.domain.Outcome;
 import dev.tasklife.domain.Phase;

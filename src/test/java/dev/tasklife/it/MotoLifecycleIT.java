@@ -2,6 +2,8 @@ package dev.tasklife.it;
 
 import java.net.URI;
 
+import dev.tasklife.emulated.MotoServer;
+
 /** The lifecycle scenarios against moto_server (DynamoDB, EventBridge, SQS) on 127.0.0.1. */
 class MotoLifecycleIT extends LifecycleScenarios {
 

@@ -1,4 +1,4 @@
-package dev.tasklife.it;
+package dev.tasklife.emulated;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.tasklife.it;
+package dev.tasklife.emulated;
 
 import java.io.IOException;
 import java.net.HttpURLConnection;
@@ -14,7 +14,7 @@ import java.time.Instant;
  * Started by the tests themselves and stopped after them. It runs through {@code infra/emulator/moto_serialized.py},
  * which applies one request at a time as DynamoDB applies one write per item at a time (see that file).
  */
-final class MotoServer implements AutoCloseable {
+public final class MotoServer implements AutoCloseable {
 
     private static final Duration STARTUP = Duration.ofSeconds(60);
 
@@ -26,7 +26,7 @@ final class MotoServer implements AutoCloseable {
         this.endpoint = endpoint;
     }
 
-    static MotoServer start() throws IOException, InterruptedException {
+    public static MotoServer start() throws IOException, InterruptedException {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
@@ -70,7 +70,7 @@ final class MotoServer implements AutoCloseable {
         }
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return endpoint;
     }
 

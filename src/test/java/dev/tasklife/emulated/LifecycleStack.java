@@ -1,4 +1,4 @@
-package dev.tasklife.it;
+package dev.tasklife.emulated;
 
 import java.io.IOException;
 import java.net.URI;
@@ -33,20 +33,20 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * The deployed shape of the service, made on an emulator: the task table, the lifecycle bus, and the
  * notifications rule of {@code template.yaml} delivering to an SQS queue; plus the service wired to them.
  */
-final class LifecycleStack implements AutoCloseable {
+public final class LifecycleStack implements AutoCloseable {
 
-    static final String EVENT_SOURCE = "dev.tasklife";
+    public static final String EVENT_SOURCE = "dev.tasklife";
 
-    final DynamoDbClient dynamo;
-    final EventBridgeClient eventBridge;
-    final SqsClient sqs;
-    final String tableName;
-    final String busName;
-    final String queueUrl;
-    final TaskStore store;
-    final StatusChangeService service;
+    public final DynamoDbClient dynamo;
+    public final EventBridgeClient eventBridge;
+    public final SqsClient sqs;
+    public final String tableName;
+    public final String busName;
+    public final String queueUrl;
+    public final TaskStore store;
+    public final StatusChangeService service;
 
-    LifecycleStack(URI endpoint) throws IOException {
+    public LifecycleStack(URI endpoint) throws IOException {
         StaticCredentialsProvider credentials = StaticCredentialsProvider.create(
                 AwsBasicCredentials.create("test", "test"));
         dynamo = DynamoDbClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
@@ -81,7 +81,7 @@ final class LifecycleStack implements AutoCloseable {
     }
 
     /** Every EventBridge event waiting on the notifications queue, received and deleted. */
-    List<JsonNode> drainNotifications() throws IOException {
+    public List<JsonNode> drainNotifications() throws IOException {
         List<JsonNode> events = new ArrayList<>();
         while (true) {
             List<Message> messages = sqs.receiveMessage(receive -> receive.queueUrl(queueUrl)
@@ -96,11 +96,11 @@ final class LifecycleStack implements AutoCloseable {
         }
     }
 
-    int itemCount() {
+    public int itemCount() {
         return dynamo.scan(scan -> scan.tableName(tableName).select("COUNT")).count();
     }
 
-    Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> rawItem(String taskId) {
+    public Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> rawItem(String taskId) {
         return dynamo.getItem(get -> get.tableName(tableName).consistentRead(true)
                 .key(Map.of("taskId", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(taskId))))
                 .item();

@@ -1,0 +1,61 @@
+package dev.tasklife;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.tasklife.emulated.SamTemplate;
+import jakarta.inject.Named;
+
+/** template.yaml is valid CloudFormation/SAM and deploys exactly the handlers the code has. */
+class TemplateTest {
+
+    @Test
+    void cfnLintPassesOffline() throws IOException, InterruptedException {
+        Process lint;
+        try {
+            lint = new ProcessBuilder("cfn-lint", "template.yaml").redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cfn-lint is needed for the template check (.ci/run checks it)", e);
+        }
+        assertTrue(lint.waitFor(120, TimeUnit.SECONDS), "cfn-lint did not finish");
+        String output = new String(lint.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, lint.exitValue(), output);
+    }
+
+    @Test
+    void everyFunctionRunsAHandlerTheArtifactHas() throws IOException {
+        Set<String> handlers = new TreeSet<>();
+        for (Class<?> handler : new Class<?>[] {dev.tasklife.handler.StatusChangeHandler.class,
+                dev.tasklife.handler.DescribeHandler.class}) {
+            handlers.add(handler.getAnnotation(Named.class).value());
+        }
+        SamTemplate template = SamTemplate.load();
+        Set<String> deployed = new TreeSet<>();
+        for (String function : new String[] {"StatusChangeFunction", "DescribeFunction"}) {
+            JsonNode resource = template.resource(function);
+            assertEquals("AWS::Serverless::Function", resource.path("Type").asText());
+            deployed.add(resource.at("/Properties/Environment/Variables/QUARKUS_LAMBDA_HANDLER").asText());
+        }
+        assertEquals(handlers, deployed);
+    }
+
+    @Test
+    void theStatusChangeFunctionReceivesEveryIncomingDetailType() throws IOException {
+        JsonNode events = SamTemplate.load().resource("StatusChangeFunction").at("/Properties/Events");
+        Set<String> detailTypes = new TreeSet<>();
+        events.forEach(event -> event.at("/Properties/Pattern/detail-type")
+                .forEach(type -> detailTypes.add(type.asText())));
+        assertEquals(new TreeSet<>(Set.of("ECS Task State Change", "Task Status Update", "Task Launch Requested",
+                "Task Stop Requested")), detailTypes);
+    }
+}

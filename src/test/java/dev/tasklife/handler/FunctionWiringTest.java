@@ -1,0 +1,45 @@
+package dev.tasklife.handler;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import org.junit.jupiter.api.Test;
+
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.tasklife.input.JsonFields;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** The artifact boots, and each name QUARKUS_LAMBDA_HANDLER can select resolves to its wired handler. */
+@QuarkusTest
+class FunctionWiringTest {
+
+    @Inject
+    @Named("status-change")
+    RequestStreamHandler statusChange;
+
+    @Inject
+    @Named("describe")
+    RequestStreamHandler describe;
+
+    private static JsonNode call(RequestStreamHandler handler, String input) throws Exception {
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        handler.handleRequest(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), output, null);
+        return JsonFields.mapper().readTree(output.toByteArray());
+    }
+
+    @Test
+    void namedHandlersAreTheFunctions() throws Exception {
+        assertEquals(StatusChangeHandler.class, statusChange.getClass());
+        assertEquals(DescribeHandler.class, describe.getClass());
+        assertEquals("INVALID", call(statusChange, "not json").get("verdict").asText());
+        assertEquals("taskId is required", call(describe, "{}").get("error").asText());
+    }
+}
