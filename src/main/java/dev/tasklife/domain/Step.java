@@ -5,14 +5,5 @@ public enum Step {
     PROVISIONING,
     ACTIVATION,
     DEACTIVATION,
-    DEPROVISIONING;
-
-    public static Step parse(String text) {
-        for (Step step : values()) {
-            if (step.name().equals(text)) {
-                return step;
-            }
-        }
-        throw new IllegalArgumentException("unknown step '" + text + "'");
-    }
+    DEPROVISIONING
 }

@@ -1,16 +1,11 @@
 package dev.tasklife.handler;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 import org.jboss.logging.Logger;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.tasklife.input.InvalidEventException;
@@ -20,7 +15,7 @@ import dev.tasklife.store.TaskStore;
 
 /** The describe function ({@code QUARKUS_LAMBDA_HANDLER=describe}): {"taskId": "..."} in, the task's story out. */
 @Named("describe")
-public class DescribeHandler implements RequestStreamHandler {
+public class DescribeHandler extends JsonFunction {
 
     private static final Logger LOG = Logger.getLogger(DescribeHandler.class);
 
@@ -32,16 +27,11 @@ public class DescribeHandler implements RequestStreamHandler {
     }
 
     @Override
-    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        ObjectNode answer;
-        try {
-            String taskId = JsonFields.taskId(JsonFields.readObject(input), "", "taskId");
-            answer = store.find(taskId).map(TaskDescriptions::found).orElseGet(() -> TaskDescriptions.notFound(taskId));
-            LOG.infof("taskId=%s found=%s", taskId, answer.get("found"));
-        } catch (InvalidEventException e) {
-            LOG.warnf("describe input invalid: %s", e.getMessage());
-            answer = StatusChangeHandler.invalid(e.getMessage());
-        }
-        JsonFields.mapper().writeValue(output, answer);
+    ObjectNode answer(JsonNode input) throws InvalidEventException {
+        String taskId = JsonFields.taskId(input, "", "taskId");
+        ObjectNode answer = store.find(taskId).map(TaskDescriptions::found)
+                .orElseGet(() -> TaskDescriptions.notFound(taskId));
+        LOG.infof("taskId=%s found=%s", taskId, answer.get("found"));
+        return answer;
     }
 }

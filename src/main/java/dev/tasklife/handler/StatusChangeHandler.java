@@ -1,36 +1,23 @@
 package dev.tasklife.handler;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
-import org.jboss.logging.Logger;
-
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.tasklife.domain.TaskEvent;
-import dev.tasklife.domain.Verdict;
 import dev.tasklife.input.EventParser;
 import dev.tasklife.input.InvalidEventException;
-import dev.tasklife.input.JsonFields;
 import dev.tasklife.service.StatusChangeResult;
 import dev.tasklife.service.StatusChangeService;
 
 /**
- * The status-change function ({@code QUARKUS_LAMBDA_HANDLER=status-change}), invoked by EventBridge rules.
- * Bad input is answered with an INVALID result and not thrown: redelivering it could never succeed.
- * Infrastructure failures are thrown, so that Lambda's retries and on-failure destination take the event.
+ * The status-change function ({@code QUARKUS_LAMBDA_HANDLER=status-change}), invoked by EventBridge rules with an
+ * EventBridge envelope; answers the verdict.
  */
 @Named("status-change")
-public class StatusChangeHandler implements RequestStreamHandler {
-
-    private static final Logger LOG = Logger.getLogger(StatusChangeHandler.class);
+public class StatusChangeHandler extends JsonFunction {
 
     private final StatusChangeService service;
 
@@ -40,26 +27,8 @@ public class StatusChangeHandler implements RequestStreamHandler {
     }
 
     @Override
-    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        ObjectNode answer;
-        try {
-            TaskEvent event = EventParser.parse(JsonFields.readObject(input));
-            answer = toJson(service.apply(event));
-        } catch (InvalidEventException e) {
-            LOG.warnf("verdict=INVALID error=\"%s\"", e.getMessage());
-            answer = invalid(e.getMessage());
-        }
-        JsonFields.mapper().writeValue(output, answer);
-    }
-
-    static ObjectNode invalid(String error) {
-        ObjectNode answer = JsonNodeFactory.instance.objectNode();
-        answer.put("verdict", Verdict.INVALID.name());
-        answer.put("error", error);
-        return answer;
-    }
-
-    private static ObjectNode toJson(StatusChangeResult result) {
+    ObjectNode answer(JsonNode envelope) throws InvalidEventException {
+        StatusChangeResult result = service.apply(EventParser.parse(envelope));
         ObjectNode answer = JsonNodeFactory.instance.objectNode();
         answer.put("verdict", result.verdict().name());
         answer.put("taskId", result.taskId());
