@@ -46,6 +46,11 @@ public final class Fixtures {
                 networkInterface, serviceDiscovery, List.of(), null, 900L);
     }
 
+    public static TaskEvent.StepCompleted stepDone(String taskId, Step step, boolean succeeded) {
+        return new TaskEvent.StepCompleted("step-" + taskId + "-" + step + "-" + succeeded, T0.plusSeconds(60),
+                taskId, step, succeeded, succeeded ? null : "target group not found");
+    }
+
     public static TaskEvent.StopRequest stop(String taskId) {
         return new TaskEvent.StopRequest("stop-" + taskId, T0.plusSeconds(30), taskId, "scaled down");
     }
@@ -66,6 +71,8 @@ public final class Fixtures {
         private final Set<String> appliedKeys = new HashSet<>();
         private final Set<Step> steps = new HashSet<>();
         private final List<HistoryEntry> history = new ArrayList<>();
+        private String service;
+        private Instant since = T0;
 
         private RecordBuilder(String taskId, Phase lastStatus, long version) {
             this.taskId = taskId;
@@ -74,6 +81,19 @@ public final class Fixtures {
             if (lastStatus != null) {
                 history.add(new HistoryEntry(lastStatus, "earlier", "earlier", T0));
             }
+        }
+
+        /** A task launched for this service: Marathon handling applies. */
+        public RecordBuilder service(String value) {
+            service = value;
+            return this;
+        }
+
+        /** When the task entered its phase. */
+        public RecordBuilder since(Instant value) {
+            since = value;
+            history.replaceAll(entry -> new HistoryEntry(entry.to(), entry.cause(), entry.dedupeKey(), value));
+            return this;
         }
 
         public RecordBuilder desired(DesiredStatus value) {
@@ -108,7 +128,8 @@ public final class Fixtures {
 
         public TaskRecord build() {
             return new TaskRecord(taskId, lastStatus, desired, agentState, null, null, version, ecsVersion,
-                    agentTimestamp, appliedKeys, steps, CLUSTER, taskArn(taskId), null, null, null, null, history, T0, T0);
+                    agentTimestamp, appliedKeys, steps, CLUSTER, taskArn(taskId), service, null, null, null,
+                    service != null, null, null, null, null, history, since, since);
         }
     }
 }

@@ -1,47 +1,107 @@
 package dev.tasklife.domain;
 
+import static dev.tasklife.domain.Phase.ACTIVATING;
+import static dev.tasklife.domain.Phase.DEACTIVATING;
+import static dev.tasklife.domain.Phase.DEPROVISIONING;
+import static dev.tasklife.domain.Phase.PENDING;
+import static dev.tasklife.domain.Phase.PROVISIONING;
+import static dev.tasklife.domain.Phase.RUNNING;
+import static dev.tasklife.domain.Phase.STOPPED;
+import static dev.tasklife.domain.Phase.STOPPING;
+import static dev.tasklife.domain.Phase.UNREACHABLE;
+
+import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 import dev.tasklife.domain.TaskEvent.AgentStatusUpdate;
 import dev.tasklife.domain.TaskEvent.EcsStateChange;
 import dev.tasklife.domain.TaskEvent.LaunchRequest;
+import dev.tasklife.domain.TaskEvent.StepCompleted;
 import dev.tasklife.domain.TaskEvent.StopRequest;
+import dev.tasklife.domain.TaskEvent.SweepFinding;
 
 /**
- * The lifecycle rules: which phase an event asks for and whether the record may go there.
+ * The lifecycle rules: which phase an event asks for, whether the record may go there, and what comes with it
+ * (the stop path, step routing, Marathon's expunge and replacement).
  *
- * <p>An event is first tried as a <em>blind</em> conditional write ({@link #firstAttempt}), which needs no read:
- * its condition names the allowed predecessors of the target phase and the event's source order. Only when that
- * condition fails is the record, as the failed write returned it, used to {@link #decide} what the event means:
- * a duplicate, a stale report, no change, an illegal move, or a write guarded by the exact version seen.
+ * <p>Most events are first tried as a <em>blind</em> conditional write ({@link #firstAttempt}), which needs no
+ * read: its condition names the allowed predecessors of the target phase, the event's source order, and what it
+ * assumed about the record. Only when that condition fails is the record, as the failed write returned it, used to
+ * {@link #decide} what the event means: a duplicate, a stale report, no change, an illegal move, or a write guarded
+ * by the exact version seen.
  */
 public final class Lifecycle {
 
-    private static final Set<Phase> ALL_BUT_STOPPED = EnumSet.complementOf(EnumSet.of(Phase.STOPPED));
+    /** Outcomes after which a service replaces its task (lifecycle.md, "Marathon handling"). */
+    static final Set<Outcome> REPLACED_OUTCOMES = EnumSet.of(Outcome.ERROR, Outcome.FAILED, Outcome.DROPPED,
+            Outcome.GONE, Outcome.GONE_BY_OPERATOR, Outcome.UNKNOWN);
 
-    private Lifecycle() {
+    private static final Set<Phase> STOPPING_PHASES = EnumSet.of(DEACTIVATING, STOPPING, DEPROVISIONING);
+
+    /** Phases in which a stop request only records the wish: a step or the agent has to come back first. */
+    private static final Set<Phase> STOP_WAITS_IN = EnumSet.of(PROVISIONING, ACTIVATING, UNREACHABLE,
+            DEACTIVATING, STOPPING, DEPROVISIONING);
+
+    /**
+     * The stop path, in order: a stopping task goes to the first phase listed that applies to it, i.e. that
+     * follows the phase it is in and whose step (if any) the task has. DEACTIVATING undoes registrations made by
+     * activation; STOPPING waits for the agent to kill a task it may be running; DEPROVISIONING undoes provisioning.
+     */
+    private record StopStep(Phase phase, Step requires, Set<Phase> follows) {
     }
 
-    /** The write to try before anything is known about the record: it assumes the task has no launch steps. */
-    public static TaskChange firstAttempt(TaskEvent event) {
-        TaskChange fields = fieldsOf(event);
+    private static final List<StopStep> STOP_PATH = List.of(
+            new StopStep(DEACTIVATING, Step.DEACTIVATION, EnumSet.of(ACTIVATING, RUNNING, UNREACHABLE)),
+            new StopStep(STOPPING, null, EnumSet.of(PENDING, ACTIVATING, RUNNING, UNREACHABLE, DEACTIVATING)),
+            new StopStep(DEPROVISIONING, Step.DEPROVISIONING,
+                    EnumSet.of(PROVISIONING, PENDING, ACTIVATING, RUNNING, UNREACHABLE, DEACTIVATING, STOPPING)),
+            new StopStep(STOPPED, null, EnumSet.complementOf(EnumSet.of(STOPPED))));
+
+    /** Where a step's success leads a task that is still wanted running; the other steps lead on to stop. */
+    private static final Map<Step, Phase> UP_AFTER_STEP = Map.of(Step.PROVISIONING, PENDING,
+            Step.ACTIVATION, RUNNING);
+
+    private final LifecyclePolicy policy;
+
+    public Lifecycle(LifecyclePolicy policy) {
+        this.policy = policy;
+    }
+
+    public LifecyclePolicy policy() {
+        return policy;
+    }
+
+    /**
+     * The write to try before anything is known about the record, or null when the event cannot be applied
+     * without the record (step completions, sweep findings).
+     */
+    public TaskChange firstAttempt(TaskEvent event) {
+        TaskChange.Builder fields = fieldsOf(event);
         if (event instanceof EcsStateChange ecs) {
-            return fields.withMove(ecs.lastStatus(), blind(ecs.lastStatus(), null));
+            Set<Assumption> assumed = mayBeReplaced(ecs.lastStatus(), fields.build().outcome())
+                    ? Set.of(Assumption.NOT_REPLACED_ON_FAILURE) : Set.of();
+            return fields.move(ecs.lastStatus(), blind(ecs.lastStatus(), assumed)).build();
         }
         if (event instanceof AgentStatusUpdate agent) {
-            Phase target = agentTarget(agent.state(), Set.of(), null);
-            return fields.withMove(target, blind(target, stepConsulted(agent.state())));
+            Phase target = agentTarget(agent.state(), Set.of(), null, DesiredStatus.RUNNING);
+            return fields.move(target, blind(target, agentAssumptions(agent.state()))).build();
         }
         if (event instanceof LaunchRequest launch) {
-            return fields.withMove(launchPhase(launch), new Guard(true, Set.of(), null, null));
+            return fields.move(launchPhase(launch.steps()), new Guard(true, Set.of(), null, Set.of())).build();
         }
-        // A stop request moves no phase; it only needs the task not to be over already.
-        return fields.withMove(null, new Guard(true, ALL_BUT_STOPPED, null, null));
+        if (event instanceof StopRequest) {
+            // Where the stop only records the wish, one write does; a running task fails this and moves.
+            return fields.move(null, new Guard(true, STOP_WAITS_IN, null, Set.of())).build();
+        }
+        return null;
     }
 
     /** What the event means for the record as it is. */
-    public static Decision decide(TaskEvent event, TaskRecord current) {
+    public Decision decide(TaskEvent event, TaskRecord current) {
         if (current.appliedKeys().contains(event.dedupeKey())) {
             return new Decision.Skip(Verdict.DUPLICATE, "event " + event.dedupeKey() + " was applied before");
         }
@@ -49,74 +109,234 @@ public final class Lifecycle {
         if (outOfOrder != null) {
             return outOfOrder;
         }
-        TaskChange fields = fieldsOf(event);
+        if (event instanceof SweepFinding finding) {
+            return sweep(finding, current);
+        }
+        if (event instanceof StepCompleted step) {
+            return stepCompleted(step, current);
+        }
+        TaskChange.Builder fields = fieldsOf(event);
         Phase from = current.lastStatus();
         Phase target = targetOf(event, current);
-        if (from == null) {
-            // The record holds only a stop request so far: the event may give it its first phase.
-            return new Decision.Write(fields.withMove(target, new Guard(true, Set.of(), current.version(), null)));
+        if (from == null && target != null) {
+            // The record holds only a stop request so far: the event gives it its first phase.
+            return new Decision.Write(arrive(fields, current, target, Guard.informed(current, Set.of())));
         }
         if (target == null || target == from) {
             // A STOPPED record is final: late reports and requests leave it as it is.
-            if (from == Phase.STOPPED || !fields.altersFieldsOf(current)) {
+            if (from == STOPPED || !fields.build().altersFieldsOf(current)) {
                 return new Decision.Skip(Verdict.UNCHANGED, "task is already " + from);
             }
-            return new Decision.Write(fields.withMove(null, new Guard(false, Set.of(from), current.version(), null)));
+            Set<Phase> stay = from == null ? Set.of() : Set.of(from);
+            return new Decision.Write(fields.move(null, Guard.informed(current, stay)).build());
         }
-        if (!TransitionTable.isAllowed(from, target)) {
-            return new Decision.Skip(Verdict.REJECTED, from + " -> " + target + " is not an allowed move");
+        return moveOrReject(fields, current, target);
+    }
+
+    private Decision moveOrReject(TaskChange.Builder fields, TaskRecord current, Phase target) {
+        if (!TransitionTable.isAllowed(current.lastStatus(), target)) {
+            return new Decision.Skip(Verdict.REJECTED, current.lastStatus() + " -> " + target
+                    + " is not an allowed move");
         }
-        return new Decision.Write(fields.withMove(target,
-                new Guard(false, TransitionTable.predecessorsOf(target), current.version(), null)));
+        return new Decision.Write(arrive(fields, current, target,
+                Guard.informed(current, TransitionTable.predecessorsOf(target))));
+    }
+
+    /**
+     * The move into {@code target} with what arriving there brings: an outcome for a task that stops without one,
+     * and for a task a service replaces, Marathon's expunge and replacement.
+     */
+    private TaskChange arrive(TaskChange.Builder fields, TaskRecord current, Phase target, Guard guard) {
+        fields.move(target, guard);
+        TaskChange draft = fields.build();
+        if (target == STOPPED && draft.outcome() == null && current.outcome() == null) {
+            boolean requested = current.desiredStatus() == DesiredStatus.STOPPED
+                    || draft.desiredStatus() == DesiredStatus.STOPPED;
+            fields.outcome(requested ? Outcome.STOPPED_BY_REQUEST : Outcome.UNKNOWN, draft.outcomeReason(), true);
+        }
+        Outcome outcome = draft.outcome() != null ? draft.outcome() : current.outcome();
+        if (current.replaceOnFailure() && target == STOPPED && REPLACED_OUTCOMES.contains(outcome)) {
+            fields.expiresAt(expiry(draft));
+            requestReplacement(fields, current, draft);
+        }
+        if (current.replaceOnFailure() && target == UNREACHABLE && policy.inactiveAfterSeconds(current) == 0) {
+            requestReplacement(fields, current, draft);
+        }
+        return fields.build();
+    }
+
+    private void requestReplacement(TaskChange.Builder fields, TaskRecord current, TaskChange cause) {
+        if (current.replacedBy() != null) {
+            return; // requested before (the task went UNREACHABLE first)
+        }
+        String replacementId = replacementId(current);
+        TaskChange creation = new TaskChange.Builder(replacementId, cause.cause(), "replacement-of:"
+                + current.taskId(), cause.at())
+                .move(launchPhase(current.steps()), new Guard(true, Set.of(), null, Set.of()))
+                .desired(DesiredStatus.RUNNING, false)
+                .identity(current.cluster(), null, current.service())
+                .launchSettings(current.steps(), current.inactiveAfterSeconds(), current.expungeAfterSeconds(), true)
+                .replacementOf(current.taskId())
+                .build();
+        fields.replacedBy(creation);
+    }
+
+    /**
+     * The id of the task that replaces this one: stable (a retry asks for the same replacement), and shaped as
+     * Marathon names tasks, {@code service.uuid}.
+     */
+    static String replacementId(TaskRecord replaced) {
+        String service = replaced.service().replaceAll("[^A-Za-z0-9_-]", "_");
+        String prefix = service.substring(0, Math.min(service.length(), 64));
+        UUID id = UUID.nameUUIDFromBytes(("replacement\n" + replaced.taskId()).getBytes(StandardCharsets.UTF_8));
+        return prefix + "." + id;
+    }
+
+    private long expiry(TaskChange change) {
+        return change.at().getEpochSecond() + policy.tombstoneSeconds();
+    }
+
+    private Decision stepCompleted(StepCompleted event, TaskRecord current) {
+        Phase stepPhase = event.step().phase();
+        if (current.lastStatus() != stepPhase) {
+            return new Decision.Skip(Verdict.STALE, "step " + event.step() + " completed but the task is "
+                    + current.lastStatus());
+        }
+        TaskChange.Builder fields = TaskChange.of(event);
+        Phase target;
+        if (event.succeeded()) {
+            boolean wantedRunning = current.desiredStatus() != DesiredStatus.STOPPED;
+            Phase up = UP_AFTER_STEP.get(event.step());
+            target = wantedRunning && up != null ? up : stopPath(stepPhase, current.steps());
+        } else {
+            target = failStep(fields, current, event.step() + " failed"
+                    + (event.reason() == null ? "" : ": " + event.reason()));
+        }
+        return moveOrReject(fields, current, target);
+    }
+
+    /**
+     * A failed or timed-out step: a task on its way up stops with outcome FAILED and is no longer wanted running;
+     * a task already stopping is forced on along the stop path. Either way the reason is kept.
+     */
+    private Phase failStep(TaskChange.Builder fields, TaskRecord current, String reason) {
+        Phase phase = current.lastStatus();
+        boolean goingUp = phase == PROVISIONING || phase == ACTIVATING;
+        fields.outcome(goingUp ? Outcome.FAILED : current.outcome(), reason, goingUp && current.outcome() != null);
+        if (goingUp) {
+            fields.desired(DesiredStatus.STOPPED, false);
+        }
+        return stopPath(phase, current.steps());
+    }
+
+    private Decision sweep(SweepFinding finding, TaskRecord current) {
+        if (current.lastStatus() != finding.phase() || current.version() != finding.version()) {
+            return new Decision.Skip(Verdict.UNCHANGED, "task moved on since the sweep found it "
+                    + finding.phase() + " (now " + current.lastStatus() + ")");
+        }
+        TaskChange.Builder fields = TaskChange.of(finding);
+        switch (finding.finding()) {
+            case UNREACHABLE_EXPIRED:
+                fields.agentState(AgentState.UNKNOWN).outcome(Outcome.UNKNOWN, "unreachable for more than "
+                        + policy.expungeAfterSeconds(current) + " s", false);
+                TaskChange draft = fields.move(STOPPED, Guard.informed(current, Set.of(UNREACHABLE))).build();
+                // Every task unreachable too long is expunged, not only those a service replaces.
+                fields.expiresAt(expiry(draft));
+                if (current.replaceOnFailure()) {
+                    requestReplacement(fields, current, draft);
+                }
+                return new Decision.Write(fields.build());
+            case REPLACEMENT_DUE:
+                if (!current.replaceOnFailure() || current.replacedBy() != null) {
+                    return new Decision.Skip(Verdict.UNCHANGED, "no replacement to request");
+                }
+                TaskChange noMove = fields.move(null, Guard.informed(current, Set.of(UNREACHABLE))).build();
+                requestReplacement(fields, current, noMove);
+                return new Decision.Write(fields.build());
+            default:
+                Phase target = failStep(fields, current, finding.phase() + " timed out after "
+                        + policy.stepTimeoutSeconds() + " s");
+                return moveOrReject(fields, current, target);
+        }
+    }
+
+    /** The first phase of the stop path for a task in {@code from}. */
+    static Phase stopPath(Phase from, Set<Step> steps) {
+        for (StopStep step : STOP_PATH) {
+            if (step.follows().contains(from) && (step.requires() == null || steps.contains(step.requires()))) {
+                return step.phase();
+            }
+        }
+        throw new IllegalStateException("no stop path out of " + from);
     }
 
     /**
      * Where an agent state puts the task (lifecycle.md, "Agent states map onto the phase"). Activation runs only
      * on the way up: a task coming back from UNREACHABLE is RUNNING again, and one already activating stays so.
+     * A task reported running after a stop was requested starts its stop path instead.
      */
-    static Phase agentTarget(AgentState state, Set<Step> steps, Phase current) {
+    static Phase agentTarget(AgentState state, Set<Step> steps, Phase current, DesiredStatus desired) {
         switch (state) {
             case STAGING:
             case STARTING:
-                return Phase.PENDING;
+                return PENDING;
             case RUNNING:
-                boolean onTheWayUp = current == null || current == Phase.ACTIVATING
-                        || TransitionTable.isAllowed(current, Phase.ACTIVATING);
-                return steps.contains(Step.ACTIVATION) && onTheWayUp ? Phase.ACTIVATING : Phase.RUNNING;
+                if (current == ACTIVATING || STOPPING_PHASES.contains(current)) {
+                    return current; // the activation step, or the stop under way, decides what comes next
+                }
+                if (desired == DesiredStatus.STOPPED && current != null) {
+                    return stopPath(current == PROVISIONING ? PENDING : current, steps);
+                }
+                boolean onTheWayUp = current == null || TransitionTable.isAllowed(current, ACTIVATING);
+                return steps.contains(Step.ACTIVATION) && onTheWayUp ? ACTIVATING : RUNNING;
             case KILLING:
-                return Phase.STOPPING;
+                return STOPPING;
             case UNREACHABLE:
-                return Phase.UNREACHABLE;
+                return UNREACHABLE;
             default:
-                return steps.contains(Step.DEPROVISIONING) ? Phase.DEPROVISIONING : Phase.STOPPED;
+                return steps.contains(Step.DEPROVISIONING) ? DEPROVISIONING : STOPPED;
         }
     }
 
-    /** The launch step whose presence changes where this agent state lands, or null. */
-    private static Step stepConsulted(AgentState state) {
+    private static Set<Assumption> agentAssumptions(AgentState state) {
+        Set<Assumption> assumed = EnumSet.noneOf(Assumption.class);
         if (state == AgentState.RUNNING) {
-            return Step.ACTIVATION;
+            assumed.add(Assumption.NO_ACTIVATION_STEP);
+            assumed.add(Assumption.NO_STOP_REQUESTED);
         }
-        return state.isTerminal() ? Step.DEPROVISIONING : null;
+        if (state.isTerminal()) {
+            assumed.add(Assumption.NO_DEPROVISIONING_STEP);
+        }
+        if (mayBeReplaced(state == AgentState.UNREACHABLE ? UNREACHABLE : STOPPED, state.outcome().orElse(null))) {
+            assumed.add(Assumption.NOT_REPLACED_ON_FAILURE);
+        }
+        return assumed;
     }
 
-    private static Phase launchPhase(LaunchRequest launch) {
-        return launch.steps().contains(Step.PROVISIONING) ? Phase.PROVISIONING : Phase.PENDING;
+    /** Whether a task a service replaces would be expunged or replaced by this move. */
+    private static boolean mayBeReplaced(Phase target, Outcome outcome) {
+        return target == UNREACHABLE || (target == STOPPED && outcome != null && REPLACED_OUTCOMES.contains(outcome));
+    }
+
+    private static Phase launchPhase(Set<Step> steps) {
+        return steps.contains(Step.PROVISIONING) ? PROVISIONING : PENDING;
     }
 
     /** The phase the event asks for on this record, or null when it asks for none. */
     private static Phase targetOf(TaskEvent event, TaskRecord current) {
+        Phase from = current.lastStatus();
         if (event instanceof EcsStateChange ecs) {
             return ecs.lastStatus();
         }
         if (event instanceof AgentStatusUpdate agent) {
-            return agentTarget(agent.state(), current.steps(), current.lastStatus());
+            return agentTarget(agent.state(), current.steps(), from, current.desiredStatus());
         }
         if (event instanceof LaunchRequest launch) {
             // A launch gives a phase only to a task not seen before; later it can only add its settings.
-            return current.lastStatus() == null ? launchPhase(launch) : null;
+            return from == null ? launchPhase(launch.steps()) : null;
         }
-        return null;
+        // A stop request: a task that is pending or running starts its stop path now; elsewhere it waits.
+        return from == null || STOP_WAITS_IN.contains(from) || from == STOPPED ? null : stopPath(from, current.steps());
     }
 
     private static Decision sourceOrder(TaskEvent event, TaskRecord current) {
@@ -137,35 +357,31 @@ public final class Lifecycle {
         return null;
     }
 
-    private static Guard blind(Phase target, Step stepAbsent) {
-        return new Guard(true, TransitionTable.predecessorsOf(target), null, stepAbsent);
+    private static Guard blind(Phase target, Set<Assumption> assumptions) {
+        return new Guard(true, TransitionTable.predecessorsOf(target), null, assumptions);
     }
 
     /** The fields an event writes, whatever the phase it leads to. */
-    private static TaskChange fieldsOf(TaskEvent event) {
+    private static TaskChange.Builder fieldsOf(TaskEvent event) {
+        TaskChange.Builder fields = TaskChange.of(event);
         if (event instanceof EcsStateChange ecs) {
-            return new TaskChange(ecs.taskId(), ecs.eventId(), ecs.dedupeKey(), ecs.time(), null, null,
-                    ecs.desiredStatus(), false, null, null,
-                    ecs.stopCode() == null ? null : ecs.outcome(), ecs.stoppedReason(), ecs.version(),
-                    ecs.cluster(), ecs.taskArn(), ecs.service(), Set.of(), null, null, null);
+            fields.desired(ecs.desiredStatus(), false).ecsVersion(ecs.version())
+                    .identity(ecs.cluster(), ecs.taskArn(), ecs.service());
+            if (ecs.stopCode() != null) {
+                fields.outcome(ecs.outcome(), ecs.stoppedReason(), false);
+            }
+        } else if (event instanceof AgentStatusUpdate agent) {
+            fields.agent(agent.state(), agent.timestampMicros());
+            agent.state().outcome().ifPresent(outcome -> fields.outcome(outcome, reasonText(agent), false));
+        } else if (event instanceof LaunchRequest launch) {
+            fields.desired(DesiredStatus.RUNNING, true)
+                    .identity(launch.cluster(), null, launch.service())
+                    .launchSettings(launch.steps(), launch.inactiveAfterSeconds(), launch.expungeAfterSeconds(),
+                            launch.service() != null);
+        } else if (event instanceof StopRequest stop) {
+            fields.desired(DesiredStatus.STOPPED, false).stopReason(stop.reason());
         }
-        if (event instanceof AgentStatusUpdate agent) {
-            AgentState state = agent.state();
-            return new TaskChange(agent.taskId(), agent.eventId(), agent.dedupeKey(), agent.time(), null, null,
-                    null, false, state, agent.timestampMicros(),
-                    state.outcome().orElse(null), state.isTerminal() ? reasonText(agent) : null, null,
-                    null, null, null, Set.of(), null, null, null);
-        }
-        if (event instanceof LaunchRequest launch) {
-            return new TaskChange(launch.taskId(), launch.eventId(), launch.dedupeKey(), launch.time(), null, null,
-                    DesiredStatus.RUNNING, true, null, null, null, null, null,
-                    launch.cluster(), null, launch.service(), launch.steps(), launch.inactiveAfterSeconds(),
-                    launch.expungeAfterSeconds(), null);
-        }
-        StopRequest stop = (StopRequest) event;
-        return new TaskChange(stop.taskId(), stop.eventId(), stop.dedupeKey(), stop.time(), null, null,
-                DesiredStatus.STOPPED, false, null, null, null, null, null,
-                null, null, null, Set.of(), null, null, stop.reason());
+        return fields;
     }
 
     private static String reasonText(AgentStatusUpdate agent) {

@@ -15,6 +15,11 @@ public enum Phase {
     STOPPED,
     UNREACHABLE;
 
+    /** A phase in which the control plane performs a step of its own (and a step worker is awaited). */
+    public boolean isStep() {
+        return Step.runningIn(this) != null;
+    }
+
     public static Phase parse(String text) {
         for (Phase phase : values()) {
             if (phase.name().equals(text)) {

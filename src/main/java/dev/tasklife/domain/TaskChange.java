@@ -5,12 +5,15 @@ import java.util.Set;
 
 /**
  * One conditional write to a task record, in domain terms. Null fields are left as they are. Identity and launch
- * settings (cluster, ARN, service, steps, unreachable strategy, stop reason) are written only where the record
- * has none yet: they never change for a task.
+ * settings (cluster, ARN, service, steps, unreachable strategy, stop reason, replacement links) are written only
+ * where the record has none yet: they never change for a task.
  *
  * @param moveTo the phase to enter (appending a history entry), or null for no move
  * @param keepDesiredStatus write {@code desiredStatus} only where the record has none (a launch must not undo a
  *     stop that overtook it)
+ * @param keepOutcome write {@code outcome} only where the record has none (the agent's word comes first)
+ * @param expiresAt expunge: the epoch second DynamoDB TTL removes the tombstone, or null
+ * @param replacement the creation of the task that replaces this one, written in the same transaction, or null
  */
 public record TaskChange(
         String taskId,
@@ -25,6 +28,7 @@ public record TaskChange(
         Long agentTimestampMicros,
         Outcome outcome,
         String outcomeReason,
+        boolean keepOutcome,
         Long ecsVersion,
         String cluster,
         String taskArn,
@@ -32,16 +36,19 @@ public record TaskChange(
         Set<Step> steps,
         Long inactiveAfterSeconds,
         Long expungeAfterSeconds,
-        String stopReason) {
+        String stopReason,
+        boolean replaceOnFailure,
+        String replacementOf,
+        String replacedBy,
+        Long expiresAt,
+        TaskChange replacement) {
 
     public TaskChange {
         steps = Set.copyOf(steps);
     }
 
-    public TaskChange withMove(Phase phase, Guard newGuard) {
-        return new TaskChange(taskId, cause, dedupeKey, at, phase, newGuard, desiredStatus, keepDesiredStatus,
-                agentState, agentTimestampMicros, outcome, outcomeReason, ecsVersion, cluster, taskArn, service,
-                steps, inactiveAfterSeconds, expungeAfterSeconds, stopReason);
+    public static Builder of(TaskEvent cause) {
+        return new Builder(cause.taskId(), cause.eventId(), cause.dedupeKey(), cause.time());
     }
 
     /** Whether writing this change without a move would alter anything someone reading the record sees. */
@@ -50,17 +57,136 @@ public record TaskChange(
                         && (keepDesiredStatus ? current.desiredStatus() == null
                                 : desiredStatus != current.desiredStatus()))
                 || (agentState != null && agentState != current.agentState())
-                || (outcome != null && outcome != current.outcome())
+                || (outcome != null && (keepOutcome ? current.outcome() == null : outcome != current.outcome()))
                 || fillsGap(cluster, current.cluster())
                 || fillsGap(taskArn, current.taskArn())
                 || fillsGap(service, current.service())
                 || (!steps.isEmpty() && current.steps().isEmpty())
                 || fillsGap(inactiveAfterSeconds, current.inactiveAfterSeconds())
                 || fillsGap(expungeAfterSeconds, current.expungeAfterSeconds())
-                || fillsGap(stopReason, current.stopReason());
+                || fillsGap(stopReason, current.stopReason())
+                || (replaceOnFailure && !current.replaceOnFailure())
+                || replacement != null;
     }
 
     private static boolean fillsGap(Object offered, Object present) {
         return offered != null && present == null;
+    }
+
+    /** Builds a {@link TaskChange}; what is not set is left as it is in the record. */
+    public static final class Builder {
+        private final String taskId;
+        private final String cause;
+        private final String dedupeKey;
+        private final Instant at;
+        private Phase moveTo;
+        private Guard guard;
+        private DesiredStatus desiredStatus;
+        private boolean keepDesiredStatus;
+        private AgentState agentState;
+        private Long agentTimestampMicros;
+        private Outcome outcome;
+        private String outcomeReason;
+        private boolean keepOutcome;
+        private Long ecsVersion;
+        private String cluster;
+        private String taskArn;
+        private String service;
+        private Set<Step> steps = Set.of();
+        private Long inactiveAfterSeconds;
+        private Long expungeAfterSeconds;
+        private String stopReason;
+        private boolean replaceOnFailure;
+        private String replacementOf;
+        private String replacedBy;
+        private Long expiresAt;
+        private TaskChange replacement;
+
+        public Builder(String taskId, String cause, String dedupeKey, Instant at) {
+            this.taskId = taskId;
+            this.cause = cause;
+            this.dedupeKey = dedupeKey;
+            this.at = at;
+        }
+
+        public Builder move(Phase phase, Guard newGuard) {
+            moveTo = phase;
+            guard = newGuard;
+            return this;
+        }
+
+        public Builder desired(DesiredStatus status, boolean onlyIfAbsent) {
+            desiredStatus = status;
+            keepDesiredStatus = onlyIfAbsent;
+            return this;
+        }
+
+        public Builder agent(AgentState state, long timestampMicros) {
+            agentState = state;
+            agentTimestampMicros = timestampMicros;
+            return this;
+        }
+
+        public Builder agentState(AgentState state) {
+            agentState = state;
+            return this;
+        }
+
+        public Builder outcome(Outcome value, String reason, boolean onlyIfAbsent) {
+            outcome = value;
+            outcomeReason = reason;
+            keepOutcome = onlyIfAbsent;
+            return this;
+        }
+
+        public Builder ecsVersion(long version) {
+            ecsVersion = version;
+            return this;
+        }
+
+        public Builder identity(String clusterName, String arn, String serviceName) {
+            cluster = clusterName;
+            taskArn = arn;
+            service = serviceName;
+            return this;
+        }
+
+        public Builder launchSettings(Set<Step> launchSteps, Long inactiveAfter, Long expungeAfter,
+                                      boolean replacedOnFailure) {
+            steps = launchSteps;
+            inactiveAfterSeconds = inactiveAfter;
+            expungeAfterSeconds = expungeAfter;
+            replaceOnFailure = replacedOnFailure;
+            return this;
+        }
+
+        public Builder stopReason(String reason) {
+            stopReason = reason;
+            return this;
+        }
+
+        public Builder replacementOf(String taskIdReplaced) {
+            replacementOf = taskIdReplaced;
+            return this;
+        }
+
+        /** Links this task to its replacement, created in the same write. */
+        public Builder replacedBy(TaskChange creation) {
+            replacedBy = creation.taskId();
+            replacement = creation;
+            return this;
+        }
+
+        public Builder expiresAt(long epochSecond) {
+            expiresAt = epochSecond;
+            return this;
+        }
+
+        public TaskChange build() {
+            return new TaskChange(taskId, cause, dedupeKey, at, moveTo, guard, desiredStatus, keepDesiredStatus,
+                    agentState, agentTimestampMicros, outcome, outcomeReason, keepOutcome, ecsVersion, cluster,
+                    taskArn, service, steps, inactiveAfterSeconds, expungeAfterSeconds, stopReason,
+                    replaceOnFailure, replacementOf, replacedBy, expiresAt, replacement);
+        }
     }
 }

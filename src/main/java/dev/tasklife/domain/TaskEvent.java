@@ -87,4 +87,40 @@ public sealed interface TaskEvent {
             return "event:" + eventId;
         }
     }
+
+    /** {@code Task Step Completed}: a step worker finished (or failed) a control-plane step. */
+    record StepCompleted(String eventId, Instant time, String taskId, Step step, boolean succeeded, String reason)
+            implements TaskEvent {
+        @Override
+        public String dedupeKey() {
+            return "event:" + eventId;
+        }
+    }
+
+    /**
+     * What the scheduled sweeper found about one task, at {@code time} (the sweeper's clock). It names the record
+     * version it was found on, so a second sweep of the same finding is a duplicate.
+     */
+    record SweepFinding(Instant time, String taskId, Finding finding, Phase phase, long version)
+            implements TaskEvent {
+
+        public enum Finding {
+            /** UNREACHABLE for longer than expungeAfterSeconds: mark UNKNOWN and expunge. */
+            UNREACHABLE_EXPIRED,
+            /** A service task UNREACHABLE for longer than inactiveAfterSeconds: request its replacement. */
+            REPLACEMENT_DUE,
+            /** In a control-plane step for longer than the step timeout: fail it, or force the stop on. */
+            STEP_TIMED_OUT
+        }
+
+        @Override
+        public String eventId() {
+            return "sweep-" + finding.name().toLowerCase(java.util.Locale.ROOT) + "-" + taskId + "-v" + version;
+        }
+
+        @Override
+        public String dedupeKey() {
+            return "sweep:" + finding + ":" + version;
+        }
+    }
 }

@@ -7,7 +7,8 @@ import java.util.Set;
 
 /**
  * A task record as stored. {@code lastStatus} is null only for a record that so far holds nothing but a stop
- * request (the stop arrived before anything else about the task).
+ * request (the stop arrived before anything else about the task). {@code replaceOnFailure} marks a task launched
+ * for a service (Marathon handling applies); {@code expiresAt} marks an expunged task's tombstone.
  */
 public record TaskRecord(
         String taskId,
@@ -27,6 +28,11 @@ public record TaskRecord(
         Long inactiveAfterSeconds,
         Long expungeAfterSeconds,
         String stopReason,
+        boolean replaceOnFailure,
+        String replacementOf,
+        String replacedBy,
+        Instant expungedAt,
+        Long expiresAt,
         List<HistoryEntry> history,
         Instant createdAt,
         Instant updatedAt) {
@@ -46,6 +52,26 @@ public record TaskRecord(
             from = entry.to();
         }
         return transitions;
+    }
+
+    /** The move the event with this dedupe key made, if it made one. */
+    public Transition transitionCausedBy(String dedupeKey) {
+        List<Transition> transitions = transitions();
+        for (int i = history.size() - 1; i >= 0; i--) {
+            if (history.get(i).dedupeKey().equals(dedupeKey)) {
+                return transitions.get(i);
+            }
+        }
+        return null;
+    }
+
+    /** When the task entered the phase it is in. */
+    public Instant phaseSince() {
+        return history.isEmpty() ? createdAt : history.get(history.size() - 1).at();
+    }
+
+    public boolean isExpunged() {
+        return expiresAt != null;
     }
 
     /** The move this record's last write made. */

@@ -5,6 +5,7 @@ import jakarta.inject.Named;
 
 import org.jboss.logging.Logger;
 
+import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -27,7 +28,7 @@ public class DescribeHandler extends JsonFunction {
     }
 
     @Override
-    ObjectNode answer(JsonNode input) throws InvalidEventException {
+    ObjectNode answer(JsonNode input, Context context) throws InvalidEventException {
         String taskId = JsonFields.taskId(input, "", "taskId");
         ObjectNode answer = store.find(taskId).map(TaskDescriptions::found)
                 .orElseGet(() -> TaskDescriptions.notFound(taskId));

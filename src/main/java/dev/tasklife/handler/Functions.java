@@ -1,6 +1,7 @@
 package dev.tasklife.handler;
 
 import java.net.URI;
+import java.time.Clock;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -8,8 +9,11 @@ import jakarta.enterprise.inject.Produces;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import dev.tasklife.domain.Lifecycle;
+import dev.tasklife.domain.LifecyclePolicy;
 import dev.tasklife.publish.EventPublisher;
 import dev.tasklife.service.StatusChangeService;
+import dev.tasklife.service.Sweeper;
 import dev.tasklife.store.TaskStore;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -49,7 +53,24 @@ public class Functions {
 
     @Produces
     @ApplicationScoped
-    StatusChangeService statusChanges(TaskStore store, EventPublisher publisher) {
-        return new StatusChangeService(store, publisher);
+    Lifecycle lifecycle(@ConfigProperty(name = "tasklife.inactive-after-seconds") long inactiveAfterSeconds,
+                        @ConfigProperty(name = "tasklife.expunge-after-seconds") long expungeAfterSeconds,
+                        @ConfigProperty(name = "tasklife.tombstone-seconds") long tombstoneSeconds,
+                        @ConfigProperty(name = "tasklife.step-timeout-seconds") long stepTimeoutSeconds) {
+        return new Lifecycle(new LifecyclePolicy(inactiveAfterSeconds, expungeAfterSeconds, tombstoneSeconds,
+                stepTimeoutSeconds));
+    }
+
+    @Produces
+    @ApplicationScoped
+    StatusChangeService statusChanges(TaskStore store, EventPublisher publisher, Lifecycle lifecycle) {
+        return new StatusChangeService(store, publisher, lifecycle);
+    }
+
+    @Produces
+    @ApplicationScoped
+    Sweeper sweeper(TaskStore store, StatusChangeService statusChanges,
+                    @ConfigProperty(name = "tasklife.sweep.safety-margin-millis") long safetyMarginMillis) {
+        return new Sweeper(store, statusChanges, Clock.systemUTC(), safetyMarginMillis);
     }
 }

@@ -29,7 +29,7 @@ abstract class JsonFunction implements RequestStreamHandler {
     public final void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         ObjectNode answer;
         try {
-            answer = answer(JsonFields.readObject(input));
+            answer = answer(JsonFields.readObject(input), context);
         } catch (InvalidEventException e) {
             LOG.warnf("function=%s verdict=INVALID error=\"%s\"", getClass().getSimpleName(), e.getMessage());
             answer = JsonNodeFactory.instance.objectNode();
@@ -39,5 +39,6 @@ abstract class JsonFunction implements RequestStreamHandler {
         JsonFields.mapper().writeValue(output, answer);
     }
 
-    abstract ObjectNode answer(JsonNode input) throws InvalidEventException;
+    /** {@code context} is Lambda's, or null when called outside Lambda (tests, the local run). */
+    abstract ObjectNode answer(JsonNode input, Context context) throws InvalidEventException;
 }

@@ -3,10 +3,14 @@ package dev.tasklife.handler;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
+import java.util.Set;
+
+import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.tasklife.domain.EventTypes;
 import dev.tasklife.input.EventParser;
 import dev.tasklife.input.InvalidEventException;
 import dev.tasklife.service.StatusChangeResult;
@@ -19,6 +23,9 @@ import dev.tasklife.service.StatusChangeService;
 @Named("status-change")
 public class StatusChangeHandler extends JsonFunction {
 
+    static final Set<String> HANDLED = Set.of(EventTypes.ECS_TASK_STATE_CHANGE, EventTypes.TASK_STATUS_UPDATE,
+            EventTypes.TASK_LAUNCH_REQUESTED, EventTypes.TASK_STOP_REQUESTED);
+
     private final StatusChangeService service;
 
     @Inject
@@ -27,8 +34,11 @@ public class StatusChangeHandler extends JsonFunction {
     }
 
     @Override
-    ObjectNode answer(JsonNode envelope) throws InvalidEventException {
-        StatusChangeResult result = service.apply(EventParser.parse(envelope));
+    ObjectNode answer(JsonNode envelope, Context context) throws InvalidEventException {
+        return verdict(service.apply(EventParser.parse(envelope, HANDLED)));
+    }
+
+    static ObjectNode verdict(StatusChangeResult result) {
         ObjectNode answer = JsonNodeFactory.instance.objectNode();
         answer.put("verdict", result.verdict().name());
         answer.put("taskId", result.taskId());

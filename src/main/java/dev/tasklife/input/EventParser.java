@@ -7,6 +7,8 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -14,6 +16,7 @@ import dev.tasklife.domain.AgentState;
 import dev.tasklife.domain.DesiredStatus;
 import dev.tasklife.domain.EventTypes;
 import dev.tasklife.domain.Phase;
+import dev.tasklife.domain.Step;
 import dev.tasklife.domain.TaskEvent;
 
 /**
@@ -29,8 +32,16 @@ public final class EventParser {
     private EventParser() {
     }
 
-    public static TaskEvent parse(JsonNode envelope) throws InvalidEventException {
+    /**
+     * Reads an envelope whose detail-type is one of {@code handled}: each function takes only the events its
+     * rules route to it.
+     */
+    public static TaskEvent parse(JsonNode envelope, Set<String> handled) throws InvalidEventException {
         String detailType = JsonFields.requiredText(envelope, "", "detail-type", MAX_ID_LENGTH);
+        if (!handled.contains(detailType)) {
+            throw new InvalidEventException("detail-type '" + detailType + "' is not handled here (expected one of "
+                    + new TreeSet<>(handled) + ")");
+        }
         String eventId = JsonFields.requiredText(envelope, "", "id", MAX_ID_LENGTH);
         Instant time = time(envelope);
         JsonNode detail = JsonFields.object(envelope, "", "detail");
@@ -42,12 +53,25 @@ public final class EventParser {
                 case EventTypes.TASK_STOP_REQUESTED -> new TaskEvent.StopRequest(eventId, time,
                         JsonFields.taskId(detail, DETAIL, "taskId"),
                         JsonFields.optionalText(detail, DETAIL, "reason", MAX_TEXT_LENGTH));
+                case EventTypes.TASK_STEP_COMPLETED -> stepCompleted(eventId, time, detail);
                 default -> throw new InvalidEventException("detail-type '" + detailType + "' is not handled here");
             };
         } catch (IllegalArgumentException e) {
             // An enum the contract does not know (lastStatus, desiredStatus, state).
             throw new InvalidEventException(DETAIL + e.getMessage());
         }
+    }
+
+    private static TaskEvent stepCompleted(String eventId, Instant time, JsonNode detail)
+            throws InvalidEventException {
+        String taskId = JsonFields.taskId(detail, DETAIL, "taskId");
+        Step step = Step.parse(JsonFields.requiredText(detail, DETAIL, "step", MAX_ID_LENGTH));
+        String outcome = JsonFields.requiredText(detail, DETAIL, "outcome", MAX_ID_LENGTH);
+        if (!outcome.equals("SUCCEEDED") && !outcome.equals("FAILED")) {
+            throw new InvalidEventException("detail.outcome must be SUCCEEDED or FAILED");
+        }
+        return new TaskEvent.StepCompleted(eventId, time, taskId, step, outcome.equals("SUCCEEDED"),
+                JsonFields.optionalText(detail, DETAIL, "reason", MAX_TEXT_LENGTH));
     }
 
     private static Instant time(JsonNode envelope) throws InvalidEventException {

@@ -7,12 +7,13 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.tasklife.domain.EventTypes;
+import dev.tasklife.domain.Step;
 import dev.tasklife.domain.TaskEvent;
 import dev.tasklife.domain.TaskRecord;
 import dev.tasklife.domain.Transition;
 import dev.tasklife.publish.OutboundEvent;
 
-/** The events the status-change function emits (lifecycle.md, "Events out"). */
+/** The events the functions emit (lifecycle.md, "Events out"). */
 final class LifecycleEvents {
 
     private LifecycleEvents() {
@@ -20,20 +21,25 @@ final class LifecycleEvents {
 
     /**
      * The same input always yields the same id: it is derived from the task and the dedupe key of the event that
-     * caused it, and an event causes at most one move.
+     * caused it, and an event causes at most one write. Step requests carry it as their idempotency key.
      */
     static String stableId(String detailType, String taskId, String dedupeKey) {
         return UUID.nameUUIDFromBytes((detailType + '\n' + taskId + '\n' + dedupeKey)
                 .getBytes(StandardCharsets.UTF_8)).toString();
     }
 
-    /** {@code Task State Changed}, from the record as the accepted move left it. */
-    static OutboundEvent stateChanged(TaskEvent cause, TaskRecord after) {
-        Transition move = after.lastTransition();
+    private static ObjectNode detail(String detailType, TaskRecord task, String causeKey) {
         ObjectNode detail = JsonNodeFactory.instance.objectNode();
-        detail.put("eventId", stableId(EventTypes.TASK_STATE_CHANGED, after.taskId(), cause.dedupeKey()));
-        detail.put("taskId", after.taskId());
-        detail.put("from", move.from() == null ? null : move.from().name());
+        detail.put("eventId", stableId(detailType, task.taskId(), causeKey));
+        detail.put("taskId", task.taskId());
+        return detail;
+    }
+
+    /** {@code Task State Changed}, for the move the event with {@code causeKey} made. */
+    static OutboundEvent stateChanged(TaskRecord after, String cause, String causeKey) {
+        Transition move = after.transitionCausedBy(causeKey);
+        ObjectNode detail = detail(EventTypes.TASK_STATE_CHANGED, after, causeKey);
+        TaskDescriptions.putName(detail, "from", move.from());
         detail.put("to", move.to().name());
         detail.put("version", after.version());
         TaskDescriptions.putName(detail, "desiredStatus", after.desiredStatus());
@@ -42,21 +48,61 @@ final class LifecycleEvents {
         detail.put("outcomeReason", after.outcomeReason());
         detail.put("cluster", after.cluster());
         detail.put("service", after.service());
-        detail.put("cause", cause.eventId());
+        detail.put("cause", cause);
         detail.put("time", move.at().toString());
         return new OutboundEvent(EventTypes.TASK_STATE_CHANGED, detail);
     }
 
-    /** {@code Task Transition Rejected}: the event, the state it met, and why it could not apply. */
+    /** A step request for a task that just entered the step's phase; the step worker acts on it once. */
+    static OutboundEvent stepRequested(TaskRecord after, Step step, String causeKey) {
+        String detailType = EventTypes.stepRequested(step);
+        ObjectNode detail = detail(detailType, after, causeKey);
+        detail.put("idempotencyKey", detail.get("eventId").asText());
+        detail.put("step", step.name());
+        detail.put("taskArn", after.taskArn());
+        detail.put("cluster", after.cluster());
+        detail.put("service", after.service());
+        detail.put("time", after.transitionCausedBy(causeKey).at().toString());
+        return new OutboundEvent(detailType, detail);
+    }
+
+    /** {@code Task Expunged}: the task is gone; its tombstone stays describable until {@code expiresAt}. */
+    static OutboundEvent expunged(TaskRecord after, String causeKey) {
+        ObjectNode detail = detail(EventTypes.TASK_EXPUNGED, after, causeKey);
+        TaskDescriptions.putName(detail, "outcome", after.outcome());
+        detail.put("outcomeReason", after.outcomeReason());
+        detail.put("service", after.service());
+        detail.put("expiresAt", after.expiresAt());
+        detail.put("time", after.expungedAt().toString());
+        return new OutboundEvent(EventTypes.TASK_EXPUNGED, detail);
+    }
+
+    /** {@code Task Replacement Requested}, with the lineage: which task it replaces, for which service. */
+    static OutboundEvent replacementRequested(TaskRecord replaced, TaskRecord replacement, String causeKey) {
+        ObjectNode detail = detail(EventTypes.TASK_REPLACEMENT_REQUESTED, replaced, causeKey);
+        detail.put("taskId", replacement.taskId());
+        detail.put("replacementOf", replaced.taskId());
+        detail.put("service", replaced.service());
+        detail.put("cluster", replaced.cluster());
+        TaskDescriptions.putName(detail, "replacedTaskStatus", replaced.lastStatus());
+        TaskDescriptions.putName(detail, "replacedTaskOutcome", replaced.outcome());
+        TaskDescriptions.putName(detail, "initialStatus", replacement.lastStatus());
+        detail.put("time", replacement.createdAt().toString());
+        return new OutboundEvent(EventTypes.TASK_REPLACEMENT_REQUESTED, detail);
+    }
+
+    /** {@code Task Transition Rejected}: the event, the state it met (if any), and why it could not apply. */
     static OutboundEvent rejected(TaskEvent event, TaskRecord current, String why) {
         ObjectNode detail = JsonNodeFactory.instance.objectNode();
         detail.put("eventId", stableId(EventTypes.TASK_TRANSITION_REJECTED, event.taskId(), event.dedupeKey()));
         detail.put("taskId", event.taskId());
         detail.put("rejectedEvent", event.eventId());
         detail.put("rejectedEventKey", event.dedupeKey());
-        TaskDescriptions.putName(detail, "currentStatus", current.lastStatus());
-        TaskDescriptions.putName(detail, "desiredStatus", current.desiredStatus());
-        detail.put("version", current.version());
+        TaskDescriptions.putName(detail, "currentStatus", current == null ? null : current.lastStatus());
+        TaskDescriptions.putName(detail, "desiredStatus", current == null ? null : current.desiredStatus());
+        if (current != null) {
+            detail.put("version", current.version());
+        }
         detail.put("why", why);
         detail.put("time", event.time().toString());
         return new OutboundEvent(EventTypes.TASK_TRANSITION_REJECTED, detail);

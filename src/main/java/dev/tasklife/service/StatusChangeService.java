@@ -1,22 +1,25 @@
 package dev.tasklife.service;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import org.jboss.logging.Logger;
 
 import dev.tasklife.domain.Decision;
 import dev.tasklife.domain.Lifecycle;
+import dev.tasklife.domain.Step;
 import dev.tasklife.domain.TaskChange;
 import dev.tasklife.domain.TaskEvent;
 import dev.tasklife.domain.TaskRecord;
 import dev.tasklife.domain.Verdict;
 import dev.tasklife.publish.EventPublisher;
+import dev.tasklife.publish.OutboundEvent;
 import dev.tasklife.store.TaskStore;
 import dev.tasklife.store.TaskStore.WriteResult;
 
 /**
- * Applies one status-change event: a blind conditional write first (one request in the common case); if its
- * condition fails, the record it returned decides what the event means, and a write guarded by that exact version
+ * Applies one event to its task: a blind conditional write first where the event allows it (one request in the
+ * common case); otherwise, or if its condition fails, the record decides and a write guarded by that exact version
  * is tried. A rejection is published and answered, never thrown: an illegal move must not be retried forever.
  */
 public class StatusChangeService {
@@ -27,43 +30,86 @@ public class StatusChangeService {
 
     private final TaskStore store;
     private final EventPublisher publisher;
+    private final Lifecycle lifecycle;
 
-    public StatusChangeService(TaskStore store, EventPublisher publisher) {
+    public StatusChangeService(TaskStore store, EventPublisher publisher, Lifecycle lifecycle) {
         this.store = store;
         this.publisher = publisher;
+        this.lifecycle = lifecycle;
+    }
+
+    public Lifecycle lifecycle() {
+        return lifecycle;
     }
 
     public StatusChangeResult apply(TaskEvent event) {
-        TaskChange change = Lifecycle.firstAttempt(event);
+        TaskChange blind = lifecycle.firstAttempt(event);
+        // An event that needs the record reads it (consistently) and writes on the version it read.
+        TaskRecord current = blind == null ? store.find(event.taskId()).orElse(null) : null;
+        return run(event, blind, current);
+    }
+
+    /** Applies an event to a record already in hand (the sweeper's, from its index): decided, then written. */
+    public StatusChangeResult apply(TaskEvent event, TaskRecord known) {
+        return run(event, null, known);
+    }
+
+    private StatusChangeResult run(TaskEvent event, TaskChange firstChange, TaskRecord known) {
+        TaskChange change = firstChange;
+        TaskRecord current = known;
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            if (change == null) {
+                if (current == null) {
+                    return skipped(event, null, new Decision.Skip(Verdict.REJECTED,
+                            "no task " + event.taskId() + " is recorded"));
+                }
+                Decision decision = lifecycle.decide(event, current);
+                if (decision instanceof Decision.Skip skip) {
+                    return skipped(event, current, skip);
+                }
+                change = ((Decision.Write) decision).change();
+            }
             WriteResult result = store.apply(change);
             if (result.written()) {
                 return written(event, change, result.record());
             }
-            TaskRecord current = result.record();
-            if (current == null) {
-                // The record vanished (expired) since it was read: start over as for a new task.
-                change = Lifecycle.firstAttempt(event);
-                continue;
-            }
-            Decision decision = Lifecycle.decide(event, current);
-            if (decision instanceof Decision.Skip skip) {
-                return skipped(event, current, skip);
-            }
-            change = ((Decision.Write) decision).change();
+            current = result.record();
+            // A record that vanished (expired) since: start over as for a new task.
+            change = current == null ? lifecycle.firstAttempt(event) : null;
         }
         throw new ConcurrentUpdateException("task " + event.taskId() + " changed under " + MAX_ATTEMPTS
                 + " attempts to apply event " + event.eventId());
     }
 
     private StatusChangeResult written(TaskEvent event, TaskChange change, TaskRecord after) {
-        if (change.moveTo() == null) {
-            return log(new StatusChangeResult(Verdict.UPDATED, event.taskId(), event.eventId(), after.lastStatus(),
-                    after.lastStatus(), after.version(), "fields updated, no phase move"));
+        List<OutboundEvent> events = new ArrayList<>();
+        if (change.moveTo() != null) {
+            addMoveEvents(events, after, event.eventId(), event.dedupeKey());
         }
-        publisher.publish(List.of(LifecycleEvents.stateChanged(event, after)));
-        return log(new StatusChangeResult(Verdict.APPLIED, event.taskId(), event.eventId(),
-                after.lastTransition().from(), after.lastStatus(), after.version(), null));
+        if (change.expiresAt() != null) {
+            events.add(LifecycleEvents.expunged(after, event.dedupeKey()));
+        }
+        if (change.replacement() != null) {
+            TaskChange creation = change.replacement();
+            TaskRecord replacement = store.find(creation.taskId()).orElseThrow();
+            events.add(LifecycleEvents.replacementRequested(after, replacement, event.dedupeKey()));
+            addMoveEvents(events, replacement, creation.cause(), creation.dedupeKey());
+        }
+        publisher.publish(events);
+        Verdict verdict = change.moveTo() == null ? Verdict.UPDATED : Verdict.APPLIED;
+        return log(new StatusChangeResult(verdict, event.taskId(), event.eventId(),
+                change.moveTo() == null ? after.lastStatus() : after.transitionCausedBy(event.dedupeKey()).from(),
+                after.lastStatus(), after.version(), change.replacedBy() == null ? null
+                        : "replacement requested: " + change.replacedBy()));
+    }
+
+    /** {@code Task State Changed}, and the step request when the move entered a step's phase. */
+    private static void addMoveEvents(List<OutboundEvent> events, TaskRecord after, String cause, String causeKey) {
+        events.add(LifecycleEvents.stateChanged(after, cause, causeKey));
+        Step step = Step.runningIn(after.transitionCausedBy(causeKey).to());
+        if (step != null) {
+            events.add(LifecycleEvents.stepRequested(after, step, causeKey));
+        }
     }
 
     private StatusChangeResult skipped(TaskEvent event, TaskRecord current, Decision.Skip skip) {
@@ -71,7 +117,8 @@ public class StatusChangeService {
             publisher.publish(List.of(LifecycleEvents.rejected(event, current, skip.why())));
         }
         return log(new StatusChangeResult(skip.verdict(), event.taskId(), event.eventId(), null,
-                current.lastStatus(), current.version(), skip.why()));
+                current == null ? null : current.lastStatus(), current == null ? -1 : current.version(),
+                skip.why()));
     }
 
     private static StatusChangeResult log(StatusChangeResult result) {

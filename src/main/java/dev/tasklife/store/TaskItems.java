@@ -36,6 +36,19 @@ final class TaskItems {
     static final String INACTIVE_AFTER = "inactiveAfterSeconds";
     static final String EXPUNGE_AFTER = "expungeAfterSeconds";
     static final String STOP_REASON = "stopReason";
+    static final String REPLACE_ON_FAILURE = "replaceOnFailure";
+    static final String REPLACEMENT_OF = "replacementOf";
+    static final String REPLACED_BY = "replacedBy";
+    static final String EXPUNGED_AT = "expungedAt";
+    /** The TTL attribute of the table: set only on an expunged task's tombstone. */
+    static final String EXPIRES_AT = "expiresAt";
+    /**
+     * The sparse sweep index: both attributes exist only while a task is UNREACHABLE or in a step phase, so the
+     * sweeper reads those tasks and never the rest of the table.
+     */
+    static final String SWEEP_INDEX = "sweep";
+    static final String SWEEP_KIND = "sweepKind";
+    static final String SWEEP_SINCE = "sweepSince";
     static final String HISTORY = "history";
     static final String CREATED_AT = "createdAt";
     static final String UPDATED_AT = "updatedAt";
@@ -75,6 +88,11 @@ final class TaskItems {
                 number(item, INACTIVE_AFTER),
                 number(item, EXPUNGE_AFTER),
                 string(item, STOP_REASON),
+                item.containsKey(REPLACE_ON_FAILURE) && Boolean.TRUE.equals(item.get(REPLACE_ON_FAILURE).bool()),
+                string(item, REPLACEMENT_OF),
+                string(item, REPLACED_BY),
+                instant(item, EXPUNGED_AT),
+                number(item, EXPIRES_AT),
                 history(item),
                 instant(item, CREATED_AT),
                 instant(item, UPDATED_AT));

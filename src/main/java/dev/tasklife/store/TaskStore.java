@@ -1,5 +1,6 @@
 package dev.tasklife.store;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -8,29 +9,50 @@ import java.util.Optional;
 import java.util.StringJoiner;
 import java.util.stream.Collectors;
 
+import dev.tasklife.domain.Assumption;
+import dev.tasklife.domain.DesiredStatus;
 import dev.tasklife.domain.Guard;
 import dev.tasklife.domain.HistoryEntry;
+import dev.tasklife.domain.Phase;
 import dev.tasklife.domain.Step;
 import dev.tasklife.domain.TaskChange;
 import dev.tasklife.domain.TaskRecord;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 /**
- * The task table. Every change is one conditional {@code UpdateItem}: the condition is the change's
- * {@link Guard} (allowed predecessor phases, version or source order, dedupe key), and the move, its history entry
- * and the version bump are written together or not at all. Event data enters only as expression attribute values.
+ * The task table. Every change is one conditional write: the condition is the change's {@link Guard} (allowed
+ * predecessor phases, version or source order, assumptions, dedupe key), and the move, its history entry and the
+ * version bump are written together or not at all. A change that replaces its task is one transaction with the
+ * creation of the replacement. Event data enters only as expression attribute values.
  */
 public class TaskStore {
 
     /** What a conditional write did: the record after it, or, when its condition failed, the record as it was. */
     public record WriteResult(boolean written, TaskRecord record) {
+    }
+
+    /** One page of the sweep index, with what reading it cost. */
+    public record SweepPage(List<TaskRecord> tasks, Map<String, AttributeValue> next, double readUnits) {
+    }
+
+    /** The two kinds of entry in the sweep index. */
+    public enum SweepKind {
+        UNREACHABLE,
+        STEP
     }
 
     private final DynamoDbClient dynamo;
@@ -56,14 +78,15 @@ public class TaskStore {
      * The record is null when the task has no record.
      */
     public WriteResult apply(TaskChange change) {
+        if (change.replacement() != null) {
+            return applyWithReplacement(change);
+        }
         Expression expression = new Expression();
-        String update = updateExpression(change, expression);
-        String condition = conditionExpression(change, expression);
         UpdateItemRequest request = UpdateItemRequest.builder()
                 .tableName(tableName)
                 .key(key(change.taskId()))
-                .updateExpression(update)
-                .conditionExpression(condition)
+                .updateExpression(updateExpression(change, expression))
+                .conditionExpression(conditionExpression(change, expression))
                 .expressionAttributeNames(expression.names)
                 .expressionAttributeValues(expression.values)
                 .returnValues(ReturnValue.ALL_NEW)
@@ -73,9 +96,72 @@ public class TaskStore {
             UpdateItemResponse response = dynamo.updateItem(request);
             return new WriteResult(true, TaskItems.toRecord(response.attributes()));
         } catch (ConditionalCheckFailedException e) {
-            Map<String, AttributeValue> old = e.item();
-            return new WriteResult(false, old == null || old.isEmpty() ? null : TaskItems.toRecord(old));
+            return notWritten(e.item());
         }
+    }
+
+    /**
+     * The change and the creation of the task that replaces it, in one transaction: the replaced task and its
+     * replacement are linked both ways or not at all. A transaction returns no new image, so the record is read
+     * back after it.
+     */
+    private WriteResult applyWithReplacement(TaskChange change) {
+        try {
+            dynamo.transactWriteItems(write -> write.transactItems(
+                    TransactWriteItem.builder().update(update(change)).build(),
+                    TransactWriteItem.builder().update(update(change.replacement())).build()));
+        } catch (TransactionCanceledException e) {
+            List<CancellationReason> reasons = e.cancellationReasons();
+            CancellationReason main = reasons.isEmpty() ? null : reasons.get(0);
+            if (main != null && "ConditionalCheckFailed".equals(main.code())) {
+                return notWritten(main.item());
+            }
+            if (reasons.stream().anyMatch(reason -> "TransactionConflict".equals(reason.code()))) {
+                // Another writer was on the item: decide again on the record as it now is.
+                return new WriteResult(false, find(change.taskId()).orElse(null));
+            }
+            throw e;
+        }
+        return new WriteResult(true, find(change.taskId()).orElseThrow());
+    }
+
+    private Update update(TaskChange change) {
+        Expression expression = new Expression();
+        return Update.builder()
+                .tableName(tableName)
+                .key(key(change.taskId()))
+                .updateExpression(updateExpression(change, expression))
+                .conditionExpression(conditionExpression(change, expression))
+                .expressionAttributeNames(expression.names)
+                .expressionAttributeValues(expression.values)
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                .build();
+    }
+
+    private static WriteResult notWritten(Map<String, AttributeValue> old) {
+        return new WriteResult(false, old == null || old.isEmpty() ? null : TaskItems.toRecord(old));
+    }
+
+    /**
+     * One page of the tasks of one kind in the sparse sweep index that entered it at or before {@code before},
+     * oldest first. Only those tasks are read: the index holds nothing else.
+     */
+    public SweepPage sweepCandidates(SweepKind kind, Instant before, Map<String, AttributeValue> from, int limit) {
+        QueryResponse response = dynamo.query(QueryRequest.builder()
+                .tableName(tableName)
+                .indexName(TaskItems.SWEEP_INDEX)
+                .keyConditionExpression("#kind = :kind AND #since <= :before")
+                .expressionAttributeNames(Map.of("#kind", TaskItems.SWEEP_KIND, "#since", TaskItems.SWEEP_SINCE))
+                .expressionAttributeValues(Map.of(":kind", AttributeValue.fromS(kind.name()),
+                        ":before", AttributeValue.fromN(Long.toString(before.toEpochMilli()))))
+                .exclusiveStartKey(from == null || from.isEmpty() ? null : from)
+                .limit(limit)
+                .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
+                .build());
+        double units = response.consumedCapacity() == null || response.consumedCapacity().capacityUnits() == null
+                ? 0 : response.consumedCapacity().capacityUnits();
+        return new SweepPage(response.items().stream().map(TaskItems::toRecord).toList(),
+                response.hasLastEvaluatedKey() ? response.lastEvaluatedKey() : null, units);
     }
 
     static String conditionExpression(TaskChange change, Expression expression) {
@@ -102,13 +188,26 @@ public class TaskStore {
         } else {
             clauses.add(expression.name(TaskItems.VERSION) + " = " + expression.number(guard.version()));
         }
-        if (guard.stepAbsent() != null) {
-            clauses.add("NOT contains(" + expression.name(TaskItems.STEPS) + ", "
-                    + expression.value(guard.stepAbsent().name()) + ")");
-        }
+        guard.assumptions().stream().sorted().forEach(assumption -> clauses.add(clause(assumption, expression)));
         clauses.add("NOT contains(" + expression.name(TaskItems.APPLIED_KEYS) + ", "
                 + expression.value(change.dedupeKey()) + ")");
         return String.join(" AND ", clauses);
+    }
+
+    private static String clause(Assumption assumption, Expression expression) {
+        return switch (assumption) {
+            case NO_ACTIVATION_STEP -> "NOT contains(" + expression.name(TaskItems.STEPS) + ", "
+                    + expression.value(Step.ACTIVATION.name()) + ")";
+            case NO_DEPROVISIONING_STEP -> "NOT contains(" + expression.name(TaskItems.STEPS) + ", "
+                    + expression.value(Step.DEPROVISIONING.name()) + ")";
+            case NOT_REPLACED_ON_FAILURE -> "attribute_not_exists(" + expression.name(TaskItems.REPLACE_ON_FAILURE)
+                    + ")";
+            case NO_STOP_REQUESTED -> {
+                String desired = expression.name(TaskItems.DESIRED_STATUS);
+                yield "(attribute_not_exists(" + desired + ") OR " + desired + " <> "
+                        + expression.value(DesiredStatus.STOPPED.name()) + ")";
+            }
+        };
     }
 
     private static String notAtOrBeyond(Expression expression, String attribute, long value, String operator) {
@@ -119,6 +218,7 @@ public class TaskStore {
 
     static String updateExpression(TaskChange change, Expression expression) {
         StringJoiner set = new StringJoiner(", ", "SET ", "");
+        String remove = "";
         String version = expression.name(TaskItems.VERSION);
         set.add(version + " = if_not_exists(" + version + ", " + expression.number(0) + ") + "
                 + expression.number(1));
@@ -131,30 +231,58 @@ public class TaskStore {
             HistoryEntry entry = new HistoryEntry(change.moveTo(), change.cause(), change.dedupeKey(), change.at());
             set.add(history + " = list_append(if_not_exists(" + history + ", " + expression.emptyList() + "), "
                     + expression.value(AttributeValue.fromL(List.of(TaskItems.historyEntry(entry)))) + ")");
+            SweepKind sweep = sweepKindOf(change.moveTo());
+            if (sweep != null) {
+                set.add(expression.name(TaskItems.SWEEP_KIND) + " = " + expression.value(sweep.name()));
+                set.add(expression.name(TaskItems.SWEEP_SINCE) + " = " + expression.number(change.at().toEpochMilli()));
+            } else {
+                remove = " REMOVE " + expression.name(TaskItems.SWEEP_KIND) + ", "
+                        + expression.name(TaskItems.SWEEP_SINCE);
+            }
         }
         if (change.desiredStatus() != null) {
-            String desired = expression.value(change.desiredStatus().name());
-            set.add(change.keepDesiredStatus() ? ifAbsent(expression, TaskItems.DESIRED_STATUS, desired)
-                    : expression.name(TaskItems.DESIRED_STATUS) + " = " + desired);
+            setMaybeIfAbsent(set, expression, TaskItems.DESIRED_STATUS, change.desiredStatus(),
+                    change.keepDesiredStatus());
         }
         setIfPresent(set, expression, TaskItems.AGENT_STATE, change.agentState());
         setIfPresent(set, expression, TaskItems.AGENT_TIMESTAMP, change.agentTimestampMicros());
-        setIfPresent(set, expression, TaskItems.OUTCOME, change.outcome());
-        setIfPresent(set, expression, TaskItems.OUTCOME_REASON, change.outcomeReason());
+        if (change.outcome() != null) {
+            setMaybeIfAbsent(set, expression, TaskItems.OUTCOME, change.outcome(), change.keepOutcome());
+        }
+        if (change.outcomeReason() != null) {
+            setMaybeIfAbsent(set, expression, TaskItems.OUTCOME_REASON, change.outcomeReason(), change.keepOutcome());
+        }
         setIfPresent(set, expression, TaskItems.ECS_VERSION, change.ecsVersion());
-        // Identity and launch settings never change for a task: first writer wins.
+        // Identity, launch settings and links never change for a task: first writer wins.
         setIfAbsent(set, expression, TaskItems.CLUSTER, change.cluster());
         setIfAbsent(set, expression, TaskItems.TASK_ARN, change.taskArn());
         setIfAbsent(set, expression, TaskItems.SERVICE, change.service());
         setIfAbsent(set, expression, TaskItems.INACTIVE_AFTER, change.inactiveAfterSeconds());
         setIfAbsent(set, expression, TaskItems.EXPUNGE_AFTER, change.expungeAfterSeconds());
         setIfAbsent(set, expression, TaskItems.STOP_REASON, change.stopReason());
+        setIfAbsent(set, expression, TaskItems.REPLACEMENT_OF, change.replacementOf());
+        setIfAbsent(set, expression, TaskItems.REPLACED_BY, change.replacedBy());
+        if (change.replaceOnFailure()) {
+            set.add(ifAbsent(expression, TaskItems.REPLACE_ON_FAILURE, expression.value(AttributeValue.fromBool(true))));
+        }
         if (!change.steps().isEmpty()) {
             set.add(ifAbsent(expression, TaskItems.STEPS, expression.value(AttributeValue.fromSs(
                     change.steps().stream().map(Step::name).sorted().toList()))));
         }
-        return set + " ADD " + expression.name(TaskItems.APPLIED_KEYS) + " "
+        if (change.expiresAt() != null) {
+            set.add(expression.name(TaskItems.EXPIRES_AT) + " = " + expression.number(change.expiresAt()));
+            set.add(expression.name(TaskItems.EXPUNGED_AT) + " = " + at);
+        }
+        return set + remove + " ADD " + expression.name(TaskItems.APPLIED_KEYS) + " "
                 + expression.value(AttributeValue.fromSs(List.of(change.dedupeKey())));
+    }
+
+    /** Where a task in this phase sits in the sweep index, or null when it is not there. */
+    static SweepKind sweepKindOf(Phase phase) {
+        if (phase == Phase.UNREACHABLE) {
+            return SweepKind.UNREACHABLE;
+        }
+        return phase.isStep() ? SweepKind.STEP : null;
     }
 
     private static void setIfPresent(StringJoiner set, Expression expression, String attribute, Object value) {
@@ -166,6 +294,15 @@ public class TaskStore {
     private static void setIfAbsent(StringJoiner set, Expression expression, String attribute, Object value) {
         if (value != null) {
             set.add(ifAbsent(expression, attribute, expression.value(value)));
+        }
+    }
+
+    private static void setMaybeIfAbsent(StringJoiner set, Expression expression, String attribute, Object value,
+                                         boolean onlyIfAbsent) {
+        if (onlyIfAbsent) {
+            setIfAbsent(set, expression, attribute, value);
+        } else {
+            setIfPresent(set, expression, attribute, value);
         }
     }
 

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Test;
 /** The lifecycle rules of lifecycle.md, one scenario per behaviour. */
 class LifecycleTest {
 
+    private static final Lifecycle LIFECYCLE = new Lifecycle(LifecyclePolicy.DEFAULTS);
+
     private static TaskChange write(Decision decision) {
         return assertInstanceOf(Decision.Write.class, decision).change();
     }
@@ -34,7 +36,7 @@ class LifecycleTest {
 
         @Test
         void ecsEventMovesToItsLastStatusFromTheAllowedPredecessorsOrCreates() {
-            TaskChange change = Lifecycle.firstAttempt(ecs("t1", Phase.RUNNING, 4));
+            TaskChange change = LIFECYCLE.firstAttempt(ecs("t1", Phase.RUNNING, 4));
             assertEquals(Phase.RUNNING, change.moveTo());
             assertTrue(change.guard().mayCreate());
             assertTrue(change.guard().isBlind());
@@ -45,32 +47,34 @@ class LifecycleTest {
 
         @Test
         void agentRunningAssumesNoActivationStepAndSaysSoInTheGuard() {
-            TaskChange change = Lifecycle.firstAttempt(agent("t1", AgentState.RUNNING, 1, "u1"));
+            TaskChange change = LIFECYCLE.firstAttempt(agent("t1", AgentState.RUNNING, 1, "u1"));
             assertEquals(Phase.RUNNING, change.moveTo());
-            assertEquals(Step.ACTIVATION, change.guard().stepAbsent());
+            assertEquals(Set.of(Assumption.NO_ACTIVATION_STEP, Assumption.NO_STOP_REQUESTED),
+                    change.guard().assumptions());
             assertEquals(AgentState.RUNNING, change.agentState());
         }
 
         @Test
         void terminalAgentStateStopsWithItsOutcomeAssumingNoDeprovisioning() {
-            TaskChange change = Lifecycle.firstAttempt(agent("t1", AgentState.FAILED, 1, "u1"));
+            TaskChange change = LIFECYCLE.firstAttempt(agent("t1", AgentState.FAILED, 1, "u1"));
             assertEquals(Phase.STOPPED, change.moveTo());
             assertEquals(Outcome.FAILED, change.outcome());
-            assertEquals(Step.DEPROVISIONING, change.guard().stepAbsent());
+            assertEquals(Set.of(Assumption.NO_DEPROVISIONING_STEP, Assumption.NOT_REPLACED_ON_FAILURE),
+                    change.guard().assumptions(), "a failed task of a service would be replaced: not blind");
         }
 
         @Test
         void stagingAndStartingArePendingAndKillingIsStopping() {
-            assertEquals(Phase.PENDING, Lifecycle.firstAttempt(agent("t", AgentState.STAGING, 1, "a")).moveTo());
-            assertEquals(Phase.PENDING, Lifecycle.firstAttempt(agent("t", AgentState.STARTING, 1, "b")).moveTo());
-            assertEquals(Phase.STOPPING, Lifecycle.firstAttempt(agent("t", AgentState.KILLING, 1, "c")).moveTo());
+            assertEquals(Phase.PENDING, LIFECYCLE.firstAttempt(agent("t", AgentState.STAGING, 1, "a")).moveTo());
+            assertEquals(Phase.PENDING, LIFECYCLE.firstAttempt(agent("t", AgentState.STARTING, 1, "b")).moveTo());
+            assertEquals(Phase.STOPPING, LIFECYCLE.firstAttempt(agent("t", AgentState.KILLING, 1, "c")).moveTo());
             assertEquals(Phase.UNREACHABLE,
-                    Lifecycle.firstAttempt(agent("t", AgentState.UNREACHABLE, 1, "d")).moveTo());
+                    LIFECYCLE.firstAttempt(agent("t", AgentState.UNREACHABLE, 1, "d")).moveTo());
         }
 
         @Test
         void launchCreatesTheTaskInProvisioningOnlyWhenItAsksForANetworkInterface() {
-            TaskChange withNetwork = Lifecycle.firstAttempt(launch("t1", true, false));
+            TaskChange withNetwork = LIFECYCLE.firstAttempt(launch("t1", true, false));
             assertEquals(Phase.PROVISIONING, withNetwork.moveTo());
             assertEquals(EnumSet.of(Step.PROVISIONING, Step.DEPROVISIONING), withNetwork.steps());
             assertTrue(withNetwork.guard().mayCreate());
@@ -78,15 +82,16 @@ class LifecycleTest {
             assertEquals(DesiredStatus.RUNNING, withNetwork.desiredStatus());
             assertTrue(withNetwork.keepDesiredStatus(), "a launch must not undo a stop that overtook it");
 
-            assertEquals(Phase.PENDING, Lifecycle.firstAttempt(launch("t2", false, true)).moveTo());
+            assertEquals(Phase.PENDING, LIFECYCLE.firstAttempt(launch("t2", false, true)).moveTo());
         }
 
         @Test
-        void stopRequestSetsDesiredStoppedWithoutAMoveUnlessTheTaskIsOver() {
-            TaskChange change = Lifecycle.firstAttempt(stop("t1"));
+        void aStopRequestFirstTriesToOnlyRecordTheWishWhereTheTaskCannotMoveYet() {
+            TaskChange change = LIFECYCLE.firstAttempt(stop("t1"));
             assertNull(change.moveTo());
             assertEquals(DesiredStatus.STOPPED, change.desiredStatus());
-            assertEquals(EnumSet.complementOf(EnumSet.of(Phase.STOPPED)), change.guard().phases());
+            assertEquals(EnumSet.of(Phase.PROVISIONING, Phase.ACTIVATING, Phase.UNREACHABLE, Phase.DEACTIVATING,
+                    Phase.STOPPING, Phase.DEPROVISIONING), change.guard().phases());
         }
     }
 
@@ -96,27 +101,27 @@ class LifecycleTest {
         @Test
         void theSameEventAgainIsADuplicate() {
             TaskRecord current = record("t1", Phase.RUNNING, 3).applied("agent:u1").build();
-            skip(Lifecycle.decide(agent("t1", AgentState.RUNNING, 1, "u1"), current), Verdict.DUPLICATE);
+            skip(LIFECYCLE.decide(agent("t1", AgentState.RUNNING, 1, "u1"), current), Verdict.DUPLICATE);
         }
 
         @Test
         void theSameEcsVersionIsADuplicateAndAnOlderOneIsStale() {
             TaskRecord current = record("t1", Phase.RUNNING, 3).ecsVersion(4).build();
-            skip(Lifecycle.decide(ecs("t1", Phase.RUNNING, 4), current), Verdict.DUPLICATE);
-            skip(Lifecycle.decide(ecs("t1", Phase.PENDING, 2), current), Verdict.STALE);
+            skip(LIFECYCLE.decide(ecs("t1", Phase.RUNNING, 4), current), Verdict.DUPLICATE);
+            skip(LIFECYCLE.decide(ecs("t1", Phase.PENDING, 2), current), Verdict.STALE);
         }
 
         @Test
         void anOlderAgentUpdateIsStale() {
             TaskRecord current = record("t1", Phase.RUNNING, 3).agentTimestamp(
                     (dev.tasklife.Fixtures.T0.getEpochSecond() + 10) * 1_000_000L).build();
-            skip(Lifecycle.decide(agent("t1", AgentState.STARTING, 5, "u9"), current), Verdict.STALE);
+            skip(LIFECYCLE.decide(agent("t1", AgentState.STARTING, 5, "u9"), current), Verdict.STALE);
         }
 
         @Test
         void anEventThatAgreesWithTheRecordChangesNothing() {
             TaskRecord current = record("t1", Phase.RUNNING, 3).ecsVersion(4).build();
-            skip(Lifecycle.decide(ecs("t1", Phase.RUNNING, 5), current), Verdict.UNCHANGED);
+            skip(LIFECYCLE.decide(ecs("t1", Phase.RUNNING, 5), current), Verdict.UNCHANGED);
         }
     }
 
@@ -126,7 +131,7 @@ class LifecycleTest {
         @Test
         void anAllowedMoveIsGuardedByTheExactVersionItWasDecidedOn() {
             TaskRecord current = record("t1", Phase.PENDING, 2).ecsVersion(2).build();
-            TaskChange change = write(Lifecycle.decide(ecs("t1", Phase.RUNNING, 4), current));
+            TaskChange change = write(LIFECYCLE.decide(ecs("t1", Phase.RUNNING, 4), current));
             assertEquals(Phase.RUNNING, change.moveTo());
             assertEquals(2L, change.guard().version());
             assertEquals(TransitionTable.predecessorsOf(Phase.RUNNING), change.guard().phases());
@@ -135,7 +140,7 @@ class LifecycleTest {
         @Test
         void aBackwardMoveIsRejectedWithTheReason() {
             TaskRecord current = record("t1", Phase.RUNNING, 3).build();
-            Decision.Skip skip = skip(Lifecycle.decide(agent("t1", AgentState.STAGING, 1, "u2"), current),
+            Decision.Skip skip = skip(LIFECYCLE.decide(agent("t1", AgentState.STAGING, 1, "u2"), current),
                     Verdict.REJECTED);
             assertEquals("RUNNING -> PENDING is not an allowed move", skip.why());
         }
@@ -143,21 +148,21 @@ class LifecycleTest {
         @Test
         void nothingLeavesStopped() {
             TaskRecord current = record("t1", Phase.STOPPED, 5).build();
-            skip(Lifecycle.decide(agent("t1", AgentState.RUNNING, 9, "u3"), current), Verdict.REJECTED);
-            skip(Lifecycle.decide(agent("t1", AgentState.UNREACHABLE, 9, "u4"), current), Verdict.REJECTED);
+            skip(LIFECYCLE.decide(agent("t1", AgentState.RUNNING, 9, "u3"), current), Verdict.REJECTED);
+            skip(LIFECYCLE.decide(agent("t1", AgentState.UNREACHABLE, 9, "u4"), current), Verdict.REJECTED);
         }
 
         @Test
         void anUnreachableTaskThatComesBackIsRunningAgain() {
             TaskRecord current = record("t1", Phase.UNREACHABLE, 4).steps(Step.ACTIVATION).build();
             assertEquals(Phase.RUNNING,
-                    write(Lifecycle.decide(agent("t1", AgentState.RUNNING, 9, "u5"), current)).moveTo());
+                    write(LIFECYCLE.decide(agent("t1", AgentState.RUNNING, 9, "u5"), current)).moveTo());
         }
 
         @Test
         void aStoppedTaskCannotBecomeUnreachable() {
             TaskRecord current = record("t1", Phase.STOPPED, 4).build();
-            skip(Lifecycle.decide(ecs("t1", Phase.STOPPING, 9), current), Verdict.REJECTED);
+            skip(LIFECYCLE.decide(ecs("t1", Phase.STOPPING, 9), current), Verdict.REJECTED);
         }
     }
 
@@ -167,22 +172,22 @@ class LifecycleTest {
         @Test
         void runningWithActivationStepsIsActivating() {
             TaskRecord current = record("t1", Phase.PENDING, 2).steps(Step.ACTIVATION, Step.DEACTIVATION).build();
-            TaskChange change = write(Lifecycle.decide(agent("t1", AgentState.RUNNING, 3, "u1"), current));
+            TaskChange change = write(LIFECYCLE.decide(agent("t1", AgentState.RUNNING, 3, "u1"), current));
             assertEquals(Phase.ACTIVATING, change.moveTo());
-            assertNull(change.guard().stepAbsent(), "an informed write knows the steps");
+            assertEquals(Set.of(), change.guard().assumptions(), "an informed write knows the steps");
         }
 
         @Test
         void runningAgainWhileActivatingWaitsForTheStep() {
             TaskRecord current = record("t1", Phase.ACTIVATING, 3).agentState(AgentState.RUNNING)
                     .steps(Step.ACTIVATION).build();
-            skip(Lifecycle.decide(agent("t1", AgentState.RUNNING, 4, "u2"), current), Verdict.UNCHANGED);
+            skip(LIFECYCLE.decide(agent("t1", AgentState.RUNNING, 4, "u2"), current), Verdict.UNCHANGED);
         }
 
         @Test
         void terminalWithDeprovisioningStepsIsDeprovisioningWithTheOutcomeSet() {
             TaskRecord current = record("t1", Phase.RUNNING, 3).steps(Step.DEPROVISIONING).build();
-            TaskChange change = write(Lifecycle.decide(agent("t1", AgentState.KILLED, 4, "u3"), current));
+            TaskChange change = write(LIFECYCLE.decide(agent("t1", AgentState.KILLED, 4, "u3"), current));
             assertEquals(Phase.DEPROVISIONING, change.moveTo());
             assertEquals(Outcome.KILLED, change.outcome());
         }
@@ -196,7 +201,7 @@ class LifecycleTest {
             TaskRecord current = record("t1", Phase.RUNNING, 3).ecsVersion(4).build();
             TaskEvent.EcsStateChange stopping = new TaskEvent.EcsStateChange("e5", dev.tasklife.Fixtures.T0, "t1",
                     "arn", "c", null, Phase.RUNNING, DesiredStatus.STOPPED, 5, null, null, false);
-            TaskChange change = write(Lifecycle.decide(stopping, current));
+            TaskChange change = write(LIFECYCLE.decide(stopping, current));
             assertNull(change.moveTo());
             assertEquals(Set.of(Phase.RUNNING), change.guard().phases());
             assertEquals(3L, change.guard().version());
@@ -205,13 +210,13 @@ class LifecycleTest {
         @Test
         void aStopForAStoppedTaskChangesNothing() {
             TaskRecord current = record("t1", Phase.STOPPED, 6).desired(DesiredStatus.STOPPED).build();
-            skip(Lifecycle.decide(stop("t1"), current), Verdict.UNCHANGED);
+            skip(LIFECYCLE.decide(stop("t1"), current), Verdict.UNCHANGED);
         }
 
         @Test
         void aLaunchAfterAStopGivesTheTaskItsFirstPhaseAndKeepsTheStop() {
             TaskRecord onlyStopped = record("t1", null, 1).desired(DesiredStatus.STOPPED).build();
-            TaskChange change = write(Lifecycle.decide(launch("t1", false, false), onlyStopped));
+            TaskChange change = write(LIFECYCLE.decide(launch("t1", false, false), onlyStopped));
             assertEquals(Phase.PENDING, change.moveTo());
             assertTrue(change.guard().mayCreate());
             assertEquals(1L, change.guard().version());
@@ -221,7 +226,7 @@ class LifecycleTest {
         @Test
         void aLaunchForATaskAlreadyReportedOnlyAddsItsSettings() {
             TaskRecord reported = record("t1", Phase.RUNNING, 2).build();
-            TaskChange change = write(Lifecycle.decide(launch("t1", false, false), reported));
+            TaskChange change = write(LIFECYCLE.decide(launch("t1", false, false), reported));
             assertNull(change.moveTo());
             assertEquals("webapp", change.service());
         }

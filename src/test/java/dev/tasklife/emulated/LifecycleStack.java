@@ -9,6 +9,8 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.tasklife.domain.Lifecycle;
+import dev.tasklife.domain.LifecyclePolicy;
 import dev.tasklife.input.JsonFields;
 import dev.tasklife.publish.EventPublisher;
 import dev.tasklife.service.StatusChangeService;
@@ -77,7 +79,8 @@ public final class LifecycleStack implements AutoCloseable {
                 .targets(Target.builder().id("queue").arn(queueArn).build()));
 
         store = new TaskStore(dynamo, tableName);
-        service = new StatusChangeService(store, new EventPublisher(eventBridge, busName, EVENT_SOURCE));
+        service = new StatusChangeService(store, new EventPublisher(eventBridge, busName, EVENT_SOURCE),
+                new Lifecycle(LifecyclePolicy.DEFAULTS));
     }
 
     /** Every EventBridge event waiting on the notifications queue, received and deleted. */

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,6 +23,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.tasklife.domain.AgentState;
 import dev.tasklife.domain.DesiredStatus;
+import dev.tasklife.domain.EventTypes;
 import dev.tasklife.domain.Outcome;
 import dev.tasklife.domain.Phase;
 import dev.tasklife.domain.Step;
@@ -29,14 +31,19 @@ import dev.tasklife.domain.TaskEvent;
 
 class EventParserTest {
 
+    private static final Set<String> EVERY_TYPE = Set.of(EventTypes.ECS_TASK_STATE_CHANGE,
+            EventTypes.TASK_STATUS_UPDATE, EventTypes.TASK_LAUNCH_REQUESTED, EventTypes.TASK_STOP_REQUESTED,
+            EventTypes.TASK_STEP_COMPLETED);
+
     private static TaskEvent parseFile(String name) throws Exception {
         try (InputStream in = Files.newInputStream(Path.of("events", name))) {
-            return EventParser.parse(JsonFields.readObject(in));
+            return EventParser.parse(JsonFields.readObject(in), EVERY_TYPE);
         }
     }
 
     private static TaskEvent parse(String json) throws Exception {
-        return EventParser.parse(JsonFields.readObject(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8))));
+        return EventParser.parse(JsonFields.readObject(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8))),
+                EVERY_TYPE);
     }
 
     @Test
@@ -100,7 +107,7 @@ class EventParserTest {
                 new String[] {"{\"detail-type\":\"Task Stop Requested\",\"time\":\"2026-11-25T10:00:00Z\",\"detail\":{\"taskId\":\"t\"}}",
                         "id is required"},
                 new String[] {"{\"id\":\"e\",\"detail-type\":\"Something Else\",\"time\":\"2026-11-25T10:00:00Z\",\"detail\":{}}",
-                        "detail-type 'Something Else' is not handled here"},
+                        "detail-type 'Something Else' is not handled here (expected one of ["},
                 new String[] {"{\"id\":\"e\",\"detail-type\":\"Task Stop Requested\",\"time\":\"yesterday\",\"detail\":{\"taskId\":\"t\"}}",
                         "time must be an ISO-8601 instant"},
                 new String[] {"{\"id\":\"e\",\"detail-type\":\"Task Stop Requested\",\"time\":\"2026-11-25T10:00:00Z\",\"detail\":\"x\"}",

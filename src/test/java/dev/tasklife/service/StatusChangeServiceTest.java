@@ -34,6 +34,9 @@ import dev.tasklife.store.TaskStore.WriteResult;
 @ExtendWith(MockitoExtension.class)
 class StatusChangeServiceTest {
 
+    private static final dev.tasklife.domain.Lifecycle LIFECYCLE = new dev.tasklife.domain.Lifecycle(
+            dev.tasklife.domain.LifecyclePolicy.DEFAULTS);
+
     @Mock
     TaskStore store;
     @Mock
@@ -51,7 +54,7 @@ class StatusChangeServiceTest {
         TaskRecord base = record("t1", phase, 1).ecsVersion(4).build();
         return new TaskRecord(base.taskId(), phase, base.desiredStatus(), null, null, null, 1, 4L, null,
                 java.util.Set.of(key), java.util.Set.of(), base.cluster(), base.taskArn(), null, null, null, null,
-                List.of(new HistoryEntry(phase, cause, key, dev.tasklife.Fixtures.T0)), base.createdAt(),
+                false, null, null, null, null, List.of(new HistoryEntry(phase, cause, key, dev.tasklife.Fixtures.T0)), base.createdAt(),
                 base.updatedAt());
     }
 
@@ -59,7 +62,7 @@ class StatusChangeServiceTest {
     void anAcceptedMoveIsOneWriteAndPublishesTaskStateChanged() {
         when(store.apply(any(TaskChange.class))).thenReturn(
                 new WriteResult(true, createdIn(Phase.RUNNING, "ecs-t1-4", "ecs:4")));
-        StatusChangeResult result = new StatusChangeService(store, publisher).apply(ecs("t1", Phase.RUNNING, 4));
+        StatusChangeResult result = new StatusChangeService(store, publisher, LIFECYCLE).apply(ecs("t1", Phase.RUNNING, 4));
 
         assertEquals(Verdict.APPLIED, result.verdict());
         assertEquals(Phase.RUNNING, result.to());
@@ -74,7 +77,7 @@ class StatusChangeServiceTest {
     void anIllegalMoveIsRejectedPublishedAndAnsweredNotThrown() {
         when(store.apply(any(TaskChange.class))).thenReturn(
                 new WriteResult(false, record("t1", Phase.STOPPED, 5).build()));
-        StatusChangeResult result = new StatusChangeService(store, publisher)
+        StatusChangeResult result = new StatusChangeService(store, publisher, LIFECYCLE)
                 .apply(agent("t1", AgentState.RUNNING, 3, "u1"));
 
         assertEquals(Verdict.REJECTED, result.verdict());
@@ -90,7 +93,7 @@ class StatusChangeServiceTest {
     void aDuplicateSucceedsWithoutWritingAgainOrPublishing() {
         when(store.apply(any(TaskChange.class))).thenReturn(
                 new WriteResult(false, record("t1", Phase.RUNNING, 2).applied("agent:u1").build()));
-        StatusChangeResult result = new StatusChangeService(store, publisher)
+        StatusChangeResult result = new StatusChangeService(store, publisher, LIFECYCLE)
                 .apply(agent("t1", AgentState.RUNNING, 3, "u1"));
         assertEquals(Verdict.DUPLICATE, result.verdict());
         verify(store, times(1)).apply(any(TaskChange.class));
@@ -105,7 +108,7 @@ class StatusChangeServiceTest {
         when(store.apply(changes.capture())).thenReturn(new WriteResult(false, activating),
                 new WriteResult(true, after));
 
-        StatusChangeResult result = new StatusChangeService(store, publisher)
+        StatusChangeResult result = new StatusChangeService(store, publisher, LIFECYCLE)
                 .apply(agent("t1", AgentState.RUNNING, 3, "u1"));
 
         assertEquals(Verdict.APPLIED, result.verdict());
@@ -119,7 +122,7 @@ class StatusChangeServiceTest {
         TaskRecord pending = record("t1", Phase.PENDING, 2).ecsVersion(2).build();
         when(store.apply(any(TaskChange.class))).thenReturn(new WriteResult(false, pending));
         ConcurrentUpdateException error = assertThrows(ConcurrentUpdateException.class,
-                () -> new StatusChangeService(store, publisher).apply(ecs("t1", Phase.RUNNING, 4)));
+                () -> new StatusChangeService(store, publisher, LIFECYCLE).apply(ecs("t1", Phase.RUNNING, 4)));
         assertEquals("task t1 changed under 5 attempts to apply event ecs-t1-4", error.getMessage());
         verify(store, times(StatusChangeService.MAX_ATTEMPTS)).apply(any(TaskChange.class));
         verify(publisher, never()).publish(any());

@@ -24,6 +24,7 @@ import org.mockito.junit.jupiter.MockitoExtension;
 import dev.tasklife.domain.AgentState;
 import dev.tasklife.domain.Decision;
 import dev.tasklife.domain.Lifecycle;
+import dev.tasklife.domain.LifecyclePolicy;
 import dev.tasklife.domain.Phase;
 import dev.tasklife.domain.TaskChange;
 import dev.tasklife.domain.TaskEvent;
@@ -38,6 +39,8 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 @ExtendWith(MockitoExtension.class)
 class TaskStoreTest {
+
+    private static final Lifecycle LIFECYCLE = new Lifecycle(LifecyclePolicy.DEFAULTS);
 
     @Mock
     DynamoDbClient dynamo;
@@ -64,7 +67,7 @@ class TaskStoreTest {
 
     @Test
     void theBlindWriteConditionNamesExactlyTheAllowedPredecessors() {
-        UpdateItemRequest request = captureWriteOf(Lifecycle.firstAttempt(ecs("t1", Phase.RUNNING, 4)));
+        UpdateItemRequest request = captureWriteOf(LIFECYCLE.firstAttempt(ecs("t1", Phase.RUNNING, 4)));
 
         assertEquals(TransitionTable.predecessorsOf(Phase.RUNNING).stream().map(Phase::name)
                 .collect(Collectors.toSet()), phasesNamedInCondition(request));
@@ -83,7 +86,7 @@ class TaskStoreTest {
 
     @Test
     void theMoveItsHistoryEntryAndTheVersionBumpAreOneUpdate() {
-        UpdateItemRequest request = captureWriteOf(Lifecycle.firstAttempt(ecs("t1", Phase.RUNNING, 4)));
+        UpdateItemRequest request = captureWriteOf(LIFECYCLE.firstAttempt(ecs("t1", Phase.RUNNING, 4)));
         String update = request.updateExpression();
         assertTrue(update.contains("#version = if_not_exists(#version, :"), update);
         assertTrue(update.contains("#history = list_append(if_not_exists(#history, :"), update);
@@ -94,7 +97,7 @@ class TaskStoreTest {
     @Test
     void anInformedWriteIsGuardedByTheExactVersion() {
         TaskEvent event = ecs("t1", Phase.RUNNING, 4);
-        TaskChange change = ((Decision.Write) Lifecycle.decide(event,
+        TaskChange change = ((Decision.Write) LIFECYCLE.decide(event,
                 record("t1", Phase.PENDING, 7).ecsVersion(2).build())).change();
         UpdateItemRequest request = captureWriteOf(change);
         String condition = request.conditionExpression();
@@ -111,7 +114,7 @@ class TaskStoreTest {
         TaskEvent.AgentStatusUpdate hostile = new TaskEvent.AgentStatusUpdate("e) OR (1=1", dev.tasklife.Fixtures.T0,
                 "t1", AgentState.FAILED, "#lastStatus = :v0", "SET lastStatus = RUNNING", "agent", 1L,
                 "u) OR attribute_exists(#x");
-        UpdateItemRequest request = captureWriteOf(Lifecycle.firstAttempt(hostile));
+        UpdateItemRequest request = captureWriteOf(LIFECYCLE.firstAttempt(hostile));
         for (String text : new String[] {"OR (1=1", "SET lastStatus", "attribute_exists(#x"}) {
             assertFalse(request.conditionExpression().contains(text));
             assertFalse(request.updateExpression().contains(text));
@@ -123,7 +126,7 @@ class TaskStoreTest {
     @Test
     void aBlindAgentWriteStatesTheStepItAssumedAbsent() {
         UpdateItemRequest request = captureWriteOf(
-                Lifecycle.firstAttempt(agent("t1", AgentState.RUNNING, 1, "u1")));
+                LIFECYCLE.firstAttempt(agent("t1", AgentState.RUNNING, 1, "u1")));
         assertTrue(request.conditionExpression().contains("NOT contains(#steps, :"), request.conditionExpression());
         assertTrue(request.conditionExpression().contains("(attribute_not_exists(#agentTimestamp) OR #agentTimestamp <= :"));
     }
@@ -136,7 +139,7 @@ class TaskStoreTest {
                         "version", AttributeValue.fromN("9")))
                 .build());
         TaskStore.WriteResult result = new TaskStore(dynamo, "tasks")
-                .apply(Lifecycle.firstAttempt(ecs("t1", Phase.RUNNING, 4)));
+                .apply(LIFECYCLE.firstAttempt(ecs("t1", Phase.RUNNING, 4)));
         assertFalse(result.written());
         assertEquals(Phase.STOPPED, result.record().lastStatus());
         assertEquals(9, result.record().version());
@@ -147,7 +150,7 @@ class TaskStoreTest {
         when(dynamo.updateItem(any(UpdateItemRequest.class))).thenThrow(ConditionalCheckFailedException.builder()
                 .message("The conditional request failed").build());
         TaskStore.WriteResult result = new TaskStore(dynamo, "tasks")
-                .apply(Lifecycle.firstAttempt(ecs("t1", Phase.RUNNING, 4)));
+                .apply(LIFECYCLE.firstAttempt(ecs("t1", Phase.RUNNING, 4)));
         assertFalse(result.written());
         assertNull(result.record());
     }

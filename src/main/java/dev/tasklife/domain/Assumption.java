@@ -1,0 +1,16 @@
+package dev.tasklife.domain;
+
+/**
+ * What a blind first attempt assumed about a record it has not read. Each one is a clause of the write's
+ * condition, so a wrong guess fails the write and the record it returns decides instead.
+ */
+public enum Assumption {
+    /** The task has no activation step: an agent's TASK_RUNNING means RUNNING, not ACTIVATING. */
+    NO_ACTIVATION_STEP,
+    /** The task has no deprovisioning step: a terminal agent state means STOPPED, not DEPROVISIONING. */
+    NO_DEPROVISIONING_STEP,
+    /** The task is not one a service replaces: no expunge, no replacement to request. */
+    NOT_REPLACED_ON_FAILURE,
+    /** No stop was requested: a report that the task runs does not start the stop path. */
+    NO_STOP_REQUESTED
+}

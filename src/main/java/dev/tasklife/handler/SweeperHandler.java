@@ -1,0 +1,47 @@
+package dev.tasklife.handler;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.tasklife.service.SweepReport;
+import dev.tasklife.service.Sweeper;
+
+/**
+ * The sweeper function ({@code QUARKUS_LAMBDA_HANDLER=sweeper}), run by an EventBridge schedule; the scheduled
+ * event's content does not matter. Answers the sweep's report.
+ */
+@Named("sweeper")
+public class SweeperHandler extends JsonFunction {
+
+    /** Outside Lambda (no context) a sweep runs to the end. */
+    private static final long NO_DEADLINE = Long.MAX_VALUE;
+
+    private final Sweeper sweeper;
+
+    @Inject
+    public SweeperHandler(Sweeper sweeper) {
+        this.sweeper = sweeper;
+    }
+
+    @Override
+    ObjectNode answer(JsonNode scheduledEvent, Context context) {
+        SweepReport report = sweeper.sweep(() -> context == null ? NO_DEADLINE : context.getRemainingTimeInMillis());
+        // Written field by field: no reflection (native image).
+        ObjectNode answer = JsonNodeFactory.instance.objectNode();
+        answer.put("read", report.read());
+        answer.put("notDue", report.notDue());
+        answer.put("expunged", report.expunged());
+        answer.put("replacementsRequested", report.replacementsRequested());
+        answer.put("stepsTimedOut", report.stepsTimedOut());
+        answer.put("movedOn", report.movedOn());
+        answer.put("queries", report.queries());
+        answer.put("readUnits", report.readUnits());
+        answer.put("stoppedEarly", report.stoppedEarly());
+        return answer;
+    }
+}

@@ -1,0 +1,18 @@
+package dev.tasklife.service;
+
+/**
+ * What one sweep did. Every count is of tasks read from the sparse sweep index: the sweep reads nothing else.
+ *
+ * @param queries Query requests made on the index
+ * @param readUnits read capacity those queries consumed
+ * @param read tasks read from the index
+ * @param notDue tasks found UNREACHABLE (or in a step) but not for long enough yet: left alone
+ * @param expunged tasks marked UNKNOWN and expunged after being UNREACHABLE too long
+ * @param replacementsRequested replacements requested (on expiry, or after inactiveAfterSeconds)
+ * @param stepsTimedOut tasks failed or forced on after a step took too long
+ * @param movedOn tasks that changed since they were read (reconnected, another sweep was first): left as they are
+ * @param stoppedEarly the sweep stopped before the deadline with work left for the next run
+ */
+public record SweepReport(int queries, double readUnits, int read, int notDue, int expunged,
+                          int replacementsRequested, int stepsTimedOut, int movedOn, boolean stoppedEarly) {
+}

@@ -1,0 +1,132 @@
+package dev.tasklife.service;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+import org.jboss.logging.Logger;
+
+import dev.tasklife.domain.LifecyclePolicy;
+import dev.tasklife.domain.TaskEvent.SweepFinding;
+import dev.tasklife.domain.TaskEvent.SweepFinding.Finding;
+import dev.tasklife.domain.TaskRecord;
+import dev.tasklife.domain.Verdict;
+import dev.tasklife.store.TaskStore;
+import dev.tasklife.store.TaskStore.SweepKind;
+import dev.tasklife.store.TaskStore.SweepPage;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * The scheduled sweep. It reads only the sparse sweep index (tasks UNREACHABLE or in a step phase), page by page,
+ * and applies what it finds through the status-change service, each write guarded by the version it read: a task
+ * that reconnected meanwhile, or that an overlapping sweep handled first, is left as it is. It stops when the
+ * invocation's remaining time falls under the safety margin; the next run carries on.
+ */
+public class Sweeper {
+
+    private static final Logger LOG = Logger.getLogger(Sweeper.class);
+    private static final int PAGE_SIZE = 100;
+
+    private final TaskStore store;
+    private final StatusChangeService statusChanges;
+    private final Clock clock;
+    private final long safetyMarginMillis;
+
+    public Sweeper(TaskStore store, StatusChangeService statusChanges, Clock clock, long safetyMarginMillis) {
+        this.store = store;
+        this.statusChanges = statusChanges;
+        this.clock = clock;
+        this.safetyMarginMillis = safetyMarginMillis;
+    }
+
+    /** Sweeps once; {@code remainingMillis} is the invocation's time left (Lambda's context). */
+    public SweepReport sweep(LongSupplier remainingMillis) {
+        Instant now = clock.instant();
+        LifecyclePolicy policy = statusChanges.lifecycle().policy();
+        Tally tally = new Tally();
+        // Every UNREACHABLE task is read: whether it is due depends on its own strategy.
+        boolean finished = sweepKind(SweepKind.UNREACHABLE, now, now, tally, remainingMillis)
+                && sweepKind(SweepKind.STEP, now.minusSeconds(policy.stepTimeoutSeconds()), now, tally,
+                        remainingMillis);
+        SweepReport report = tally.report(!finished);
+        LOG.infof("sweep read=%d notDue=%d expunged=%d replacementsRequested=%d stepsTimedOut=%d movedOn=%d"
+                        + " queries=%d readUnits=%.1f stoppedEarly=%s", report.read(), report.notDue(),
+                report.expunged(), report.replacementsRequested(), report.stepsTimedOut(), report.movedOn(),
+                report.queries(), report.readUnits(), report.stoppedEarly());
+        return report;
+    }
+
+    private boolean sweepKind(SweepKind kind, Instant enteredBefore, Instant now, Tally tally,
+                              LongSupplier remainingMillis) {
+        Map<String, AttributeValue> next = null;
+        do {
+            if (remainingMillis.getAsLong() < safetyMarginMillis) {
+                return false;
+            }
+            SweepPage page = store.sweepCandidates(kind, enteredBefore, next, PAGE_SIZE);
+            tally.queries++;
+            tally.readUnits += page.readUnits();
+            for (TaskRecord task : page.tasks()) {
+                if (remainingMillis.getAsLong() < safetyMarginMillis) {
+                    return false;
+                }
+                tally.read++;
+                Finding finding = kind == SweepKind.STEP ? Finding.STEP_TIMED_OUT : unreachableFinding(task, now);
+                if (finding == null) {
+                    tally.notDue++;
+                    continue;
+                }
+                Verdict verdict = statusChanges.apply(new SweepFinding(now, task.taskId(), finding,
+                        task.lastStatus(), task.version()), task).verdict();
+                tally.count(finding, verdict, task);
+            }
+            next = page.next();
+        } while (next != null);
+        return true;
+    }
+
+    private Finding unreachableFinding(TaskRecord task, Instant now) {
+        LifecyclePolicy policy = statusChanges.lifecycle().policy();
+        Instant since = task.phaseSince();
+        if (!since.plusSeconds(policy.expungeAfterSeconds(task)).isAfter(now)) {
+            return Finding.UNREACHABLE_EXPIRED;
+        }
+        boolean replacementDue = task.replaceOnFailure() && task.replacedBy() == null
+                && !since.plusSeconds(policy.inactiveAfterSeconds(task)).isAfter(now);
+        return replacementDue ? Finding.REPLACEMENT_DUE : null;
+    }
+
+    private static final class Tally {
+        int queries;
+        double readUnits;
+        int read;
+        int notDue;
+        int expunged;
+        int replacementsRequested;
+        int stepsTimedOut;
+        int movedOn;
+
+        void count(Finding finding, Verdict verdict, TaskRecord before) {
+            if (verdict != Verdict.APPLIED && verdict != Verdict.UPDATED) {
+                movedOn++;
+                return;
+            }
+            switch (finding) {
+                case UNREACHABLE_EXPIRED -> {
+                    expunged++;
+                    if (before.replaceOnFailure() && before.replacedBy() == null) {
+                        replacementsRequested++;
+                    }
+                }
+                case REPLACEMENT_DUE -> replacementsRequested++;
+                case STEP_TIMED_OUT -> stepsTimedOut++;
+            }
+        }
+
+        SweepReport report(boolean stoppedEarly) {
+            return new SweepReport(queries, readUnits, read, notDue, expunged, replacementsRequested, stepsTimedOut,
+                    movedOn, stoppedEarly);
+        }
+    }
+}
