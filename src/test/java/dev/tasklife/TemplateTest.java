@@ -13,7 +13,9 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.tasklife.domain.EventTypes;
 import dev.tasklife.emulated.SamTemplate;
+import dev.tasklife.handler.StatusChangeHandler;
 import jakarta.inject.Named;
 
 /** template.yaml is valid CloudFormation/SAM and deploys exactly the handlers the code has. */
@@ -36,12 +38,14 @@ class TemplateTest {
     void everyFunctionRunsAHandlerTheArtifactHas() throws IOException {
         Set<String> handlers = new TreeSet<>();
         for (Class<?> handler : new Class<?>[] {dev.tasklife.handler.StatusChangeHandler.class,
+                dev.tasklife.handler.StepCompletionHandler.class, dev.tasklife.handler.SweeperHandler.class,
                 dev.tasklife.handler.DescribeHandler.class}) {
             handlers.add(handler.getAnnotation(Named.class).value());
         }
         SamTemplate template = SamTemplate.load();
         Set<String> deployed = new TreeSet<>();
-        for (String function : new String[] {"StatusChangeFunction", "DescribeFunction"}) {
+        for (String function : new String[] {"StatusChangeFunction", "StepCompletionFunction", "SweeperFunction",
+                "DescribeFunction"}) {
             JsonNode resource = template.resource(function);
             assertEquals("AWS::Serverless::Function", resource.path("Type").asText());
             deployed.add(resource.at("/Properties/Environment/Variables/QUARKUS_LAMBDA_HANDLER").asText());
@@ -49,13 +53,27 @@ class TemplateTest {
         assertEquals(handlers, deployed);
     }
 
-    @Test
-    void theStatusChangeFunctionReceivesEveryIncomingDetailType() throws IOException {
-        JsonNode events = SamTemplate.load().resource("StatusChangeFunction").at("/Properties/Events");
+    private static Set<String> detailTypesRoutedTo(String function) throws IOException {
+        JsonNode events = SamTemplate.load().resource(function).at("/Properties/Events");
         Set<String> detailTypes = new TreeSet<>();
         events.forEach(event -> event.at("/Properties/Pattern/detail-type")
                 .forEach(type -> detailTypes.add(type.asText())));
-        assertEquals(new TreeSet<>(Set.of("ECS Task State Change", "Task Status Update", "Task Launch Requested",
-                "Task Stop Requested")), detailTypes);
+        return detailTypes;
+    }
+
+    @Test
+    void eachFunctionIsRoutedExactlyTheDetailTypesItHandles() throws IOException {
+        assertEquals(new TreeSet<>(StatusChangeHandler.HANDLED), detailTypesRoutedTo("StatusChangeFunction"));
+        assertEquals(Set.of(EventTypes.TASK_STEP_COMPLETED), detailTypesRoutedTo("StepCompletionFunction"));
+    }
+
+    @Test
+    void theSweepIndexIsSparseOnTheAttributesTheStoreWrites() throws IOException {
+        JsonNode table = SamTemplate.load().resource("TaskTable").path("Properties");
+        JsonNode index = table.path("GlobalSecondaryIndexes").get(0);
+        assertEquals("sweep", index.path("IndexName").asText());
+        assertEquals("sweepKind", index.at("/KeySchema/0/AttributeName").asText());
+        assertEquals("sweepSince", index.at("/KeySchema/1/AttributeName").asText());
+        assertEquals("expiresAt", table.at("/TimeToLiveSpecification/AttributeName").asText());
     }
 }

@@ -23,7 +23,7 @@ import dev.tasklife.service.StatusChangeService;
 @Named("status-change")
 public class StatusChangeHandler extends JsonFunction {
 
-    static final Set<String> HANDLED = Set.of(EventTypes.ECS_TASK_STATE_CHANGE, EventTypes.TASK_STATUS_UPDATE,
+    public static final Set<String> HANDLED = Set.of(EventTypes.ECS_TASK_STATE_CHANGE, EventTypes.TASK_STATUS_UPDATE,
             EventTypes.TASK_LAUNCH_REQUESTED, EventTypes.TASK_STOP_REQUESTED);
 
     private final StatusChangeService service;

@@ -103,11 +103,14 @@ public class StatusChangeService {
                         : "replacement requested: " + change.replacedBy()));
     }
 
-    /** {@code Task State Changed}, and the step request when the move entered a step's phase. */
+    /**
+     * {@code Task State Changed}, and the step request when the move entered the phase of a step the task asked
+     * for at launch (ECS performs its own steps: a task known only from ECS events asked for none).
+     */
     private static void addMoveEvents(List<OutboundEvent> events, TaskRecord after, String cause, String causeKey) {
         events.add(LifecycleEvents.stateChanged(after, cause, causeKey));
         Step step = Step.runningIn(after.transitionCausedBy(causeKey).to());
-        if (step != null) {
+        if (step != null && after.steps().contains(step)) {
             events.add(LifecycleEvents.stepRequested(after, step, causeKey));
         }
     }

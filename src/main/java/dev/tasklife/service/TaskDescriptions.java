@@ -1,5 +1,7 @@
 package dev.tasklife.service;
 
+import java.time.Instant;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,7 +10,10 @@ import dev.tasklife.domain.Step;
 import dev.tasklife.domain.TaskRecord;
 import dev.tasklife.domain.Transition;
 
-/** The describe function's answer: the record with both views, its history with origins, and its lineage. */
+/**
+ * The describe function's answer: the record with both views, its history with origins, its lineage (service,
+ * the task it replaced, the task that replaced it), and for an expunged task its tombstone.
+ */
 public final class TaskDescriptions {
 
     private TaskDescriptions() {
@@ -44,6 +49,15 @@ public final class TaskDescriptions {
         ObjectNode lineage = answer.putObject("lineage");
         lineage.put("cluster", record.cluster());
         lineage.put("service", record.service());
+        lineage.put("replacementOf", record.replacementOf());
+        lineage.put("replacedBy", record.replacedBy());
+        if (record.isExpunged()) {
+            ObjectNode tombstone = answer.putObject("tombstone");
+            tombstone.put("expungedAt", record.expungedAt().toString());
+            tombstone.put("expiresAt", Instant.ofEpochSecond(record.expiresAt()).toString());
+            tombstone.put("why", "expunged after " + record.outcome()
+                    + (record.outcomeReason() == null ? "" : ": " + record.outcomeReason()));
+        }
         return answer;
     }
 

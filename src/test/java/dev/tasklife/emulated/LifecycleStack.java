@@ -21,10 +21,9 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.Target;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -32,8 +31,9 @@ import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
- * The deployed shape of the service, made on an emulator: the task table, the lifecycle bus, and the
- * notifications rule of {@code template.yaml} delivering to an SQS queue; plus the service wired to them.
+ * The deployed shape of the service, made on an emulator from {@code template.yaml}: the task table (with its
+ * sparse sweep index and TTL), the lifecycle bus, and the notifications rule delivering to an SQS queue; plus the
+ * services wired to them.
  */
 public final class LifecycleStack implements AutoCloseable {
 
@@ -61,12 +61,7 @@ public final class LifecycleStack implements AutoCloseable {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         tableName = "tasks-" + suffix;
         busName = "lifecycle-" + suffix;
-        dynamo.createTable(table -> table.tableName(tableName)
-                .billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(AttributeDefinition.builder().attributeName("taskId")
-                        .attributeType(ScalarAttributeType.S).build())
-                .keySchema(KeySchemaElement.builder().attributeName("taskId").keyType(KeyType.HASH).build()));
-        dynamo.waiter().waitUntilTableExists(wait -> wait.tableName(tableName));
+        createTable(SamTemplate.load().resource("TaskTable").path("Properties"));
 
         eventBridge.createEventBus(bus -> bus.name(busName));
         queueUrl = sqs.createQueue(queue -> queue.queueName("notifications-" + suffix)).queueUrl();
@@ -81,6 +76,37 @@ public final class LifecycleStack implements AutoCloseable {
         store = new TaskStore(dynamo, tableName);
         service = new StatusChangeService(store, new EventPublisher(eventBridge, busName, EVENT_SOURCE),
                 new Lifecycle(LifecyclePolicy.DEFAULTS));
+    }
+
+    /** The table as template.yaml declares it: key schema, the sparse sweep index, TTL. */
+    private void createTable(JsonNode declared) {
+        List<AttributeDefinition> attributes = new ArrayList<>();
+        declared.path("AttributeDefinitions").forEach(attribute -> attributes.add(AttributeDefinition.builder()
+                .attributeName(attribute.path("AttributeName").asText())
+                .attributeType(attribute.path("AttributeType").asText()).build()));
+        List<GlobalSecondaryIndex> indexes = new ArrayList<>();
+        declared.path("GlobalSecondaryIndexes").forEach(index -> indexes.add(GlobalSecondaryIndex.builder()
+                .indexName(index.path("IndexName").asText())
+                .keySchema(keySchema(index.path("KeySchema")))
+                .projection(Projection.builder().projectionType(index.at("/Projection/ProjectionType").asText())
+                        .build())
+                .build()));
+        dynamo.createTable(table -> table.tableName(tableName)
+                .billingMode(declared.path("BillingMode").asText())
+                .attributeDefinitions(attributes)
+                .keySchema(keySchema(declared.path("KeySchema")))
+                .globalSecondaryIndexes(indexes));
+        dynamo.waiter().waitUntilTableExists(wait -> wait.tableName(tableName));
+        JsonNode ttl = declared.path("TimeToLiveSpecification");
+        dynamo.updateTimeToLive(update -> update.tableName(tableName).timeToLiveSpecification(spec -> spec
+                .attributeName(ttl.path("AttributeName").asText()).enabled(ttl.path("Enabled").asBoolean())));
+    }
+
+    private static List<KeySchemaElement> keySchema(JsonNode declared) {
+        List<KeySchemaElement> keys = new ArrayList<>();
+        declared.forEach(key -> keys.add(KeySchemaElement.builder().attributeName(key.path("AttributeName").asText())
+                .keyType(key.path("KeyType").asText()).build()));
+        return keys;
     }
 
     /** Every EventBridge event waiting on the notifications queue, received and deleted. */
