@@ -42,8 +42,14 @@ public final class Fixtures {
     }
 
     public static TaskEvent.LaunchRequest launch(String taskId, boolean networkInterface, boolean serviceDiscovery) {
-        return new TaskEvent.LaunchRequest("launch-" + taskId, T0, taskId, "marathon-east", "webapp",
-                networkInterface, serviceDiscovery, List.of(), null, 900L);
+        return launch(taskId, "webapp", networkInterface, serviceDiscovery, null);
+    }
+
+    /** A launch; a null service is a task no service replaces; inactiveAfter null takes the default. */
+    public static TaskEvent.LaunchRequest launch(String taskId, String service, boolean networkInterface,
+                                                 boolean serviceDiscovery, Long inactiveAfterSeconds) {
+        return new TaskEvent.LaunchRequest("launch-" + taskId, T0, taskId, "marathon-east", service,
+                networkInterface, serviceDiscovery, List.of(), inactiveAfterSeconds, 900L);
     }
 
     public static TaskEvent.StepCompleted stepDone(String taskId, Step step, boolean succeeded) {

@@ -4,6 +4,7 @@ import static dev.tasklife.Fixtures.agent;
 import static dev.tasklife.Fixtures.ecs;
 import static dev.tasklife.Fixtures.launch;
 import static dev.tasklife.Fixtures.record;
+import static dev.tasklife.Fixtures.stepDone;
 import static dev.tasklife.Fixtures.stop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -11,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 import org.junit.jupiter.api.Nested;
@@ -229,6 +231,106 @@ class LifecycleTest {
             TaskChange change = write(LIFECYCLE.decide(launch("t1", false, false), reported));
             assertNull(change.moveTo());
             assertEquals("webapp", change.service());
+        }
+    }
+
+    @Nested
+    class StopPath {
+
+        @Test
+        void aStopGoesToTheFirstStopPhaseThatAppliesToTheTask() {
+            Set<Step> all = EnumSet.allOf(Step.class);
+            assertEquals(Phase.DEACTIVATING, Lifecycle.stopPath(Phase.RUNNING, all), "undo registrations first");
+            assertEquals(Phase.STOPPING, Lifecycle.stopPath(Phase.RUNNING, Set.of()), "then the agent's kill");
+            assertEquals(Phase.STOPPING, Lifecycle.stopPath(Phase.PENDING, all), "nothing was registered yet");
+            assertEquals(Phase.DEPROVISIONING, Lifecycle.stopPath(Phase.PROVISIONING, all),
+                    "no agent ever ran it: only undo the provisioning");
+            assertEquals(Phase.STOPPED, Lifecycle.stopPath(Phase.PROVISIONING, Set.of()));
+            assertEquals(Phase.DEPROVISIONING, Lifecycle.stopPath(Phase.STOPPING, all));
+            assertEquals(Phase.STOPPED, Lifecycle.stopPath(Phase.DEPROVISIONING, all));
+        }
+
+        @Test
+        void everyStopPathMoveIsAnAllowedMove() {
+            for (Phase from : EnumSet.complementOf(EnumSet.of(Phase.STOPPED))) {
+                for (Set<Step> steps : List.of(Set.<Step>of(), EnumSet.allOf(Step.class))) {
+                    Phase to = Lifecycle.stopPath(from, steps);
+                    assertTrue(TransitionTable.isAllowed(from, to), from + " -> " + to);
+                }
+            }
+        }
+
+        @Test
+        void aStopForARunningTaskMovesItAtOnce() {
+            TaskRecord running = record("t1", Phase.RUNNING, 4).steps(Step.DEACTIVATION).build();
+            TaskChange change = write(LIFECYCLE.decide(stop("t1"), running));
+            assertEquals(Phase.DEACTIVATING, change.moveTo());
+            assertEquals(DesiredStatus.STOPPED, change.desiredStatus());
+        }
+    }
+
+    @Nested
+    class StepCompletions {
+
+        @Test
+        void aSucceededStepAdvancesATaskStillWantedRunning() {
+            TaskRecord provisioning = record("t1", Phase.PROVISIONING, 1).steps(Step.PROVISIONING).build();
+            assertEquals(Phase.PENDING,
+                    write(LIFECYCLE.decide(stepDone("t1", Step.PROVISIONING, true), provisioning)).moveTo());
+        }
+
+        @Test
+        void aSucceededStepOfATaskWantedStoppedTakesTheStopPath() {
+            TaskRecord activating = record("t1", Phase.ACTIVATING, 3).desired(DesiredStatus.STOPPED)
+                    .steps(Step.ACTIVATION, Step.DEACTIVATION).build();
+            assertEquals(Phase.DEACTIVATING,
+                    write(LIFECYCLE.decide(stepDone("t1", Step.ACTIVATION, true), activating)).moveTo());
+        }
+
+        @Test
+        void aFailedStepOnTheWayUpFailsTheTask() {
+            TaskRecord provisioning = record("t1", Phase.PROVISIONING, 1).steps(Step.PROVISIONING).build();
+            TaskChange change = write(LIFECYCLE.decide(stepDone("t1", Step.PROVISIONING, false), provisioning));
+            assertEquals(Phase.STOPPED, change.moveTo());
+            assertEquals(Outcome.FAILED, change.outcome());
+            assertEquals("PROVISIONING failed: target group not found", change.outcomeReason());
+            assertEquals(DesiredStatus.STOPPED, change.desiredStatus());
+        }
+    }
+
+    @Nested
+    class Marathon {
+
+        @Test
+        void aFailedServiceTaskIsExpungedAndItsReplacementCreatedInTheSameWrite() {
+            TaskRecord running = record("t1", Phase.RUNNING, 3).service("webapp").build();
+            TaskChange change = write(LIFECYCLE.decide(agent("t1", AgentState.GONE, 9, "g"), running));
+            assertEquals(Phase.STOPPED, change.moveTo());
+            assertEquals(change.at().getEpochSecond() + LifecyclePolicy.DEFAULTS.tombstoneSeconds(),
+                    change.expiresAt());
+            TaskChange replacement = change.replacement();
+            assertEquals(change.replacedBy(), replacement.taskId());
+            assertTrue(replacement.taskId().startsWith("webapp."));
+            assertEquals("t1", replacement.replacementOf());
+            assertEquals(Phase.PENDING, replacement.moveTo());
+            assertTrue(replacement.guard().mayCreate());
+            assertEquals(replacement.taskId(), Lifecycle.replacementId(running), "the same id on every retry");
+        }
+
+        @Test
+        void aKilledServiceTaskIsNeitherExpungedNorReplaced() {
+            TaskRecord running = record("t1", Phase.RUNNING, 3).service("webapp").build();
+            TaskChange change = write(LIFECYCLE.decide(agent("t1", AgentState.KILLED, 9, "k"), running));
+            assertNull(change.replacement());
+            assertNull(change.expiresAt());
+        }
+
+        @Test
+        void aSweepFindingOnARecordThatMovedOnChangesNothing() {
+            TaskRecord running = record("t1", Phase.RUNNING, 5).service("webapp").build();
+            TaskEvent.SweepFinding finding = new TaskEvent.SweepFinding(dev.tasklife.Fixtures.T0, "t1",
+                    TaskEvent.SweepFinding.Finding.UNREACHABLE_EXPIRED, Phase.UNREACHABLE, 4);
+            skip(LIFECYCLE.decide(finding, running), Verdict.UNCHANGED);
         }
     }
 }

@@ -2,6 +2,9 @@ package dev.tasklife.emulated;
 
 import java.io.IOException;
 import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +17,7 @@ import dev.tasklife.domain.LifecyclePolicy;
 import dev.tasklife.input.JsonFields;
 import dev.tasklife.publish.EventPublisher;
 import dev.tasklife.service.StatusChangeService;
+import dev.tasklife.service.Sweeper;
 import dev.tasklife.store.TaskStore;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -40,6 +44,8 @@ public final class LifecycleStack implements AutoCloseable {
     public static final String EVENT_SOURCE = "dev.tasklife";
 
     public final DynamoDbClient dynamo;
+    /** Every request the stack's services send to DynamoDB, counted. */
+    public final RequestCounter dynamoRequests = new RequestCounter();
     public final EventBridgeClient eventBridge;
     public final SqsClient sqs;
     public final String tableName;
@@ -52,7 +58,8 @@ public final class LifecycleStack implements AutoCloseable {
         StaticCredentialsProvider credentials = StaticCredentialsProvider.create(
                 AwsBasicCredentials.create("test", "test"));
         dynamo = DynamoDbClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
-                .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
+                .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(config -> config.addExecutionInterceptor(dynamoRequests)).build();
         eventBridge = EventBridgeClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
                 .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
         sqs = SqsClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
@@ -76,6 +83,11 @@ public final class LifecycleStack implements AutoCloseable {
         store = new TaskStore(dynamo, tableName);
         service = new StatusChangeService(store, new EventPublisher(eventBridge, busName, EVENT_SOURCE),
                 new Lifecycle(LifecyclePolicy.DEFAULTS));
+    }
+
+    /** A sweeper on this stack whose clock says {@code now}. */
+    public Sweeper sweeper(Instant now) {
+        return new Sweeper(store, service, Clock.fixed(now, ZoneOffset.UTC), 1000);
     }
 
     /** The table as template.yaml declares it: key schema, the sparse sweep index, TTL. */
@@ -125,8 +137,10 @@ public final class LifecycleStack implements AutoCloseable {
         }
     }
 
+    /** How many items the table holds (a test's look at the whole table, never the services'). */
     public int itemCount() {
-        return dynamo.scan(scan -> scan.tableName(tableName).select("COUNT")).count();
+        return dynamo.scanPaginator(scan -> scan.tableName(tableName).select("COUNT")).stream()
+                .mapToInt(page -> page.count()).sum();
     }
 
     public Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> rawItem(String taskId) {

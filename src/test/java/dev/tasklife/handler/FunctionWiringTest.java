@@ -29,6 +29,14 @@ class FunctionWiringTest {
     @Named("describe")
     RequestStreamHandler describe;
 
+    @Inject
+    @Named("step-completion")
+    RequestStreamHandler stepCompletion;
+
+    @Inject
+    @Named("sweeper")
+    RequestStreamHandler sweeper;
+
     private static JsonNode call(RequestStreamHandler handler, String input) throws Exception {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         handler.handleRequest(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), output, null);
@@ -39,6 +47,11 @@ class FunctionWiringTest {
     void namedHandlersAreTheFunctions() throws Exception {
         assertEquals(StatusChangeHandler.class, statusChange.getClass());
         assertEquals(DescribeHandler.class, describe.getClass());
+        assertEquals(StepCompletionHandler.class, stepCompletion.getClass());
+        assertEquals(SweeperHandler.class, sweeper.getClass());
+        assertEquals("detail-type 'Task Stop Requested' is not handled here (expected one of [Task Step Completed])",
+                call(stepCompletion, "{\"detail-type\":\"Task Stop Requested\",\"id\":\"e\"}").get("error")
+                        .asText(), "each function takes only the events routed to it");
         assertEquals("INVALID", call(statusChange, "not json").get("verdict").asText());
         assertEquals("taskId is required", call(describe, "{}").get("error").asText());
     }

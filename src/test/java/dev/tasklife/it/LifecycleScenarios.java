@@ -49,8 +49,8 @@ import dev.tasklife.input.JsonFields;
 import dev.tasklife.service.StatusChangeResult;
 
 /**
- * The status-change function against real emulated AWS services. Each emulator (moto, LocalStack) runs the same
- * scenarios through a subclass that provides its endpoint.
+ * The status-change function against real emulated AWS services (issue: allowed moves, ordering, concurrency,
+ * events out). Each emulator (moto, LocalStack) runs the same scenarios through a nested subclass.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class LifecycleScenarios {
@@ -60,22 +60,17 @@ abstract class LifecycleScenarios {
 
     LifecycleStack stack;
 
-    /** Starts the emulator and returns its endpoint. */
-    abstract URI startEmulator() throws Exception;
-
-    abstract void stopEmulator();
+    /** The emulator's endpoint. */
+    abstract URI endpoint();
 
     @BeforeAll
     void createStack() throws Exception {
-        stack = new LifecycleStack(startEmulator());
+        stack = new LifecycleStack(endpoint());
     }
 
     @AfterAll
-    void tearDown() {
-        if (stack != null) {
-            stack.close();
-        }
-        stopEmulator();
+    void closeStack() {
+        stack.close();
     }
 
     private List<TaskEvent> ecsLifecycle(String taskId) {
