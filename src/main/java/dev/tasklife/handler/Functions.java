@@ -70,7 +70,8 @@ public class Functions {
     @Produces
     @ApplicationScoped
     Sweeper sweeper(TaskStore store, StatusChangeService statusChanges,
-                    @ConfigProperty(name = "tasklife.sweep.safety-margin-millis") long safetyMarginMillis) {
-        return new Sweeper(store, statusChanges, Clock.systemUTC(), safetyMarginMillis);
+                    @ConfigProperty(name = "tasklife.sweep.safety-margin-millis") long safetyMarginMillis,
+                    @ConfigProperty(name = "tasklife.sweep.page-size") int pageSize) {
+        return new Sweeper(store, statusChanges, Clock.systemUTC(), safetyMarginMillis, pageSize);
     }
 }

@@ -26,18 +26,20 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 public class Sweeper {
 
     private static final Logger LOG = Logger.getLogger(Sweeper.class);
-    private static final int PAGE_SIZE = 100;
 
     private final TaskStore store;
     private final StatusChangeService statusChanges;
     private final Clock clock;
     private final long safetyMarginMillis;
+    private final int pageSize;
 
-    public Sweeper(TaskStore store, StatusChangeService statusChanges, Clock clock, long safetyMarginMillis) {
+    public Sweeper(TaskStore store, StatusChangeService statusChanges, Clock clock, long safetyMarginMillis,
+                   int pageSize) {
         this.store = store;
         this.statusChanges = statusChanges;
         this.clock = clock;
         this.safetyMarginMillis = safetyMarginMillis;
+        this.pageSize = pageSize;
     }
 
     /** Sweeps once; {@code remainingMillis} is the invocation's time left (Lambda's context). */
@@ -64,7 +66,7 @@ public class Sweeper {
             if (remainingMillis.getAsLong() < safetyMarginMillis) {
                 return false;
             }
-            SweepPage page = store.sweepCandidates(kind, enteredBefore, next, PAGE_SIZE);
+            SweepPage page = store.sweepCandidates(kind, enteredBefore, next, pageSize);
             tally.queries++;
             tally.readUnits += page.readUnits();
             for (TaskRecord task : page.tasks()) {

@@ -87,7 +87,11 @@ public final class LifecycleStack implements AutoCloseable {
 
     /** A sweeper on this stack whose clock says {@code now}. */
     public Sweeper sweeper(Instant now) {
-        return new Sweeper(store, service, Clock.fixed(now, ZoneOffset.UTC), 1000);
+        return sweeper(now, 100);
+    }
+
+    public Sweeper sweeper(Instant now, int pageSize) {
+        return new Sweeper(store, service, Clock.fixed(now, ZoneOffset.UTC), 1000, pageSize);
     }
 
     /** The table as template.yaml declares it: key schema, the sparse sweep index, TTL. */

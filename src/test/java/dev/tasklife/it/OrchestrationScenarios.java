@@ -16,11 +16,9 @@ import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -412,6 +410,18 @@ abstract class OrchestrationScenarios {
         }
 
         @Test
+        void aSweepReadsTheIndexPageByPage() {
+            for (int i = 0; i < 5; i++) {
+                unreachableAt("paged" + i, 10);
+            }
+            stack.dynamoRequests.reset();
+            SweepReport report = stack.sweeper(T0.plusSeconds(10 + EXPUNGE_AFTER), 2).sweep(() -> Long.MAX_VALUE);
+            assertEquals(5, report.expunged());
+            assertEquals(3 + 1, report.queries(), "pages of 2, 2 and 1 unreachable tasks; one of steps");
+            assertEquals(report.queries(), stack.dynamoRequests.count("Query"));
+        }
+
+        @Test
         void aSweepStopsBeforeItsDeadlineAndTheNextRunFinishes() {
             for (int i = 0; i < 5; i++) {
                 unreachableAt("late" + i, 10);
@@ -461,13 +471,5 @@ abstract class OrchestrationScenarios {
             assertEquals(Phase.STOPPING, task("deact").lastStatus(), "forced on to the agent's kill");
             assertEquals("DEACTIVATING timed out after 600 s", task("deact").outcomeReason());
         }
-    }
-
-    static List<String> ids(List<JsonNode> events) {
-        return events.stream().map(event -> event.at("/detail/taskId").asText()).collect(Collectors.toList());
-    }
-
-    static List<String> none() {
-        return new ArrayList<>();
     }
 }
