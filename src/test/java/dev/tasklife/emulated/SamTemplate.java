@@ -43,7 +43,12 @@ public final class SamTemplate {
         return resolveParameters(resource(ruleLogicalId).path("Properties").path("EventPattern")).toString();
     }
 
-    private JsonNode resolveParameters(JsonNode node) {
+    public Iterator<Map.Entry<String, JsonNode>> resources() {
+        return root.path("Resources").fields();
+    }
+
+    /** The node with every {@code !Ref} to a template parameter replaced by the parameter's default. */
+    public JsonNode resolveParameters(JsonNode node) {
         if (node.isTextual() && root.path("Parameters").has(node.textValue())) {
             return root.path("Parameters").path(node.textValue()).path("Default");
         }
