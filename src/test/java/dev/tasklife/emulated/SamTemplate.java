@@ -43,6 +43,10 @@ public final class SamTemplate {
         return resolveParameters(resource(ruleLogicalId).path("Properties").path("EventPattern")).toString();
     }
 
+    public String parameterDefault(String parameter) {
+        return root.path("Parameters").path(parameter).path("Default").asText();
+    }
+
     public Iterator<Map.Entry<String, JsonNode>> resources() {
         return root.path("Resources").fields();
     }
