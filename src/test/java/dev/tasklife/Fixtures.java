@@ -1,5 +1,8 @@
 package dev.tasklife;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -13,12 +16,16 @@ import dev.tasklife.domain.Phase;
 import dev.tasklife.domain.Step;
 import dev.tasklife.domain.TaskEvent;
 import dev.tasklife.domain.TaskRecord;
+import dev.tasklife.handler.EmbeddedMetrics;
 
 /** Events and records for tests, with the fields a scenario does not care about filled sensibly. */
 public final class Fixtures {
 
     public static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
     public static final String CLUSTER = "arn:aws:ecs:us-west-2:111122223333:cluster/FargateCluster";
+    /** Metrics written nowhere, for handlers under test. */
+    public static final EmbeddedMetrics NO_METRICS = new EmbeddedMetrics("test",
+            new PrintStream(OutputStream.nullOutputStream()), Clock.systemUTC());
 
     private Fixtures() {
     }

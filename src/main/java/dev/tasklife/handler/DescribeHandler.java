@@ -1,9 +1,12 @@
 package dev.tasklife.handler;
 
+import java.util.Map;
+
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,8 +26,14 @@ public class DescribeHandler extends JsonFunction {
     private final TaskStore store;
 
     @Inject
-    public DescribeHandler(TaskStore store) {
+    public DescribeHandler(TaskStore store, EmbeddedMetrics metrics) {
+        super(metrics);
         this.store = store;
+    }
+
+    @Override
+    Map<String, ? extends Number> counts(ObjectNode answer) {
+        return Map.of(answer.path("found").asBoolean() ? "Found" : "NotFound", 1);
     }
 
     @Override
@@ -32,6 +41,7 @@ public class DescribeHandler extends JsonFunction {
         String taskId = JsonFields.taskId(input, "", "taskId");
         ObjectNode answer = store.find(taskId).map(TaskDescriptions::found)
                 .orElseGet(() -> TaskDescriptions.notFound(taskId));
+        MDC.put("taskId", taskId);
         LOG.infof("taskId=%s found=%s", taskId, answer.get("found"));
         return answer;
     }

@@ -53,6 +53,12 @@ public class Functions {
 
     @Produces
     @ApplicationScoped
+    EmbeddedMetrics metrics(@ConfigProperty(name = "tasklife.metrics.namespace") String namespace) {
+        return new EmbeddedMetrics(namespace, System.out, Clock.systemUTC());
+    }
+
+    @Produces
+    @ApplicationScoped
     Lifecycle lifecycle(@ConfigProperty(name = "tasklife.inactive-after-seconds") long inactiveAfterSeconds,
                         @ConfigProperty(name = "tasklife.expunge-after-seconds") long expungeAfterSeconds,
                         @ConfigProperty(name = "tasklife.tombstone-seconds") long tombstoneSeconds,

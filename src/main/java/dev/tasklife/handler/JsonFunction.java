@@ -4,7 +4,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 
+import java.util.Locale;
+import java.util.Map;
+
+import jakarta.inject.Named;
+
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
@@ -19,24 +25,53 @@ import dev.tasklife.input.JsonFields;
 /**
  * A function that takes one JSON object and answers one. Input it cannot read is answered
  * {@code {"verdict": "INVALID", "error": ...}} and logged, never thrown: a retry of the same input could never
- * succeed. Anything else thrown (AWS failures) fails the invocation, so Lambda's retries take it.
+ * succeed. Anything else thrown (AWS failures) fails the invocation, so Lambda's retries take it. Every log line of
+ * an invocation carries its function name and, once known, the task, the event, the verdict and the move (MDC);
+ * its counts go out as Embedded Metric Format.
  */
 abstract class JsonFunction implements RequestStreamHandler {
 
     private static final Logger LOG = Logger.getLogger(JsonFunction.class);
 
+    private final EmbeddedMetrics metrics;
+
+    JsonFunction(EmbeddedMetrics metrics) {
+        this.metrics = metrics;
+    }
+
     @Override
     public final void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        ObjectNode answer;
-        try {
-            answer = answer(JsonFields.readObject(input), context);
-        } catch (InvalidEventException e) {
-            LOG.warnf("function=%s verdict=INVALID error=\"%s\"", getClass().getSimpleName(), e.getMessage());
-            answer = JsonNodeFactory.instance.objectNode();
-            answer.put("verdict", Verdict.INVALID.name());
-            answer.put("error", e.getMessage());
+        String function = getClass().getAnnotation(Named.class).value();
+        MDC.put("function", function);
+        if (context != null) {
+            MDC.put("requestId", context.getAwsRequestId());
         }
-        JsonFields.mapper().writeValue(output, answer);
+        try {
+            ObjectNode answer;
+            try {
+                answer = answer(JsonFields.readObject(input), context);
+            } catch (InvalidEventException e) {
+                MDC.put("verdict", Verdict.INVALID.name());
+                LOG.warnf("verdict=INVALID error=\"%s\"", e.getMessage());
+                answer = JsonNodeFactory.instance.objectNode();
+                answer.put("verdict", Verdict.INVALID.name());
+                answer.put("error", e.getMessage());
+            }
+            metrics.emit(function, counts(answer));
+            JsonFields.mapper().writeValue(output, answer);
+        } finally {
+            MDC.clear();
+        }
+    }
+
+    /** The metrics of one answer: by default one count named after its verdict (Applied, Rejected, Stale, ...). */
+    Map<String, ? extends Number> counts(ObjectNode answer) {
+        JsonNode verdict = answer.get("verdict");
+        return verdict == null ? Map.of() : Map.of(metricName(verdict.asText()), 1);
+    }
+
+    private static String metricName(String verdict) {
+        return verdict.charAt(0) + verdict.substring(1).toLowerCase(Locale.ROOT);
     }
 
     /** {@code context} is Lambda's, or null when called outside Lambda (tests, the local run). */

@@ -29,7 +29,8 @@ public class StatusChangeHandler extends JsonFunction {
     private final StatusChangeService service;
 
     @Inject
-    public StatusChangeHandler(StatusChangeService service) {
+    public StatusChangeHandler(StatusChangeService service, EmbeddedMetrics metrics) {
+        super(metrics);
         this.service = service;
     }
 

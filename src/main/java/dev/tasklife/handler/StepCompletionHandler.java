@@ -24,7 +24,8 @@ public class StepCompletionHandler extends JsonFunction {
     private final StatusChangeService service;
 
     @Inject
-    public StepCompletionHandler(StatusChangeService service) {
+    public StepCompletionHandler(StatusChangeService service, EmbeddedMetrics metrics) {
+        super(metrics);
         this.service = service;
     }
 

@@ -1,5 +1,7 @@
 package dev.tasklife.handler;
 
+import java.util.Map;
+
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
@@ -24,8 +26,18 @@ public class SweeperHandler extends JsonFunction {
     private final Sweeper sweeper;
 
     @Inject
-    public SweeperHandler(Sweeper sweeper) {
+    public SweeperHandler(Sweeper sweeper, EmbeddedMetrics metrics) {
+        super(metrics);
         this.sweeper = sweeper;
+    }
+
+    @Override
+    Map<String, ? extends Number> counts(ObjectNode report) {
+        return Map.of("Swept", report.get("expunged").asInt(),
+                "ReplacementsRequested", report.get("replacementsRequested").asInt(),
+                "StepsTimedOut", report.get("stepsTimedOut").asInt(),
+                "SweepReadUnits", report.get("readUnits").asDouble(),
+                "SweepStoppedEarly", report.get("stoppedEarly").asBoolean() ? 1 : 0);
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 import dev.tasklife.domain.Decision;
 import dev.tasklife.domain.Lifecycle;
@@ -55,6 +56,8 @@ public class StatusChangeService {
     }
 
     private StatusChangeResult run(TaskEvent event, TaskChange firstChange, TaskRecord known) {
+        MDC.put("taskId", event.taskId());
+        MDC.put("eventId", event.eventId());
         TaskChange change = firstChange;
         TaskRecord current = known;
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
@@ -82,6 +85,9 @@ public class StatusChangeService {
     }
 
     private StatusChangeResult written(TaskEvent event, TaskChange change, TaskRecord after) {
+        if (after.outcome() != null) {
+            MDC.put("outcome", after.outcome().name());
+        }
         List<OutboundEvent> events = new ArrayList<>();
         if (change.moveTo() != null) {
             addMoveEvents(events, after, event.eventId(), event.dedupeKey());
@@ -125,6 +131,10 @@ public class StatusChangeService {
     }
 
     private static StatusChangeResult log(StatusChangeResult result) {
+        MDC.put("verdict", result.verdict().name());
+        if (result.verdict() == Verdict.APPLIED) {
+            MDC.put("transition", result.from() + "->" + result.to());
+        }
         Logger.Level level = result.verdict() == Verdict.REJECTED ? Logger.Level.WARN : Logger.Level.INFO;
         LOG.logf(level, "taskId=%s eventId=%s verdict=%s from=%s to=%s version=%d why=%s", result.taskId(),
                 result.eventId(), result.verdict(), result.from(), result.to(), result.version(), result.why());

@@ -59,9 +59,9 @@ public final class LocalRun {
         this.stack = stack;
         this.router = router;
         this.out = out;
-        functionsById.put("StatusChangeFunction", new StatusChangeHandler(stack.service));
-        functionsById.put("StepCompletionFunction", new StepCompletionHandler(stack.service));
-        functionsById.put("DescribeFunction", new DescribeHandler(stack.store));
+        functionsById.put("StatusChangeFunction", new StatusChangeHandler(stack.service, dev.tasklife.Fixtures.NO_METRICS));
+        functionsById.put("StepCompletionFunction", new StepCompletionHandler(stack.service, dev.tasklife.Fixtures.NO_METRICS));
+        functionsById.put("DescribeFunction", new DescribeHandler(stack.store, dev.tasklife.Fixtures.NO_METRICS));
     }
 
     public static void main(String[] args) throws Exception {

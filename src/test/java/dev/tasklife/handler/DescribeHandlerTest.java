@@ -31,7 +31,7 @@ class DescribeHandlerTest {
 
     private JsonNode describe(String input) throws Exception {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
-        new DescribeHandler(store).handleRequest(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
+        new DescribeHandler(store, dev.tasklife.Fixtures.NO_METRICS).handleRequest(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
                 output, null);
         return JsonFields.mapper().readTree(output.toByteArray());
     }

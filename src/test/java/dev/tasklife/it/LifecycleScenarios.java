@@ -91,7 +91,7 @@ abstract class LifecycleScenarios {
 
     private JsonNode describe(String taskId) throws Exception {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
-        new DescribeHandler(stack.store).handleRequest(new ByteArrayInputStream(
+        new DescribeHandler(stack.store, dev.tasklife.Fixtures.NO_METRICS).handleRequest(new ByteArrayInputStream(
                 ("{\"taskId\":\"" + taskId + "\"}").getBytes(StandardCharsets.UTF_8)), output, null);
         return JsonFields.mapper().readTree(output.toByteArray());
     }
@@ -262,7 +262,7 @@ abstract class LifecycleScenarios {
     @Test
     void badInputThroughTheHandlerIsAnsweredAndWritesNothing() throws Exception {
         int before = stack.itemCount();
-        StatusChangeHandler handler = new StatusChangeHandler(stack.service);
+        StatusChangeHandler handler = new StatusChangeHandler(stack.service, dev.tasklife.Fixtures.NO_METRICS);
         for (String input : List.of("{\"detail-type\":", "{\"id\":\"x\",\"detail-type\":\"Task Stop Requested\","
                 + "\"time\":\"2026-11-25T10:00:00Z\",\"detail\":{\"taskId\":\"a b\"}}")) {
             ByteArrayOutputStream output = new ByteArrayOutputStream();

@@ -84,7 +84,7 @@ abstract class OrchestrationScenarios {
 
     private JsonNode describe(String taskId) throws Exception {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
-        new DescribeHandler(stack.store).handleRequest(new ByteArrayInputStream(
+        new DescribeHandler(stack.store, dev.tasklife.Fixtures.NO_METRICS).handleRequest(new ByteArrayInputStream(
                 ("{\"taskId\":\"" + taskId + "\"}").getBytes(StandardCharsets.UTF_8)), output, null);
         return JsonFields.mapper().readTree(output.toByteArray());
     }
