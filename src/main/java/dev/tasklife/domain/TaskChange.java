@@ -51,9 +51,15 @@ public record TaskChange(
         return new Builder(cause.taskId(), cause.eventId(), cause.dedupeKey(), cause.time());
     }
 
-    /** Whether writing this change without a move would alter anything someone reading the record sees. */
+    /**
+     * Whether writing this change without a move would alter the record: a field someone reading it sees, or the
+     * source order. A newer report that agrees with the record must still be recorded, or an older one arriving
+     * after it would apply (RUNNING at t4 agrees with RUNNING at t2; UNREACHABLE at t3 must then be stale).
+     */
     public boolean altersFieldsOf(TaskRecord current) {
-        return (desiredStatus != null
+        return advances(ecsVersion, current.ecsVersion())
+                || advances(agentTimestampMicros, current.agentTimestampMicros())
+                || (desiredStatus != null
                         && (keepDesiredStatus ? current.desiredStatus() == null
                                 : desiredStatus != current.desiredStatus()))
                 || (agentState != null && agentState != current.agentState())
@@ -67,6 +73,10 @@ public record TaskChange(
                 || fillsGap(stopReason, current.stopReason())
                 || (replaceOnFailure && !current.replaceOnFailure())
                 || replacement != null;
+    }
+
+    private static boolean advances(Long offered, Long present) {
+        return offered != null && (present == null || offered > present);
     }
 
     private static boolean fillsGap(Object offered, Object present) {

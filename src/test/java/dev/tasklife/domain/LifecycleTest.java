@@ -121,9 +121,19 @@ class LifecycleTest {
         }
 
         @Test
-        void anEventThatAgreesWithTheRecordChangesNothing() {
+        void aNewerReportThatAgreesWithTheRecordOnlyRecordsItsOrder() {
             TaskRecord current = record("t1", Phase.RUNNING, 3).ecsVersion(4).build();
-            skip(LIFECYCLE.decide(ecs("t1", Phase.RUNNING, 5), current), Verdict.UNCHANGED);
+            TaskChange change = write(LIFECYCLE.decide(ecs("t1", Phase.RUNNING, 5), current));
+            assertNull(change.moveTo());
+            assertEquals(5L, change.ecsVersion(), "so that an older report arriving later is stale");
+        }
+
+        @Test
+        void aReportAsOldAsTheRecordsThatAgreesWithItChangesNothing() {
+            long at = (dev.tasklife.Fixtures.T0.getEpochSecond() + 7) * 1_000_000L;
+            TaskRecord current = record("t1", Phase.RUNNING, 3).agentState(AgentState.RUNNING).agentTimestamp(at)
+                    .build();
+            skip(LIFECYCLE.decide(agent("t1", AgentState.RUNNING, 7, "other-writer"), current), Verdict.UNCHANGED);
         }
     }
 
@@ -183,7 +193,8 @@ class LifecycleTest {
         void runningAgainWhileActivatingWaitsForTheStep() {
             TaskRecord current = record("t1", Phase.ACTIVATING, 3).agentState(AgentState.RUNNING)
                     .steps(Step.ACTIVATION).build();
-            skip(LIFECYCLE.decide(agent("t1", AgentState.RUNNING, 4, "u2"), current), Verdict.UNCHANGED);
+            TaskChange change = write(LIFECYCLE.decide(agent("t1", AgentState.RUNNING, 4, "u2"), current));
+            assertNull(change.moveTo(), "no move: only the newer report's time is recorded");
         }
 
         @Test

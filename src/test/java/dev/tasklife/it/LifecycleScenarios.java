@@ -260,6 +260,16 @@ abstract class LifecycleScenarios {
     }
 
     @Test
+    void anOlderUnreachableReportAfterANewerRunningOneIsStale() {
+        String taskId = "flapping";
+        stack.service.apply(agent(taskId, AgentState.RUNNING, 2, "c2"));
+        // The agent was lost at t3 and back at t4; the t4 report overtakes the t3 one.
+        assertEquals(Verdict.UPDATED, stack.service.apply(agent(taskId, AgentState.RUNNING, 4, "c4")).verdict());
+        assertEquals(Verdict.STALE, stack.service.apply(agent(taskId, AgentState.UNREACHABLE, 3, "c3")).verdict());
+        assertEquals(Phase.RUNNING, stack.store.find(taskId).orElseThrow().lastStatus());
+    }
+
+    @Test
     void badInputThroughTheHandlerIsAnsweredAndWritesNothing() throws Exception {
         int before = stack.itemCount();
         StatusChangeHandler handler = new StatusChangeHandler(stack.service, dev.tasklife.Fixtures.NO_METRICS);
