@@ -2,6 +2,7 @@ package dev.tasklife.service;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
@@ -26,8 +27,13 @@ import dev.tasklife.store.TaskStore.WriteResult;
 public class StatusChangeService {
 
     private static final Logger LOG = Logger.getLogger(StatusChangeService.class);
-    /** Each failed attempt means another writer changed the record in between; give up after a few. */
-    static final int MAX_ATTEMPTS = 5;
+    /**
+     * Each failed attempt means another writer changed the record in between: try again on the record as it now
+     * is, after a short random pause so that racing writers spread out; give up (Lambda retries) after this many.
+     */
+    static final int MAX_ATTEMPTS = 10;
+    private static final long BACKOFF_BASE_MILLIS = 4;
+    private static final long BACKOFF_CAP_MILLIS = 200;
 
     private final TaskStore store;
     private final EventPublisher publisher;
@@ -79,9 +85,23 @@ public class StatusChangeService {
             current = result.record();
             // A record that vanished (expired) since: start over as for a new task.
             change = current == null ? lifecycle.firstAttempt(event) : null;
+            if (attempt > 1) {
+                backOff(attempt);
+            }
         }
         throw new ConcurrentUpdateException("task " + event.taskId() + " changed under " + MAX_ATTEMPTS
                 + " attempts to apply event " + event.eventId());
+    }
+
+    /** Full jitter: a random pause below a ceiling that doubles with each attempt. */
+    private static void backOff(int attempt) {
+        long ceiling = Math.min(BACKOFF_CAP_MILLIS, BACKOFF_BASE_MILLIS << attempt);
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(ceiling + 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConcurrentUpdateException("interrupted while retrying task " + MDC.get("taskId"));
+        }
     }
 
     private StatusChangeResult written(TaskEvent event, TaskChange change, TaskRecord after) {

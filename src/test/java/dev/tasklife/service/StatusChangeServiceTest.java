@@ -123,7 +123,8 @@ class StatusChangeServiceTest {
         when(store.apply(any(TaskChange.class))).thenReturn(new WriteResult(false, pending));
         ConcurrentUpdateException error = assertThrows(ConcurrentUpdateException.class,
                 () -> new StatusChangeService(store, publisher, LIFECYCLE).apply(ecs("t1", Phase.RUNNING, 4)));
-        assertEquals("task t1 changed under 5 attempts to apply event ecs-t1-4", error.getMessage());
+        assertEquals("task t1 changed under " + StatusChangeService.MAX_ATTEMPTS + " attempts to apply event ecs-t1-4",
+                error.getMessage());
         verify(store, times(StatusChangeService.MAX_ATTEMPTS)).apply(any(TaskChange.class));
         verify(publisher, never()).publish(any());
     }
