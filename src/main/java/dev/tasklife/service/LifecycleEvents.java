@@ -35,13 +35,13 @@ final class LifecycleEvents {
         return detail;
     }
 
-    /** {@code Task State Changed}, for the move the event with {@code causeKey} made. */
-    static OutboundEvent stateChanged(TaskRecord after, String cause, String causeKey) {
+    /** {@code Task State Changed}, for the move the event with {@code causeKey} made, which made {@code version}. */
+    static OutboundEvent stateChanged(TaskRecord after, long version, String cause, String causeKey) {
         Transition move = after.transitionCausedBy(causeKey);
         ObjectNode detail = detail(EventTypes.TASK_STATE_CHANGED, after, causeKey);
         TaskDescriptions.putName(detail, "from", move.from());
         detail.put("to", move.to().name());
-        detail.put("version", after.version());
+        detail.put("version", version);
         TaskDescriptions.putName(detail, "desiredStatus", after.desiredStatus());
         TaskDescriptions.putName(detail, "agentState", after.agentState());
         TaskDescriptions.putName(detail, "outcome", after.outcome());

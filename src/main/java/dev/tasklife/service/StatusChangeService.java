@@ -108,9 +108,12 @@ public class StatusChangeService {
         if (after.outcome() != null) {
             MDC.put("outcome", after.outcome().name());
         }
+        // A blind write's new image is exact; an informed one made exactly version + 1, even where the record was
+        // read back after a transaction and another writer has moved it on since.
+        long version = change.guard().isBlind() ? after.version() : change.guard().version() + 1;
         List<OutboundEvent> events = new ArrayList<>();
         if (change.moveTo() != null) {
-            addMoveEvents(events, after, event.eventId(), event.dedupeKey());
+            addMoveEvents(events, after, version, event.eventId(), event.dedupeKey());
         }
         if (change.expiresAt() != null) {
             events.add(LifecycleEvents.expunged(after, event.dedupeKey()));
@@ -119,13 +122,13 @@ public class StatusChangeService {
             TaskChange creation = change.replacement();
             TaskRecord replacement = store.find(creation.taskId()).orElseThrow();
             events.add(LifecycleEvents.replacementRequested(after, replacement, event.dedupeKey()));
-            addMoveEvents(events, replacement, creation.cause(), creation.dedupeKey());
+            addMoveEvents(events, replacement, 1, creation.cause(), creation.dedupeKey());
         }
         publisher.publish(events);
         Verdict verdict = change.moveTo() == null ? Verdict.UPDATED : Verdict.APPLIED;
         return log(new StatusChangeResult(verdict, event.taskId(), event.eventId(),
                 change.moveTo() == null ? after.lastStatus() : after.transitionCausedBy(event.dedupeKey()).from(),
-                after.lastStatus(), after.version(), change.replacedBy() == null ? null
+                change.moveTo() == null ? after.lastStatus() : change.moveTo(), version, change.replacedBy() == null ? null
                         : "replacement requested: " + change.replacedBy()));
     }
 
@@ -133,8 +136,9 @@ public class StatusChangeService {
      * {@code Task State Changed}, and the step request when the move entered the phase of a step the task asked
      * for at launch (ECS performs its own steps: a task known only from ECS events asked for none).
      */
-    private static void addMoveEvents(List<OutboundEvent> events, TaskRecord after, String cause, String causeKey) {
-        events.add(LifecycleEvents.stateChanged(after, cause, causeKey));
+    private static void addMoveEvents(List<OutboundEvent> events, TaskRecord after, long version, String cause,
+                                      String causeKey) {
+        events.add(LifecycleEvents.stateChanged(after, version, cause, causeKey));
         Step step = Step.runningIn(after.transitionCausedBy(causeKey).to());
         if (step != null && after.steps().contains(step)) {
             events.add(LifecycleEvents.stepRequested(after, step, causeKey));

@@ -127,10 +127,15 @@ public final class LifecycleStack implements AutoCloseable {
 
     /** Every EventBridge event waiting on the notifications queue, received and deleted. */
     public List<JsonNode> drainNotifications() throws IOException {
+        return drainNotifications(1);
+    }
+
+    /** The same, waiting at most {@code waitSeconds} for deliveries still under way (0: only what is there). */
+    public List<JsonNode> drainNotifications(int waitSeconds) throws IOException {
         List<JsonNode> events = new ArrayList<>();
         while (true) {
             List<Message> messages = sqs.receiveMessage(receive -> receive.queueUrl(queueUrl)
-                    .maxNumberOfMessages(10).waitTimeSeconds(1)).messages();
+                    .maxNumberOfMessages(10).waitTimeSeconds(waitSeconds)).messages();
             if (messages.isEmpty()) {
                 return events;
             }

@@ -269,17 +269,39 @@ abstract class LifecycleScenarios {
         assertEquals(Phase.RUNNING, stack.store.find(taskId).orElseThrow().lastStatus());
     }
 
+    static List<org.junit.jupiter.params.provider.Arguments> badInputs() {
+        return dev.tasklife.BadInputs.all();
+    }
+
+    private JsonNode invokeStatusChange(byte[] input) throws Exception {
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        new StatusChangeHandler(stack.service, dev.tasklife.Fixtures.NO_METRICS)
+                .handleRequest(new ByteArrayInputStream(input), output, null);
+        return JsonFields.mapper().readTree(output.toByteArray());
+    }
+
     @Test
-    void badInputThroughTheHandlerIsAnsweredAndWritesNothing() throws Exception {
-        int before = stack.itemCount();
-        StatusChangeHandler handler = new StatusChangeHandler(stack.service, dev.tasklife.Fixtures.NO_METRICS);
-        for (String input : List.of("{\"detail-type\":", "{\"id\":\"x\",\"detail-type\":\"Task Stop Requested\","
-                + "\"time\":\"2026-11-25T10:00:00Z\",\"detail\":{\"taskId\":\"a b\"}}")) {
-            ByteArrayOutputStream output = new ByteArrayOutputStream();
-            handler.handleRequest(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), output, null);
-            assertEquals("INVALID", JsonFields.mapper().readTree(output.toByteArray()).get("verdict").asText());
+    void theBadInputCorpusHasAtLeastFiftyCasesAndPublishesNothing() throws Exception {
+        List<org.junit.jupiter.params.provider.Arguments> corpus = badInputs();
+        assertTrue(corpus.size() >= 50, "corpus of " + corpus.size());
+        stack.drainNotifications();
+        for (org.junit.jupiter.params.provider.Arguments bad : corpus) {
+            invokeStatusChange((byte[]) bad.get()[1]);
         }
-        assertEquals(before, stack.itemCount());
+        assertEquals(List.of(), stack.drainNotifications(), "nothing published");
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("badInputs")
+    void badInputIsAnsweredClearlyAndWritesNothing(String name, byte[] input) throws Exception {
+        int before = stack.itemCount();
+        JsonNode answer = invokeStatusChange(input);
+        assertEquals("INVALID", answer.get("verdict").asText(), name);
+        String error = answer.get("error").asText();
+        assertTrue(!error.isBlank() && error.length() < 400, "a short, clear error: " + error);
+        assertTrue(!error.contains("Exception") && !error.contains("\tat ") && !error.contains("java."),
+                "no stack trace or class names in the answer: " + error);
+        assertEquals(before, stack.itemCount(), "nothing written");
     }
 
     @Test
