@@ -1,0 +1,198 @@
+package dev.tasklife.it;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
+
+import dev.tasklife.Fixtures;
+import dev.tasklife.domain.AgentState;
+import dev.tasklife.domain.Phase;
+import dev.tasklife.domain.TaskEvent;
+import dev.tasklife.domain.TaskRecord;
+import dev.tasklife.domain.Transition;
+import dev.tasklife.domain.TransitionTable;
+import dev.tasklife.emulated.LifecycleStack;
+import dev.tasklife.emulated.MotoServer;
+
+/**
+ * Random event streams per task, delivered with duplicates, in random order, by several writers at once, always
+ * end in the record that in-order delivery gives, with a history that is a legal path (on moto).
+ */
+class DeliveryPropertiesIT {
+
+    private static final List<Phase> ECS_ORDER = List.of(Phase.PROVISIONING, Phase.PENDING, Phase.ACTIVATING,
+            Phase.RUNNING, Phase.DEACTIVATING, Phase.STOPPING, Phase.DEPROVISIONING, Phase.STOPPED);
+    private static final List<AgentState> TERMINAL = List.of(AgentState.ERROR, AgentState.FAILED,
+            AgentState.DROPPED, AgentState.GONE, AgentState.GONE_BY_OPERATOR, AgentState.FINISHED,
+            AgentState.UNKNOWN, AgentState.KILLED);
+
+    private static MotoServer moto;
+    private static LifecycleStack stack;
+    private static final AtomicInteger TASKS = new AtomicInteger();
+
+    @BeforeContainer
+    static void start() throws Exception {
+        moto = MotoServer.start();
+        stack = new LifecycleStack(moto.endpoint());
+    }
+
+    @AfterContainer
+    static void stop() {
+        stack.close();
+        moto.close();
+    }
+
+    /** How a stream is delivered: copies of each event, order, and how many writers at once. */
+    record Delivery(long shuffleSeed, int maxCopies, int writers) {
+    }
+
+    @Provide
+    Arbitrary<Delivery> deliveries() {
+        return Combinators.combine(Arbitraries.longs(), Arbitraries.integers().between(1, 3),
+                Arbitraries.integers().between(1, 4)).as(Delivery::new);
+    }
+
+    /** An agent's reports for one task, in the order they happened: up, flapping, maybe killed, maybe ended. */
+    @Provide
+    Arbitrary<List<AgentState>> agentWalks() {
+        // Half the walks stop before a terminal state: an agent flapping between RUNNING and UNREACHABLE is where
+        // reordering bites hardest.
+        return Combinators.combine(Arbitraries.of(0, 1, 2), Arbitraries.integers().between(0, 3),
+                Arbitraries.of(false, false, true), Arbitraries.of(TERMINAL).injectNull(0.5))
+                .as((start, flaps, killing, end) -> {
+                    List<AgentState> walk = new ArrayList<>();
+                    if (start >= 1) {
+                        walk.add(AgentState.STAGING);
+                    }
+                    if (start == 2) {
+                        walk.add(AgentState.STARTING);
+                    }
+                    walk.add(AgentState.RUNNING);
+                    for (int i = 0; i < flaps; i++) {
+                        walk.add(AgentState.UNREACHABLE);
+                        walk.add(AgentState.RUNNING);
+                    }
+                    if (killing) {
+                        walk.add(AgentState.KILLING);
+                    }
+                    if (end != null) {
+                        walk.add(end);
+                    }
+                    return walk;
+                });
+    }
+
+    /** The ECS phases a task was reported in: any non-empty part of the lifecycle, in order. */
+    @Provide
+    Arbitrary<List<Phase>> ecsWalks() {
+        return Arbitraries.subsetOf(ECS_ORDER).ofMinSize(1)
+                .map(phases -> ECS_ORDER.stream().filter(phases::contains).toList());
+    }
+
+    @Property(tries = 60)
+    void agentStreamsEndInTheInOrderRecord(@ForAll("agentWalks") List<AgentState> walk,
+                                           @ForAll("deliveries") Delivery delivery) throws Exception {
+        int n = TASKS.incrementAndGet();
+        check(taskId -> {
+            List<TaskEvent> events = new ArrayList<>();
+            for (int i = 0; i < walk.size(); i++) {
+                events.add(Fixtures.agent(taskId, walk.get(i), i + 1, taskId + "-" + i));
+            }
+            return events;
+        }, "agent" + n, delivery);
+    }
+
+    @Property(tries = 30)
+    void ecsStreamsEndInTheInOrderRecord(@ForAll("ecsWalks") List<Phase> walk,
+                                         @ForAll("deliveries") Delivery delivery) throws Exception {
+        int n = TASKS.incrementAndGet();
+        check(taskId -> {
+            List<TaskEvent> events = new ArrayList<>();
+            for (int i = 0; i < walk.size(); i++) {
+                events.add(Fixtures.ecs(taskId, walk.get(i), i + 1));
+            }
+            return events;
+        }, "ecs" + n, delivery);
+    }
+
+    private interface Stream {
+        List<TaskEvent> of(String taskId);
+    }
+
+    private static void check(Stream stream, String name, Delivery delivery) throws Exception {
+        String reference = name + "-in-order";
+        for (TaskEvent event : stream.of(reference)) {
+            stack.service.apply(event);
+        }
+        String delivered = name + "-delivered";
+        List<TaskEvent> copies = new ArrayList<>();
+        Random random = new Random(delivery.shuffleSeed());
+        for (TaskEvent event : stream.of(delivered)) {
+            int count = 1 + random.nextInt(delivery.maxCopies());
+            for (int i = 0; i < count; i++) {
+                copies.add(event);
+            }
+        }
+        Collections.shuffle(copies, random);
+        deliverConcurrently(copies, delivery.writers());
+
+        TaskRecord expected = stack.store.find(reference).orElseThrow();
+        TaskRecord actual = stack.store.find(delivered).orElseThrow();
+        String context = name + " " + delivery + " history " + actual.history();
+        assertSame(expected.lastStatus(), actual.lastStatus(), "lastStatus", context);
+        assertSame(expected.desiredStatus(), actual.desiredStatus(), "desiredStatus", context);
+        assertSame(expected.agentState(), actual.agentState(), "agentState", context);
+        assertSame(expected.outcome(), actual.outcome(), "outcome", context);
+        assertSame(expected.outcomeReason(), actual.outcomeReason(), "outcomeReason", context);
+        assertSame(expected.ecsVersion(), actual.ecsVersion(), "ecsVersion", context);
+        assertSame(expected.agentTimestampMicros(), actual.agentTimestampMicros(), "agentTimestamp", context);
+        List<Transition> moves = actual.transitions();
+        for (Transition move : moves.subList(1, moves.size())) {
+            if (!TransitionTable.isAllowed(move.from(), move.to())) {
+                throw new AssertionError("illegal move " + move + " in " + context);
+            }
+        }
+    }
+
+    private static void assertSame(Object expected, Object actual, String field, String context) {
+        if (expected == null ? actual != null : !expected.equals(actual)) {
+            throw new AssertionError(field + ": in order " + expected + ", delivered " + actual + " (" + context + ")");
+        }
+    }
+
+    private static void deliverConcurrently(List<TaskEvent> copies, int writers) throws Exception {
+        ConcurrentLinkedQueue<TaskEvent> queue = new ConcurrentLinkedQueue<>(copies);
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (int i = 0; i < writers; i++) {
+                running.add(pool.submit(() -> {
+                    for (TaskEvent event = queue.poll(); event != null; event = queue.poll()) {
+                        stack.service.apply(event);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> writer : running) {
+                writer.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
