@@ -2,6 +2,7 @@ package dev.tasklife.handler;
 
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,8 +37,12 @@ public class Functions {
     @ApplicationScoped
     EventBridgeClient eventBridge(
             @ConfigProperty(name = "tasklife.eventbridge.region") Optional<String> region,
-            @ConfigProperty(name = "tasklife.eventbridge.endpoint-override") Optional<URI> endpointOverride) {
-        EventBridgeClientBuilder builder = EventBridgeClient.builder().httpClient(UrlConnectionHttpClient.create());
+            @ConfigProperty(name = "tasklife.eventbridge.endpoint-override") Optional<URI> endpointOverride,
+            @ConfigProperty(name = "tasklife.aws.max-attempts") int maxAttempts,
+            @ConfigProperty(name = "tasklife.aws.attempt-timeout") Duration attemptTimeout,
+            @ConfigProperty(name = "tasklife.aws.call-timeout") Duration callTimeout) {
+        EventBridgeClientBuilder builder = EventBridgeClient.builder().httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(ClientSettings.overrides(maxAttempts, attemptTimeout, callTimeout));
         region.map(Region::of).ifPresent(builder::region);
         endpointOverride.ifPresent(builder::endpointOverride);
         return builder.build();

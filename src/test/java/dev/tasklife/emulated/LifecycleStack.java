@@ -3,6 +3,7 @@ package dev.tasklife.emulated;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.tasklife.domain.Lifecycle;
 import dev.tasklife.domain.LifecyclePolicy;
+import dev.tasklife.handler.ClientSettings;
 import dev.tasklife.input.JsonFields;
 import dev.tasklife.publish.EventPublisher;
 import dev.tasklife.service.StatusChangeService;
@@ -21,6 +23,7 @@ import dev.tasklife.service.Sweeper;
 import dev.tasklife.store.TaskStore;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -54,14 +57,23 @@ public final class LifecycleStack implements AutoCloseable {
     public final TaskStore store;
     public final StatusChangeService service;
 
+    /** The production retry settings (application.properties): 5 attempts, 2 s each, 8 s in all. */
+    public static final ClientOverrideConfiguration PRODUCTION_RETRIES = ClientSettings.overrides(5,
+            Duration.ofSeconds(2), Duration.ofSeconds(8));
+
     public LifecycleStack(URI endpoint) throws IOException {
+        this(endpoint, PRODUCTION_RETRIES);
+    }
+
+    public LifecycleStack(URI endpoint, ClientOverrideConfiguration retries) throws IOException {
         StaticCredentialsProvider credentials = StaticCredentialsProvider.create(
                 AwsBasicCredentials.create("test", "test"));
         dynamo = DynamoDbClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
                 .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create())
-                .overrideConfiguration(config -> config.addExecutionInterceptor(dynamoRequests)).build();
+                .overrideConfiguration(retries.toBuilder().addExecutionInterceptor(dynamoRequests).build()).build();
         eventBridge = EventBridgeClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
-                .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
+                .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(retries).build();
         sqs = SqsClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
                 .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
 

@@ -48,4 +48,12 @@ class MotoIT {
             return moto.endpoint();
         }
     }
+
+    @Nested
+    class Faults extends FaultScenarios {
+        @Override
+        URI endpoint() {
+            return moto.endpoint();
+        }
+    }
 }

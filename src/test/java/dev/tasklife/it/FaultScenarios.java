@@ -1,0 +1,108 @@
+package dev.tasklife.it;
+
+import static dev.tasklife.Fixtures.ecs;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.tasklife.domain.Phase;
+import dev.tasklife.domain.TaskRecord;
+import dev.tasklife.domain.Verdict;
+import dev.tasklife.emulated.FaultProxy;
+import dev.tasklife.emulated.FaultProxy.Fault;
+import dev.tasklife.emulated.LifecycleStack;
+import dev.tasklife.handler.ClientSettings;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * Throttling and lost answers from DynamoDB and EventBridge, injected by a proxy in front of the emulator: retried
+ * with backoff inside the time budget; past it the invocation fails (Lambda retries it); nothing half-written.
+ */
+abstract class FaultScenarios {
+
+    /** The production strategy with a shorter attempt budget, so a lost answer costs a second, not two. */
+    private static final Duration CALL_BUDGET = Duration.ofSeconds(4);
+
+    private FaultProxy proxy;
+    private LifecycleStack stack;
+
+    abstract URI endpoint();
+
+    @BeforeEach
+    void createStack() throws Exception {
+        proxy = new FaultProxy(endpoint());
+        stack = new LifecycleStack(proxy.endpoint(), ClientSettings.overrides(5, Duration.ofSeconds(1), CALL_BUDGET));
+    }
+
+    @AfterEach
+    void closeStack() {
+        stack.close();
+        proxy.close();
+    }
+
+    private List<JsonNode> stateChanges(String taskId) throws Exception {
+        return stack.drainNotifications().stream()
+                .filter(event -> event.at("/detail/taskId").asText().equals(taskId)).toList();
+    }
+
+    @Test
+    void aThrottledWriteIsRetriedAndAppliedOnce() throws Exception {
+        proxy.inject("UpdateItem", Fault.THROTTLE, 2);
+
+        assertEquals(Verdict.APPLIED, stack.service.apply(ecs("t1", Phase.RUNNING, 4)).verdict());
+
+        assertEquals(2, proxy.injected("UpdateItem"));
+        TaskRecord record = stack.store.find("t1").orElseThrow();
+        assertEquals(1, record.history().size());
+        assertEquals(1, record.version());
+        assertEquals(1, stateChanges("t1").size());
+    }
+
+    @Test
+    void aThrottledPutEventsIsRetriedAndTheEventDelivered() throws Exception {
+        proxy.inject("PutEvents", Fault.THROTTLE, 2);
+
+        assertEquals(Verdict.APPLIED, stack.service.apply(ecs("t2", Phase.RUNNING, 4)).verdict());
+
+        assertEquals(2, proxy.injected("PutEvents"));
+        assertEquals(1, stateChanges("t2").size());
+    }
+
+    @Test
+    void throttlingThatDoesNotEndFailsTheInvocationInTimeAndWritesNothing() {
+        proxy.inject("UpdateItem", Fault.THROTTLE, 1_000);
+        long start = System.nanoTime();
+
+        assertThrows(SdkException.class, () -> stack.service.apply(ecs("t3", Phase.RUNNING, 4)));
+
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertTrue(took.compareTo(CALL_BUDGET.plusSeconds(1)) < 0, "gave up within the budget: " + took);
+        int attempts = proxy.injected("UpdateItem");
+        // Throttling backs off longer than other errors: the time budget, not the 5 attempts, ends it here.
+        assertTrue(attempts >= 2 && attempts <= 5, "retried with backoff, at most 5 attempts: " + attempts);
+        assertTrue(stack.store.find("t3").isEmpty());
+    }
+
+    @Test
+    void aWriteWhoseAnswerWasLostIsNotMadeTwice() {
+        proxy.inject("UpdateItem", Fault.LOSE_RESPONSE, 1);
+
+        stack.service.apply(ecs("t4", Phase.RUNNING, 4));
+
+        TaskRecord record = stack.store.find("t4").orElseThrow();
+        assertEquals(1, proxy.injected("UpdateItem"));
+        assertEquals(1, record.history().size(), "the retried write met its own dedupe key");
+        assertEquals(1, record.version());
+        assertEquals(Phase.RUNNING, record.lastStatus());
+    }
+}
