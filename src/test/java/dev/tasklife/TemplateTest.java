@@ -39,13 +39,14 @@ class TemplateTest {
         Set<String> handlers = new TreeSet<>();
         for (Class<?> handler : new Class<?>[] {dev.tasklife.handler.StatusChangeHandler.class,
                 dev.tasklife.handler.StepCompletionHandler.class, dev.tasklife.handler.SweeperHandler.class,
+                dev.tasklife.handler.PublisherHandler.class,
                 dev.tasklife.handler.DescribeHandler.class}) {
             handlers.add(handler.getAnnotation(Named.class).value());
         }
         SamTemplate template = SamTemplate.load();
         Set<String> deployed = new TreeSet<>();
         for (String function : new String[] {"StatusChangeFunction", "StepCompletionFunction", "SweeperFunction",
-                "DescribeFunction"}) {
+                "PublisherFunction", "DescribeFunction"}) {
             JsonNode resource = template.resource(function);
             assertEquals("AWS::Serverless::Function", resource.path("Type").asText());
             deployed.add(resource.at("/Properties/Environment/Variables/QUARKUS_LAMBDA_HANDLER").asText());

@@ -77,16 +77,13 @@ final class LifecycleEvents {
         return new OutboundEvent(EventTypes.TASK_EXPUNGED, detail);
     }
 
-    /** {@code Task Replacement Requested}, with the lineage: which task it replaces, for which service. */
-    static OutboundEvent replacementRequested(TaskRecord replaced, TaskRecord replacement, String causeKey) {
-        ObjectNode detail = detail(EventTypes.TASK_REPLACEMENT_REQUESTED, replaced, causeKey);
-        detail.put("taskId", replacement.taskId());
-        detail.put("replacementOf", replaced.taskId());
-        detail.put("service", replaced.service());
-        detail.put("cluster", replaced.cluster());
-        TaskDescriptions.putName(detail, "replacedTaskStatus", replaced.lastStatus());
-        TaskDescriptions.putName(detail, "replacedTaskOutcome", replaced.outcome());
-        TaskDescriptions.putName(detail, "initialStatus", replacement.lastStatus());
+    /** {@code Task Replacement Requested}, with the lineage: the new task, the one it replaces, the service. */
+    static OutboundEvent replacementRequested(TaskRecord replacement, String creationKey) {
+        ObjectNode detail = detail(EventTypes.TASK_REPLACEMENT_REQUESTED, replacement, creationKey);
+        detail.put("replacementOf", replacement.replacementOf());
+        detail.put("service", replacement.service());
+        detail.put("cluster", replacement.cluster());
+        TaskDescriptions.putName(detail, "initialStatus", replacement.history().get(0).to());
         detail.put("time", replacement.createdAt().toString());
         return new OutboundEvent(EventTypes.TASK_REPLACEMENT_REQUESTED, detail);
     }

@@ -1,6 +1,5 @@
 package dev.tasklife.service;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -9,20 +8,20 @@ import org.jboss.logging.MDC;
 
 import dev.tasklife.domain.Decision;
 import dev.tasklife.domain.Lifecycle;
-import dev.tasklife.domain.Step;
+import dev.tasklife.domain.Phase;
 import dev.tasklife.domain.TaskChange;
 import dev.tasklife.domain.TaskEvent;
 import dev.tasklife.domain.TaskRecord;
 import dev.tasklife.domain.Verdict;
 import dev.tasklife.publish.EventPublisher;
-import dev.tasklife.publish.OutboundEvent;
 import dev.tasklife.store.TaskStore;
 import dev.tasklife.store.TaskStore.WriteResult;
 
 /**
  * Applies one event to its task: a blind conditional write first where the event allows it (one request in the
  * common case); otherwise, or if its condition fails, the record decides and a write guarded by that exact version
- * is tried. A rejection is published and answered, never thrown: an illegal move must not be retried forever.
+ * is tried. What a write says is published from the table's stream, not from here. A rejection writes nothing, so
+ * it is published here, and answered, never thrown: an illegal move must not be retried forever.
  */
 public class StatusChangeService {
 
@@ -80,7 +79,7 @@ public class StatusChangeService {
             }
             WriteResult result = store.apply(change);
             if (result.written()) {
-                return written(event, change, result.record());
+                return written(event, change, result.record(), current);
             }
             current = result.record();
             // A record that vanished (expired) since: start over as for a new task.
@@ -104,45 +103,26 @@ public class StatusChangeService {
         }
     }
 
-    private StatusChangeResult written(TaskEvent event, TaskChange change, TaskRecord after) {
-        if (after.outcome() != null) {
-            MDC.put("outcome", after.outcome().name());
+    /**
+     * The write is made; what it says goes out from the table's stream ({@link FollowUps}, the publisher
+     * function), so that no follow-up is lost when this invocation fails after writing.
+     *
+     * @param after the record the write left (its new image), or null after a transaction, which returns none
+     * @param before the record the write was decided on, or null for a blind write
+     */
+    private StatusChangeResult written(TaskEvent event, TaskChange change, TaskRecord after, TaskRecord before) {
+        if (change.outcome() != null) {
+            MDC.put("outcome", change.outcome().name());
         }
-        // A blind write's new image is exact; an informed one made exactly version + 1, even where the record was
-        // read back after a transaction and another writer has moved it on since.
+        // A blind write's new image is exact; an informed one made exactly version + 1.
         long version = change.guard().isBlind() ? after.version() : change.guard().version() + 1;
-        List<OutboundEvent> events = new ArrayList<>();
-        if (change.moveTo() != null) {
-            addMoveEvents(events, after, version, event.eventId(), event.dedupeKey());
-        }
-        if (change.expiresAt() != null) {
-            events.add(LifecycleEvents.expunged(after, event.dedupeKey()));
-        }
-        if (change.replacement() != null) {
-            TaskChange creation = change.replacement();
-            TaskRecord replacement = store.find(creation.taskId()).orElseThrow();
-            events.add(LifecycleEvents.replacementRequested(after, replacement, event.dedupeKey()));
-            addMoveEvents(events, replacement, 1, creation.cause(), creation.dedupeKey());
-        }
-        publisher.publish(events);
+        Phase from = change.guard().isBlind() ? after.transitionCausedBy(event.dedupeKey()) == null ? null
+                : after.transitionCausedBy(event.dedupeKey()).from() : before.lastStatus();
+        Phase stays = after != null ? after.lastStatus() : before.lastStatus();
         Verdict verdict = change.moveTo() == null ? Verdict.UPDATED : Verdict.APPLIED;
         return log(new StatusChangeResult(verdict, event.taskId(), event.eventId(),
-                change.moveTo() == null ? after.lastStatus() : after.transitionCausedBy(event.dedupeKey()).from(),
-                change.moveTo() == null ? after.lastStatus() : change.moveTo(), version, change.replacedBy() == null ? null
-                        : "replacement requested: " + change.replacedBy()));
-    }
-
-    /**
-     * {@code Task State Changed}, and the step request when the move entered the phase of a step the task asked
-     * for at launch (ECS performs its own steps: a task known only from ECS events asked for none).
-     */
-    private static void addMoveEvents(List<OutboundEvent> events, TaskRecord after, long version, String cause,
-                                      String causeKey) {
-        events.add(LifecycleEvents.stateChanged(after, version, cause, causeKey));
-        Step step = Step.runningIn(after.transitionCausedBy(causeKey).to());
-        if (step != null && after.steps().contains(step)) {
-            events.add(LifecycleEvents.stepRequested(after, step, causeKey));
-        }
+                change.moveTo() == null ? stays : from, change.moveTo() == null ? stays : change.moveTo(), version,
+                change.replacedBy() == null ? null : "replacement requested: " + change.replacedBy()));
     }
 
     private StatusChangeResult skipped(TaskEvent event, TaskRecord current, Decision.Skip skip) {

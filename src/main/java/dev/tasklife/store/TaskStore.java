@@ -102,8 +102,7 @@ public class TaskStore {
 
     /**
      * The change and the creation of the task that replaces it, in one transaction: the replaced task and its
-     * replacement are linked both ways or not at all. A transaction returns no new image, so the record is read
-     * back after it.
+     * replacement are linked both ways or not at all. A transaction returns no new image: the record is null.
      */
     private WriteResult applyWithReplacement(TaskChange change) {
         try {
@@ -122,7 +121,7 @@ public class TaskStore {
             }
             throw e;
         }
-        return new WriteResult(true, find(change.taskId()).orElseThrow());
+        return new WriteResult(true, null);
     }
 
     private Update update(TaskChange change) {

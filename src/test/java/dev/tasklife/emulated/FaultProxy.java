@@ -28,7 +28,9 @@ public final class FaultProxy implements AutoCloseable {
         /** Answer 400 with the service's throttling error; the request never reaches the emulator. */
         THROTTLE,
         /** Forward the request (it takes effect), then hold the answer back past the client's timeout. */
-        LOSE_RESPONSE
+        LOSE_RESPONSE,
+        /** PutEvents only: answer 200 with every entry refused ({@code FailedEntryCount}); nothing is put. */
+        REFUSE_ENTRIES
     }
 
     private record Plan(Fault fault, AtomicInteger remaining) {
@@ -56,6 +58,11 @@ public final class FaultProxy implements AutoCloseable {
         plans.put(operation, new Plan(fault, new AtomicInteger(times)));
     }
 
+    /** No more faults: everything passes through. */
+    public void heal() {
+        plans.clear();
+    }
+
     public int injected(String operation) {
         AtomicInteger count = faultsInjected.get(operation);
         return count == null ? 0 : count.get();
@@ -69,6 +76,17 @@ public final class FaultProxy implements AutoCloseable {
         Fault fault = plan != null && plan.remaining().getAndDecrement() > 0 ? plan.fault() : null;
         if (fault != null) {
             faultsInjected.computeIfAbsent(operation, key -> new AtomicInteger()).incrementAndGet();
+        }
+        if (fault == Fault.REFUSE_ENTRIES) {
+            int entries = dev.tasklife.input.JsonFields.mapper().readTree(body).path("Entries").size();
+            StringBuilder answer = new StringBuilder("{\"FailedEntryCount\":" + entries + ",\"Entries\":[");
+            for (int i = 0; i < entries; i++) {
+                answer.append(i == 0 ? "" : ",").append("{\"ErrorCode\":\"InternalException\",")
+                        .append("\"ErrorMessage\":\"injected\"}");
+            }
+            respond(exchange, 200, answer.append("]}").toString().getBytes(StandardCharsets.UTF_8),
+                    "application/x-amz-json-1.1");
+            return;
         }
         if (fault == Fault.THROTTLE) {
             boolean dynamo = amzTarget.startsWith("DynamoDB");

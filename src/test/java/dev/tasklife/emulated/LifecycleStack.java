@@ -15,7 +15,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.tasklife.domain.Lifecycle;
 import dev.tasklife.domain.LifecyclePolicy;
+import dev.tasklife.Fixtures;
 import dev.tasklife.handler.ClientSettings;
+import dev.tasklife.handler.PublisherHandler;
 import dev.tasklife.input.JsonFields;
 import dev.tasklife.publish.EventPublisher;
 import dev.tasklife.service.StatusChangeService;
@@ -31,6 +33,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.Target;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -56,6 +59,9 @@ public final class LifecycleStack implements AutoCloseable {
     public final String queueUrl;
     public final TaskStore store;
     public final StatusChangeService service;
+    public final DynamoDbStreamsClient streams;
+    /** Lambda's stream event source for the publisher function; every drain of the notifications pumps it. */
+    public final StreamPump stream;
 
     /** The production retry settings (application.properties): 5 attempts, 2 s each, 8 s in all. */
     public static final ClientOverrideConfiguration PRODUCTION_RETRIES = ClientSettings.overrides(5,
@@ -92,9 +98,13 @@ public final class LifecycleStack implements AutoCloseable {
         eventBridge.putTargets(put -> put.rule(rule).eventBusName(busName)
                 .targets(Target.builder().id("queue").arn(queueArn).build()));
 
+        streams = DynamoDbStreamsClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
+                .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(retries).build();
         store = new TaskStore(dynamo, tableName);
-        service = new StatusChangeService(store, new EventPublisher(eventBridge, busName, EVENT_SOURCE),
-                new Lifecycle(LifecyclePolicy.DEFAULTS));
+        EventPublisher publisher = new EventPublisher(eventBridge, busName, EVENT_SOURCE);
+        service = new StatusChangeService(store, publisher, new Lifecycle(LifecyclePolicy.DEFAULTS));
+        stream = new StreamPump(dynamo, streams, tableName, new PublisherHandler(publisher, Fixtures.NO_METRICS));
     }
 
     /** A sweeper on this stack whose clock says {@code now}. */
@@ -119,7 +129,10 @@ public final class LifecycleStack implements AutoCloseable {
                 .projection(Projection.builder().projectionType(index.at("/Projection/ProjectionType").asText())
                         .build())
                 .build()));
+        JsonNode stream = declared.path("StreamSpecification");
         dynamo.createTable(table -> table.tableName(tableName)
+                .streamSpecification(spec -> spec.streamEnabled(!stream.isMissingNode())
+                        .streamViewType(stream.path("StreamViewType").asText(null)))
                 .billingMode(declared.path("BillingMode").asText())
                 .attributeDefinitions(attributes)
                 .keySchema(keySchema(declared.path("KeySchema")))
@@ -144,6 +157,7 @@ public final class LifecycleStack implements AutoCloseable {
 
     /** The same, waiting at most {@code waitSeconds} for deliveries still under way (0: only what is there). */
     public List<JsonNode> drainNotifications(int waitSeconds) throws IOException {
+        stream.pump();
         List<JsonNode> events = new ArrayList<>();
         while (true) {
             List<Message> messages = sqs.receiveMessage(receive -> receive.queueUrl(queueUrl)
@@ -160,8 +174,11 @@ public final class LifecycleStack implements AutoCloseable {
 
     /** How many items the table holds (a test's look at the whole table, never the services'). */
     public int itemCount() {
-        return dynamo.scanPaginator(scan -> scan.tableName(tableName).select("COUNT")).stream()
-                .mapToInt(page -> page.count()).sum();
+        // moto scans slowly: this test-only look gets more than the services' call budget.
+        return dynamo.scanPaginator(scan -> scan.tableName(tableName).select("COUNT")
+                        .overrideConfiguration(call -> call.apiCallTimeout(Duration.ofMinutes(2))
+                                .apiCallAttemptTimeout(Duration.ofMinutes(2))))
+                .stream().mapToInt(page -> page.count()).sum();
     }
 
     public Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> rawItem(String taskId) {
@@ -172,6 +189,7 @@ public final class LifecycleStack implements AutoCloseable {
 
     @Override
     public void close() {
+        streams.close();
         dynamo.close();
         eventBridge.close();
         sqs.close();

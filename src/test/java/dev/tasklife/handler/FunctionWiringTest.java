@@ -37,6 +37,10 @@ class FunctionWiringTest {
     @Named("sweeper")
     RequestStreamHandler sweeper;
 
+    @Inject
+    @Named("publisher")
+    RequestStreamHandler publisher;
+
     private static JsonNode call(RequestStreamHandler handler, String input) throws Exception {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         handler.handleRequest(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), output, null);
@@ -49,6 +53,8 @@ class FunctionWiringTest {
         assertEquals(DescribeHandler.class, describe.getClass());
         assertEquals(StepCompletionHandler.class, stepCompletion.getClass());
         assertEquals(SweeperHandler.class, sweeper.getClass());
+        assertEquals(PublisherHandler.class, publisher.getClass());
+        assertEquals(0, call(publisher, "{\"Records\":[]}").get("published").asInt());
         assertEquals("detail-type 'Task Stop Requested' is not handled here (expected one of [Task Step Completed])",
                 call(stepCompletion, "{\"detail-type\":\"Task Stop Requested\",\"id\":\"e\"}").get("error")
                         .asText(), "each function takes only the events routed to it");

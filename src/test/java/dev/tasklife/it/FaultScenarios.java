@@ -74,8 +74,8 @@ abstract class FaultScenarios {
 
         assertEquals(Verdict.APPLIED, stack.service.apply(ecs("t2", Phase.RUNNING, 4)).verdict());
 
-        assertEquals(2, proxy.injected("PutEvents"));
         assertEquals(1, stateChanges("t2").size());
+        assertEquals(2, proxy.injected("PutEvents"), "the publisher's PutEvents was throttled twice, then went");
     }
 
     @Test
@@ -94,7 +94,7 @@ abstract class FaultScenarios {
     }
 
     @Test
-    void aWriteWhoseAnswerWasLostIsNotMadeTwice() {
+    void aWriteWhoseAnswerWasLostIsNotMadeTwiceAndItsEventStillGoesOut() throws Exception {
         proxy.inject("UpdateItem", Fault.LOSE_RESPONSE, 1);
 
         stack.service.apply(ecs("t4", Phase.RUNNING, 4));
@@ -104,5 +104,34 @@ abstract class FaultScenarios {
         assertEquals(1, record.history().size(), "the retried write met its own dedupe key");
         assertEquals(1, record.version());
         assertEquals(Phase.RUNNING, record.lastStatus());
+        assertEquals(1, stateChanges("t4").size(), "the stream says what the write said");
+    }
+
+    @Test
+    void whenPutEventsFailsAfterTheWriteTheEventIsDeliveredOnTheStreamsRetry() throws Exception {
+        proxy.inject("PutEvents", Fault.THROTTLE, 1_000);
+        assertEquals(Verdict.APPLIED, stack.service.apply(ecs("t5", Phase.RUNNING, 4)).verdict());
+        assertEquals(List.of(), stateChanges("t5"), "EventBridge is down: nothing yet");
+
+        proxy.heal();
+        List<JsonNode> delivered = stateChanges("t5");
+
+        assertEquals(1, delivered.size(), "handed back by the stream and delivered once EventBridge takes it");
+        assertEquals(2, stack.stream.deliveries());
+        assertEquals("RUNNING", delivered.get(0).at("/detail/to").asText());
+        assertEquals(1, delivered.get(0).at("/detail/version").asLong(), "exactly as the write said");
+    }
+
+    @Test
+    void whenPutEventsRefusesEntriesTheEventIsDeliveredOnTheStreamsRetry() throws Exception {
+        // The publisher sends a refused entry again twice itself; the third refusal hands the record back.
+        proxy.inject("PutEvents", Fault.REFUSE_ENTRIES, 3);
+        stack.service.apply(ecs("t6", Phase.RUNNING, 4));
+        assertEquals(List.of(), stateChanges("t6"));
+
+        List<JsonNode> delivered = stateChanges("t6");
+
+        assertEquals(3, proxy.injected("PutEvents"));
+        assertEquals(1, delivered.size());
     }
 }

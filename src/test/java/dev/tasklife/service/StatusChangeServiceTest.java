@@ -59,7 +59,7 @@ class StatusChangeServiceTest {
     }
 
     @Test
-    void anAcceptedMoveIsOneWriteAndPublishesTaskStateChanged() {
+    void anAcceptedMoveIsOneWriteAndLeavesPublishingToTheStream() {
         when(store.apply(any(TaskChange.class))).thenReturn(
                 new WriteResult(true, createdIn(Phase.RUNNING, "ecs-t1-4", "ecs:4")));
         StatusChangeResult result = new StatusChangeService(store, publisher, LIFECYCLE).apply(ecs("t1", Phase.RUNNING, 4));
@@ -67,10 +67,20 @@ class StatusChangeServiceTest {
         assertEquals(Verdict.APPLIED, result.verdict());
         assertEquals(Phase.RUNNING, result.to());
         verify(store, times(1)).apply(any(TaskChange.class));
-        OutboundEvent event = published().get(0);
+        verify(publisher, never()).publish(any());
+    }
+
+    @Test
+    void theStreamRecordOfThatWriteBecomesTaskStateChangedWithAStableId() {
+        List<OutboundEvent> events = FollowUps.of(null, createdIn(Phase.RUNNING, "ecs-t1-4", "ecs:4"));
+        assertEquals(1, events.size());
+        OutboundEvent event = events.get(0);
         assertEquals(EventTypes.TASK_STATE_CHANGED, event.detailType());
         assertEquals("RUNNING", event.detail().get("to").asText());
+        assertEquals(1, event.detail().get("version").asLong());
         assertEquals(LifecycleEvents.stableId(EventTypes.TASK_STATE_CHANGED, "t1", "ecs:4"), event.eventId());
+        assertEquals(events, FollowUps.of(null, createdIn(Phase.RUNNING, "ecs-t1-4", "ecs:4")),
+                "the same write read again yields the same events");
     }
 
     @Test

@@ -1,0 +1,46 @@
+package dev.tasklife.service;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.tasklife.domain.HistoryEntry;
+import dev.tasklife.domain.Step;
+import dev.tasklife.domain.TaskRecord;
+import dev.tasklife.publish.OutboundEvent;
+
+/**
+ * What one write to a task said, as events: read off the record before and after it (a DynamoDB stream record).
+ * A move appended to the history is {@code Task State Changed} (and a step request when it entered the phase of a
+ * step the task asked for); a tombstone that appeared is {@code Task Expunged}; a task created as a replacement is
+ * {@code Task Replacement Requested}. The ids are the same however often the same write is read.
+ */
+public final class FollowUps {
+
+    private FollowUps() {
+    }
+
+    public static List<OutboundEvent> of(TaskRecord before, TaskRecord after) {
+        List<OutboundEvent> events = new ArrayList<>();
+        if (after == null) {
+            return events; // removed (TTL): nothing to tell
+        }
+        int known = before == null ? 0 : before.history().size();
+        List<HistoryEntry> history = after.history();
+        for (int i = known; i < history.size(); i++) {
+            HistoryEntry move = history.get(i);
+            // One write appends at most one move, so the record's version is the version that move made.
+            events.add(LifecycleEvents.stateChanged(after, after.version(), move.cause(), move.dedupeKey()));
+            Step step = Step.runningIn(move.to());
+            if (step != null && after.steps().contains(step)) {
+                events.add(LifecycleEvents.stepRequested(after, step, move.dedupeKey()));
+            }
+        }
+        if (after.isExpunged() && (before == null || !before.isExpunged())) {
+            events.add(LifecycleEvents.expunged(after, after.history().get(history.size() - 1).dedupeKey()));
+        }
+        if (after.replacementOf() != null && known == 0 && !history.isEmpty()) {
+            events.add(LifecycleEvents.replacementRequested(after, history.get(0).dedupeKey()));
+        }
+        return events;
+    }
+}

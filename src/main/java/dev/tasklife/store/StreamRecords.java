@@ -1,0 +1,105 @@
+package dev.tasklife.store;
+
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.tasklife.domain.TaskRecord;
+import dev.tasklife.input.InvalidEventException;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** Reads the DynamoDB Streams event Lambda delivers (images in DynamoDB JSON) into task records. */
+public final class StreamRecords {
+
+    /**
+     * One write to the task table, as the stream saw it.
+     *
+     * @param before the record before the write, or null (created; or a stream without old images)
+     * @param after the record after it, or null (removed, e.g. by TTL)
+     */
+    public record Change(String sequenceNumber, String eventName, TaskRecord before, TaskRecord after) {
+    }
+
+    private StreamRecords() {
+    }
+
+    public static List<Change> read(JsonNode event) throws InvalidEventException {
+        JsonNode records = event.get("Records");
+        if (records == null || !records.isArray()) {
+            throw new InvalidEventException("Records must be an array of DynamoDB stream records");
+        }
+        List<Change> changes = new ArrayList<>();
+        for (JsonNode record : records) {
+            JsonNode dynamodb = record.path("dynamodb");
+            changes.add(new Change(dynamodb.path("SequenceNumber").asText(), record.path("eventName").asText(),
+                    image(dynamodb.get("OldImage")), image(dynamodb.get("NewImage"))));
+        }
+        return changes;
+    }
+
+    private static TaskRecord image(JsonNode image) throws InvalidEventException {
+        if (image == null || image.isNull() || !image.has(TaskItems.TASK_ID)) {
+            return null;
+        }
+        Map<String, AttributeValue> item = new HashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> fields = image.fields(); fields.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            item.put(field.getKey(), attributeValue(field.getValue()));
+        }
+        return TaskItems.toRecord(item);
+    }
+
+    /** One attribute value in DynamoDB JSON ({"S": "..."}, {"N": "1"}, {"M": {...}}, ...). */
+    static AttributeValue attributeValue(JsonNode value) throws InvalidEventException {
+        if (value == null || !value.isObject() || value.size() != 1) {
+            throw new InvalidEventException("not a DynamoDB JSON attribute value: " + value);
+        }
+        Map.Entry<String, JsonNode> typed = value.fields().next();
+        JsonNode content = typed.getValue();
+        switch (typed.getKey()) {
+            case "S":
+                return AttributeValue.fromS(content.asText());
+            case "N":
+                return AttributeValue.fromN(content.asText());
+            case "BOOL":
+                return AttributeValue.fromBool(content.asBoolean());
+            case "NULL":
+                return AttributeValue.fromNul(true);
+            case "B":
+                return AttributeValue.fromB(SdkBytes.fromByteArray(Base64.getDecoder().decode(content.asText())));
+            case "SS":
+                return AttributeValue.fromSs(texts(content));
+            case "NS":
+                return AttributeValue.fromNs(texts(content));
+            case "L": {
+                List<AttributeValue> list = new ArrayList<>();
+                for (JsonNode element : content) {
+                    list.add(attributeValue(element));
+                }
+                return AttributeValue.fromL(list);
+            }
+            case "M": {
+                Map<String, AttributeValue> map = new HashMap<>();
+                for (Iterator<Map.Entry<String, JsonNode>> fields = content.fields(); fields.hasNext(); ) {
+                    Map.Entry<String, JsonNode> field = fields.next();
+                    map.put(field.getKey(), attributeValue(field.getValue()));
+                }
+                return AttributeValue.fromM(map);
+            }
+            default:
+                throw new InvalidEventException("unknown DynamoDB JSON type " + typed.getKey());
+        }
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> texts = new ArrayList<>();
+        array.forEach(element -> texts.add(element.asText()));
+        return texts;
+    }
+}
