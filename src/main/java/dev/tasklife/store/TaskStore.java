@@ -81,16 +81,17 @@ public class TaskStore {
         if (change.replacement() != null) {
             return applyWithReplacement(change);
         }
-        Expression expression = new Expression();
+        Update update = update(change);
+        // The same conditional update as in a transaction, made on its own: it can return the new image.
         UpdateItemRequest request = UpdateItemRequest.builder()
-                .tableName(tableName)
-                .key(key(change.taskId()))
-                .updateExpression(updateExpression(change, expression))
-                .conditionExpression(conditionExpression(change, expression))
-                .expressionAttributeNames(expression.names)
-                .expressionAttributeValues(expression.values)
+                .tableName(update.tableName())
+                .key(update.key())
+                .updateExpression(update.updateExpression())
+                .conditionExpression(update.conditionExpression())
+                .expressionAttributeNames(update.expressionAttributeNames())
+                .expressionAttributeValues(update.expressionAttributeValues())
                 .returnValues(ReturnValue.ALL_NEW)
-                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                .returnValuesOnConditionCheckFailure(update.returnValuesOnConditionCheckFailure())
                 .build();
         try {
             UpdateItemResponse response = dynamo.updateItem(request);
@@ -124,6 +125,7 @@ public class TaskStore {
         return new WriteResult(true, null);
     }
 
+    /** The one conditional update a change is: its condition, its update, its placeholders. */
     private Update update(TaskChange change) {
         Expression expression = new Expression();
         return Update.builder()
