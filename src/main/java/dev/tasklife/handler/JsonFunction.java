@@ -49,7 +49,7 @@ abstract class JsonFunction implements RequestStreamHandler {
         try {
             ObjectNode answer;
             try {
-                answer = answer(JsonFields.readObject(input), context);
+                answer = answer(JsonFields.readObject(input, maxInputBytes()), context);
             } catch (InvalidEventException e) {
                 MDC.put("verdict", Verdict.INVALID.name());
                 LOG.warnf("verdict=INVALID error=\"%s\"", e.getMessage());
@@ -62,6 +62,11 @@ abstract class JsonFunction implements RequestStreamHandler {
         } finally {
             MDC.clear();
         }
+    }
+
+    /** The largest input taken: an EventBridge event's limit, unless the function is fed something larger. */
+    int maxInputBytes() {
+        return JsonFields.MAX_INPUT_BYTES;
     }
 
     /** The metrics of one answer: by default one count named after its verdict (Applied, Rejected, Stale, ...). */

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.tasklife.input.InvalidEventException;
+import dev.tasklife.input.JsonFields;
 import dev.tasklife.publish.EventPublisher;
 import dev.tasklife.publish.OutboundEvent;
 import dev.tasklife.publish.PublishFailedException;
@@ -61,6 +62,12 @@ public class PublisherHandler extends JsonFunction {
         }
         answer.put("published", published);
         return answer;
+    }
+
+    /** A batch of stream records arrives as one payload of up to Lambda's limit. */
+    @Override
+    int maxInputBytes() {
+        return JsonFields.MAX_LAMBDA_PAYLOAD_BYTES;
     }
 
     @Override

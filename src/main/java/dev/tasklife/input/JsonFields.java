@@ -18,6 +18,8 @@ public final class JsonFields {
 
     /** EventBridge's own limit on an event. */
     public static final int MAX_INPUT_BYTES = 256 * 1024;
+    /** Lambda's limit on a synchronous invocation's payload (a stream batch arrives as one). */
+    public static final int MAX_LAMBDA_PAYLOAD_BYTES = 6 * 1024 * 1024;
     public static final int MAX_ID_LENGTH = 256;
     public static final int MAX_TEXT_LENGTH = 2048;
 
@@ -28,7 +30,7 @@ public final class JsonFields {
 
     static {
         MAPPER.getFactory().setStreamReadConstraints(
-                StreamReadConstraints.builder().maxNestingDepth(64).maxStringLength(MAX_INPUT_BYTES).build());
+                StreamReadConstraints.builder().maxNestingDepth(64).maxStringLength(MAX_LAMBDA_PAYLOAD_BYTES).build());
     }
 
     private JsonFields() {
@@ -38,11 +40,11 @@ public final class JsonFields {
         return MAPPER;
     }
 
-    /** Reads a whole input as one JSON object. */
-    public static JsonNode readObject(InputStream input) throws InvalidEventException, IOException {
-        byte[] bytes = input.readNBytes(MAX_INPUT_BYTES + 1);
-        if (bytes.length > MAX_INPUT_BYTES) {
-            throw new InvalidEventException("input is larger than " + MAX_INPUT_BYTES + " bytes");
+    /** Reads a whole input, of at most {@code maxBytes}, as one JSON object. */
+    public static JsonNode readObject(InputStream input, int maxBytes) throws InvalidEventException, IOException {
+        byte[] bytes = input.readNBytes(maxBytes + 1);
+        if (bytes.length > maxBytes) {
+            throw new InvalidEventException("input is larger than " + maxBytes + " bytes");
         }
         if (bytes.length == 0) {
             throw new InvalidEventException("input is empty");

@@ -52,6 +52,8 @@ public final class LifecycleStack implements AutoCloseable {
     public final DynamoDbClient dynamo;
     /** Every request the stack's services send to DynamoDB, counted. */
     public final RequestCounter dynamoRequests = new RequestCounter();
+    /** Every request sent to EventBridge, counted. */
+    public final RequestCounter eventBridgeRequests = new RequestCounter();
     public final EventBridgeClient eventBridge;
     public final SqsClient sqs;
     public final String tableName;
@@ -79,7 +81,7 @@ public final class LifecycleStack implements AutoCloseable {
                 .overrideConfiguration(retries.toBuilder().addExecutionInterceptor(dynamoRequests).build()).build();
         eventBridge = EventBridgeClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
                 .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create())
-                .overrideConfiguration(retries).build();
+                .overrideConfiguration(retries.toBuilder().addExecutionInterceptor(eventBridgeRequests).build()).build();
         sqs = SqsClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
                 .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
 

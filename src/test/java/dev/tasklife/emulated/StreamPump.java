@@ -33,6 +33,8 @@ public final class StreamPump {
     private final DynamoDbStreamsClient streams;
     private final RequestStreamHandler publisher;
     private final String streamArn;
+    private static final int BATCH_SIZE = 100;
+
     private final Map<String, String> lastRead = new HashMap<>();
     private final List<Record> pending = new ArrayList<>();
     private int deliveries;
@@ -56,7 +58,7 @@ public final class StreamPump {
                     .sequenceNumber(last)).shardIterator();
             while (iterator != null) {
                 String current = iterator;
-                var page = streams.getRecords(get -> get.shardIterator(current));
+                var page = streams.getRecords(get -> get.shardIterator(current).limit(100));
                 if (page.records().isEmpty()) {
                     break;
                 }
@@ -66,20 +68,27 @@ public final class StreamPump {
                 iterator = page.nextShardIterator();
             }
         }
-        if (pending.isEmpty()) {
-            return;
+        while (!pending.isEmpty()) {
+            if (!deliverBatch()) {
+                return; // handed back: the next pump tries again from the failed record
+            }
         }
+    }
+
+    /** Delivers up to a batch (the template's BatchSize) of pending records; false when one was handed back. */
+    private boolean deliverBatch() throws IOException {
+        List<Record> batch = pending.subList(0, Math.min(BATCH_SIZE, pending.size()));
         deliveries++;
         ByteArrayOutputStream output = new ByteArrayOutputStream();
-        publisher.handleRequest(new ByteArrayInputStream(lambdaEvent(pending).toString().getBytes()), output, null);
+        publisher.handleRequest(new ByteArrayInputStream(lambdaEvent(batch).toString().getBytes()), output, null);
         JsonNode answer = JsonFields.mapper().readTree(output.toByteArray());
         if (answer.has("verdict")) {
             throw new IllegalStateException("the publisher could not read the stream event: " + answer);
         }
         JsonNode failures = answer.path("batchItemFailures");
         if (failures.isEmpty()) {
-            pending.clear();
-            return;
+            batch.clear();
+            return true;
         }
         String failed = failures.get(0).path("itemIdentifier").asText();
         int from = 0;
@@ -87,6 +96,7 @@ public final class StreamPump {
             from++;
         }
         pending.subList(0, from).clear();
+        return false;
     }
 
     /** How many times records were handed to the publisher. */

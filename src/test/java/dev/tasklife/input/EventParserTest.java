@@ -37,12 +37,13 @@ class EventParserTest {
 
     private static TaskEvent parseFile(String name) throws Exception {
         try (InputStream in = Files.newInputStream(Path.of("events", name))) {
-            return EventParser.parse(JsonFields.readObject(in), EVERY_TYPE);
+            return EventParser.parse(JsonFields.readObject(in, JsonFields.MAX_INPUT_BYTES), EVERY_TYPE);
         }
     }
 
     private static TaskEvent parse(String json) throws Exception {
-        return EventParser.parse(JsonFields.readObject(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8))),
+        return EventParser.parse(JsonFields.readObject(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),
+                JsonFields.MAX_INPUT_BYTES),
                 EVERY_TYPE);
     }
 
