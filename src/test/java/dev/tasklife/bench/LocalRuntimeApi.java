@@ -1,7 +1,6 @@
 package dev.tasklife.bench;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
@@ -10,6 +9,8 @@ import java.util.concurrent.TimeUnit;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+
+import dev.tasklife.emulated.Http;
 
 /**
  * The AWS Lambda Runtime API a custom or managed runtime polls (GET .../runtime/invocation/next, POST
@@ -67,26 +68,16 @@ final class LocalRuntimeApi implements AutoCloseable {
             exchange.getResponseHeaders().add("Lambda-Runtime-Invoked-Function-Arn",
                     "arn:aws:lambda:us-east-1:111122223333:function:status-change");
             exchange.getResponseHeaders().add("Lambda-Runtime-Trace-Id", "Root=1-00000000-000000000000000000000000");
-            send(exchange, 200, event);
+            Http.send(exchange, 200, event);
         } else if (path.endsWith("/response")) {
             answers.add("response: " + new String(body));
-            send(exchange, 202, new byte[0]);
+            Http.send(exchange, 202, new byte[0]);
         } else if (path.endsWith("/error")) {
             answers.add("error: " + new String(body));
-            send(exchange, 202, new byte[0]);
+            Http.send(exchange, 202, new byte[0]);
         } else {
-            send(exchange, 404, new byte[0]);
+            Http.send(exchange, 404, new byte[0]);
         }
-    }
-
-    private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
-        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        if (body.length > 0) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        }
-        exchange.close();
     }
 
     @Override

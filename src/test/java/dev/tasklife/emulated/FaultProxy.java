@@ -131,13 +131,7 @@ public final class FaultProxy implements AutoCloseable {
         if (contentType != null) {
             exchange.getResponseHeaders().add("Content-Type", contentType);
         }
-        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        if (body.length > 0) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        }
-        exchange.close();
+        Http.send(exchange, status, body);
     }
 
     @Override

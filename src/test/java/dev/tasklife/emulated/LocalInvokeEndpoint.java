@@ -3,7 +3,6 @@ package dev.tasklife.emulated;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -66,10 +65,7 @@ public final class LocalInvokeEndpoint implements AutoCloseable {
         if (functionError != null) {
             exchange.getResponseHeaders().add("X-Amz-Function-Error", functionError);
         }
-        exchange.sendResponseHeaders(status, body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-        }
+        Http.send(exchange, status, body);
     }
 
     @Override
