@@ -73,10 +73,4 @@ public record TaskRecord(
     public boolean isExpunged() {
         return expiresAt != null;
     }
-
-    /** The move this record's last write made. */
-    public Transition lastTransition() {
-        List<Transition> transitions = transitions();
-        return transitions.isEmpty() ? null : transitions.get(transitions.size() - 1);
-    }
 }

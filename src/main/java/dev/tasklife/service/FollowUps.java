@@ -6,6 +6,7 @@ import java.util.List;
 import dev.tasklife.domain.HistoryEntry;
 import dev.tasklife.domain.Step;
 import dev.tasklife.domain.TaskRecord;
+import dev.tasklife.domain.Transition;
 import dev.tasklife.publish.OutboundEvent;
 
 /**
@@ -26,13 +27,14 @@ public final class FollowUps {
         }
         int known = before == null ? 0 : before.history().size();
         List<HistoryEntry> history = after.history();
+        List<Transition> moves = after.transitions();
         for (int i = known; i < history.size(); i++) {
-            HistoryEntry move = history.get(i);
+            String causeKey = history.get(i).dedupeKey();
             // One write appends at most one move, so the record's version is the version that move made.
-            events.add(LifecycleEvents.stateChanged(after, after.version(), move.cause(), move.dedupeKey()));
-            Step step = Step.runningIn(move.to());
+            events.add(LifecycleEvents.stateChanged(after, after.version(), moves.get(i), causeKey));
+            Step step = Step.runningIn(moves.get(i).to());
             if (step != null && after.steps().contains(step)) {
-                events.add(LifecycleEvents.stepRequested(after, step, move.dedupeKey()));
+                events.add(LifecycleEvents.stepRequested(after, step, moves.get(i), causeKey));
             }
         }
         if (after.isExpunged() && (before == null || !before.isExpunged())) {

@@ -35,9 +35,8 @@ final class LifecycleEvents {
         return detail;
     }
 
-    /** {@code Task State Changed}, for the move the event with {@code causeKey} made, which made {@code version}. */
-    static OutboundEvent stateChanged(TaskRecord after, long version, String cause, String causeKey) {
-        Transition move = after.transitionCausedBy(causeKey);
+    /** {@code Task State Changed}, for {@code move}, made by the event with {@code causeKey} at {@code version}. */
+    static OutboundEvent stateChanged(TaskRecord after, long version, Transition move, String causeKey) {
         ObjectNode detail = detail(EventTypes.TASK_STATE_CHANGED, after, causeKey);
         TaskDescriptions.putName(detail, "from", move.from());
         detail.put("to", move.to().name());
@@ -48,13 +47,13 @@ final class LifecycleEvents {
         detail.put("outcomeReason", after.outcomeReason());
         detail.put("cluster", after.cluster());
         detail.put("service", after.service());
-        detail.put("cause", cause);
+        detail.put("cause", move.cause());
         detail.put("time", move.at().toString());
         return new OutboundEvent(EventTypes.TASK_STATE_CHANGED, detail);
     }
 
     /** A step request for a task that just entered the step's phase; the step worker acts on it once. */
-    static OutboundEvent stepRequested(TaskRecord after, Step step, String causeKey) {
+    static OutboundEvent stepRequested(TaskRecord after, Step step, Transition move, String causeKey) {
         String detailType = EventTypes.stepRequested(step);
         ObjectNode detail = detail(detailType, after, causeKey);
         detail.put("idempotencyKey", detail.get("eventId").asText());
@@ -62,7 +61,7 @@ final class LifecycleEvents {
         detail.put("taskArn", after.taskArn());
         detail.put("cluster", after.cluster());
         detail.put("service", after.service());
-        detail.put("time", after.transitionCausedBy(causeKey).at().toString());
+        detail.put("time", move.at().toString());
         return new OutboundEvent(detailType, detail);
     }
 

@@ -12,6 +12,7 @@ import dev.tasklife.domain.Phase;
 import dev.tasklife.domain.TaskChange;
 import dev.tasklife.domain.TaskEvent;
 import dev.tasklife.domain.TaskRecord;
+import dev.tasklife.domain.Transition;
 import dev.tasklife.domain.Verdict;
 import dev.tasklife.publish.EventPublisher;
 import dev.tasklife.store.TaskStore;
@@ -116,13 +117,18 @@ public class StatusChangeService {
         }
         // A blind write's new image is exact; an informed one made exactly version + 1.
         long version = change.guard().isBlind() ? after.version() : change.guard().version() + 1;
-        Phase from = change.guard().isBlind() ? after.transitionCausedBy(event.dedupeKey()) == null ? null
-                : after.transitionCausedBy(event.dedupeKey()).from() : before.lastStatus();
+        // A blind move is the history's entry for this event; an informed one left the phase it was decided on.
+        Phase from = change.guard().isBlind() ? movedFrom(after, event) : before.lastStatus();
         Phase stays = after != null ? after.lastStatus() : before.lastStatus();
         Verdict verdict = change.moveTo() == null ? Verdict.UPDATED : Verdict.APPLIED;
         return log(new StatusChangeResult(verdict, event.taskId(), event.eventId(),
                 change.moveTo() == null ? stays : from, change.moveTo() == null ? stays : change.moveTo(), version,
                 change.replacedBy() == null ? null : "replacement requested: " + change.replacedBy()));
+    }
+
+    private static Phase movedFrom(TaskRecord after, TaskEvent event) {
+        Transition move = after.transitionCausedBy(event.dedupeKey());
+        return move == null ? null : move.from();
     }
 
     private StatusChangeResult skipped(TaskEvent event, TaskRecord current, Decision.Skip skip) {
