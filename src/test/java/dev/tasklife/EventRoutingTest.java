@@ -55,6 +55,17 @@ class EventRoutingTest {
         assertEquals(List.of(expected), router.targets(RuleRouter.busOf(event), event.toString()));
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("sampleEvents")
+    void aSampleEventFromAnotherSourceOrAccountReachesNoFunction(Path file) throws Exception {
+        ObjectNode event = (ObjectNode) JsonFields.mapper().readTree(file.toFile());
+        String bus = RuleRouter.busOf(event);
+        assertEquals(List.of(), router.targets(bus, event.deepCopy().put("source", "evil.example").toString()));
+        assertEquals(List.of(), router.targets(bus, event.deepCopy().put("account", "999999999999").toString()));
+        assertEquals(List.of(), router.targets(bus, event.deepCopy().put("source", "dev.tasklife").toString()),
+                "the service's own source");
+    }
+
     @Test
     void everySampleDetailTypeIsCovered() throws Exception {
         assertEquals(FUNCTION_OF.keySet(), sampleEvents().map(path -> {
@@ -78,11 +89,12 @@ class EventRoutingTest {
     void whatTheFunctionsPublishReachesTheNotificationsQueueAndNoFunction() throws Exception {
         List<String> published = Stream.concat(Stream.of(EventTypes.TASK_STATE_CHANGED,
                         EventTypes.TASK_TRANSITION_REJECTED, EventTypes.TASK_REPLACEMENT_REQUESTED,
-                        EventTypes.TASK_EXPUNGED),
+                        EventTypes.TASK_EXPUNGED, EventTypes.TASK_KILL_REQUESTED),
                 Stream.of(Step.values()).map(EventTypes::stepRequested)).toList();
         for (String detailType : published) {
             ObjectNode event = JsonFields.mapper().createObjectNode();
             event.put("id", "x").put("detail-type", detailType).put("source", "dev.tasklife")
+                    .put("account", Fixtures.ACCOUNT)
                     .put("time", "2026-11-25T10:00:00Z").putObject("detail").put("taskId", "t1");
             assertEquals(List.of("LifecycleNotificationsRule"),
                     router.targets(RuleRouter.LIFECYCLE_BUS, event.toString()), detailType);

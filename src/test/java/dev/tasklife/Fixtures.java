@@ -3,7 +3,9 @@ package dev.tasklife;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -12,22 +14,36 @@ import java.util.Set;
 import dev.tasklife.domain.AgentState;
 import dev.tasklife.domain.DesiredStatus;
 import dev.tasklife.domain.HistoryEntry;
+import dev.tasklife.domain.Lifecycle;
+import dev.tasklife.domain.LifecyclePolicy;
 import dev.tasklife.domain.Phase;
 import dev.tasklife.domain.Step;
 import dev.tasklife.domain.TaskEvent;
 import dev.tasklife.domain.TaskRecord;
 import dev.tasklife.handler.EmbeddedMetrics;
+import dev.tasklife.input.Admission;
 
 /** Events and records for tests, with the fields a scenario does not care about filled sensibly. */
 public final class Fixtures {
 
     public static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
     public static final String CLUSTER = "arn:aws:ecs:us-west-2:111122223333:cluster/FargateCluster";
+    /** The account of the sample events, trusted by the tests' admission. */
+    public static final String ACCOUNT = "111122223333";
+    /** The senders application.properties trusts; times judged by the real clock (every fixture is in the past). */
+    public static final Admission ADMISSION = admission(Clock.systemUTC());
+    /** The lifecycle with the default policy on a clock stopped at {@link #T0}. */
+    public static final Lifecycle LIFECYCLE = new Lifecycle(LifecyclePolicy.DEFAULTS, Clock.fixed(T0, ZoneOffset.UTC));
     /** Metrics written nowhere, for handlers under test. */
     public static final EmbeddedMetrics NO_METRICS = new EmbeddedMetrics("test",
             new PrintStream(OutputStream.nullOutputStream()), Clock.systemUTC());
 
     private Fixtures() {
+    }
+
+    public static Admission admission(Clock clock) {
+        return Admission.of(Set.of("dev.tasklife.agent"), Set.of("dev.tasklife.control"), Set.of("dev.tasklife.steps"),
+                Set.of(ACCOUNT), Duration.ofMinutes(5), clock);
     }
 
     public static String taskArn(String taskId) {
@@ -86,6 +102,8 @@ public final class Fixtures {
         private final List<HistoryEntry> history = new ArrayList<>();
         private String service;
         private Instant since = T0;
+        private Instant expungedAt;
+        private String replacedBy;
 
         private RecordBuilder(String taskId, Phase lastStatus, long version) {
             this.taskId = taskId;
@@ -106,6 +124,13 @@ public final class Fixtures {
         public RecordBuilder since(Instant value) {
             since = value;
             history.replaceAll(entry -> new HistoryEntry(entry.to(), entry.cause(), entry.dedupeKey(), value));
+            return this;
+        }
+
+        /** Expunged at {@code at} (describable for 7 days), replaced by {@code replacement}. */
+        public RecordBuilder expunged(Instant at, String replacement) {
+            expungedAt = at;
+            replacedBy = replacement;
             return this;
         }
 
@@ -141,8 +166,9 @@ public final class Fixtures {
 
         public TaskRecord build() {
             return new TaskRecord(taskId, lastStatus, desired, agentState, null, null, version, ecsVersion,
-                    agentTimestamp, appliedKeys, steps, CLUSTER, taskArn(taskId), service, null, null, null,
-                    service != null, null, null, null, null, history, since, since);
+                    agentTimestamp, appliedKeys, steps, CLUSTER, ecsVersion == null ? null : taskArn(taskId), service, null, null, null, null,
+                    service != null, null, replacedBy, expungedAt,
+                    expungedAt == null ? null : expungedAt.getEpochSecond() + 7 * 24 * 3600, history, since, since);
         }
     }
 }

@@ -12,5 +12,7 @@ public enum Assumption {
     /** The task is not one a service replaces: no expunge, no replacement to request. */
     NOT_REPLACED_ON_FAILURE,
     /** No stop was requested: a report that the task runs does not start the stop path. */
-    NO_STOP_REQUESTED
+    NO_STOP_REQUESTED,
+    /** No ECS stop code was noticed before the task stopped: a STOPPED report without one has outcome UNKNOWN. */
+    NO_STOP_CODE_RECORDED
 }

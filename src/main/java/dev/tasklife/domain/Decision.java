@@ -7,7 +7,15 @@ public sealed interface Decision {
     record Write(TaskChange change) implements Decision {
     }
 
-    /** Write nothing. */
+    /** Write nothing: the event is a duplicate, stale, or changes nothing. Never a rejection. */
     record Skip(Verdict verdict, String why) implements Decision {
+    }
+
+    /**
+     * The move is not allowed: nothing is written and the rejection is published. {@code killTask}: the event is
+     * a live report from a task that is STOPPED for good (expunged, or simply stopped), so the task is running
+     * unaccounted for and must be killed (lifecycle.md, "Returning tasks").
+     */
+    record Reject(String why, boolean killTask) implements Decision {
     }
 }

@@ -10,12 +10,13 @@ import static dev.tasklife.domain.Phase.STOPPED;
 import static dev.tasklife.domain.Phase.STOPPING;
 import static dev.tasklife.domain.Phase.UNREACHABLE;
 
-import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import dev.tasklife.domain.TaskEvent.AgentStatusUpdate;
 import dev.tasklife.domain.TaskEvent.EcsStateChange;
@@ -33,6 +34,9 @@ import dev.tasklife.domain.TaskEvent.SweepFinding;
  * assumed about the record. Only when that condition fails is the record, as the failed write returned it, used to
  * {@link #decide} what the event means: a duplicate, a stale report, no change, an illegal move, or a write guarded
  * by the exact version seen.
+ *
+ * <p>Every time written (history, tombstones, the sweep index) is the service's clock: event times only order
+ * reports from one source.
  */
 public final class Lifecycle {
 
@@ -59,16 +63,25 @@ public final class Lifecycle {
             new StopStep(STOPPING, null, EnumSet.of(PENDING, ACTIVATING, RUNNING, UNREACHABLE, DEACTIVATING)),
             new StopStep(DEPROVISIONING, Step.DEPROVISIONING,
                     EnumSet.of(PROVISIONING, PENDING, ACTIVATING, RUNNING, UNREACHABLE, DEACTIVATING, STOPPING)),
-            new StopStep(STOPPED, null, EnumSet.complementOf(EnumSet.of(STOPPED))));
+            new StopStep(STOPPED, null, EnumSet.allOf(Phase.class)));
 
     /** Where a step's success leads a task that is still wanted running; the other steps lead on to stop. */
     private static final Map<Step, Phase> UP_AFTER_STEP = Map.of(Step.PROVISIONING, PENDING,
             Step.ACTIVATION, RUNNING);
 
     private final LifecyclePolicy policy;
+    private final Clock clock;
+    private final Supplier<UUID> replacementIds;
 
-    public Lifecycle(LifecyclePolicy policy) {
+    /** Replacement ids are random: nobody can take a replacement's id before it is created. */
+    public Lifecycle(LifecyclePolicy policy, Clock clock) {
+        this(policy, clock, UUID::randomUUID);
+    }
+
+    public Lifecycle(LifecyclePolicy policy, Clock clock, Supplier<UUID> replacementIds) {
         this.policy = policy;
+        this.clock = clock;
+        this.replacementIds = replacementIds;
     }
 
     public LifecyclePolicy policy() {
@@ -82,8 +95,15 @@ public final class Lifecycle {
     public TaskChange firstAttempt(TaskEvent event) {
         TaskChange.Builder fields = fieldsOf(event);
         if (event instanceof EcsStateChange ecs) {
-            Set<Assumption> assumed = mayBeReplaced(ecs.lastStatus(), fields.build().outcome())
-                    ? Set.of(Assumption.NOT_REPLACED_ON_FAILURE) : Set.of();
+            Set<Assumption> assumed = EnumSet.noneOf(Assumption.class);
+            if (ecs.lastStatus() == STOPPED && ecs.stopCode() == null) {
+                // Without a stop code of its own, a stop code noticed earlier would decide the outcome.
+                assumed.add(Assumption.NO_STOP_CODE_RECORDED);
+                fields.outcome(Outcome.UNKNOWN, ecs.stoppedReason(), true);
+            }
+            if (mayBeReplaced(ecs.lastStatus(), fields.build().outcome())) {
+                assumed.add(Assumption.NOT_REPLACED_ON_FAILURE);
+            }
             return fields.move(ecs.lastStatus(), blind(ecs.lastStatus(), assumed)).build();
         }
         if (event instanceof AgentStatusUpdate agent) {
@@ -115,7 +135,18 @@ public final class Lifecycle {
         if (event instanceof StepCompleted step) {
             return stepCompleted(step, current);
         }
+        if (current.lastStatus() == STOPPED) {
+            return whenStopped(event, current);
+        }
+        if (event instanceof LaunchRequest && current.taskArn() != null) {
+            return new Decision.Reject("task " + current.taskId() + " is an ECS task: a launch cannot give it a"
+                    + " service or steps", false);
+        }
         TaskChange.Builder fields = fieldsOf(event);
+        if (event instanceof EcsStateChange ecs && ecs.lastStatus() == STOPPED && ecs.stopCode() == null) {
+            fields.outcome(EcsStateChange.outcomeOf(current.stopCode(), false),
+                    ecs.stoppedReason() != null ? ecs.stoppedReason() : current.stopReason(), true);
+        }
         Phase from = current.lastStatus();
         Phase target = targetOf(event, current);
         if (from == null && target != null) {
@@ -123,8 +154,7 @@ public final class Lifecycle {
             return new Decision.Write(arrive(fields, current, target, Guard.informed(current, Set.of())));
         }
         if (target == null || target == from) {
-            // A STOPPED record is final: late reports and requests leave it as it is.
-            if (from == STOPPED || !fields.build().altersFieldsOf(current)) {
+            if (!fields.build().altersFieldsOf(current)) {
                 return new Decision.Skip(Verdict.UNCHANGED, "task is already " + from);
             }
             Set<Phase> stay = from == null ? Set.of() : Set.of(from);
@@ -133,10 +163,37 @@ public final class Lifecycle {
         return moveOrReject(fields, current, target);
     }
 
+    /**
+     * STOPPED is final. A live report from a stopped task means it runs unaccounted for (it came back after it
+     * was expunged, or after it was recorded stopped): rejected, and the task is to be killed. Any other move out
+     * is rejected; a report or request that agrees with STOPPED changes nothing.
+     */
+    private static Decision whenStopped(TaskEvent event, TaskRecord current) {
+        String task = current.isExpunged() ? "task is expunged" : "task is STOPPED";
+        Phase reported = reportedPhase(event);
+        if (reported != null && reported.compareTo(RUNNING) <= 0) {
+            return new Decision.Reject(task + " but reported " + reported + ": it is to be killed", true);
+        }
+        if (reported == null || reported == STOPPED) {
+            return new Decision.Skip(Verdict.UNCHANGED, task + " already");
+        }
+        return new Decision.Reject("STOPPED -> " + reported + " is not an allowed move (" + task + ")", false);
+    }
+
+    /** The phase a report states by itself, without the record's steps; null for a request. */
+    private static Phase reportedPhase(TaskEvent event) {
+        if (event instanceof EcsStateChange ecs) {
+            return ecs.lastStatus();
+        }
+        if (event instanceof AgentStatusUpdate agent) {
+            return agentTarget(agent.state(), Set.of(), null, DesiredStatus.RUNNING);
+        }
+        return null;
+    }
+
     private Decision moveOrReject(TaskChange.Builder fields, TaskRecord current, Phase target) {
         if (!TransitionTable.isAllowed(current.lastStatus(), target)) {
-            return new Decision.Skip(Verdict.REJECTED, current.lastStatus() + " -> " + target
-                    + " is not an allowed move");
+            return new Decision.Reject(current.lastStatus() + " -> " + target + " is not an allowed move", false);
         }
         return new Decision.Write(arrive(fields, current, target,
                 Guard.informed(current, TransitionTable.predecessorsOf(target))));
@@ -149,14 +206,17 @@ public final class Lifecycle {
     private TaskChange arrive(TaskChange.Builder fields, TaskRecord current, Phase target, Guard guard) {
         fields.move(target, guard);
         TaskChange draft = fields.build();
-        if (target == STOPPED && draft.outcome() == null && current.outcome() == null) {
+        if (target == STOPPED && draft.outcome() == null && current.outcome() == null && current.stopCode() != null) {
+            // A stop code noticed while the task still ran (a Spot termination notice) says why it stopped.
+            fields.outcome(EcsStateChange.outcomeOf(current.stopCode(), false), current.stopReason(), true);
+        } else if (target == STOPPED && draft.outcome() == null && current.outcome() == null) {
             boolean requested = current.desiredStatus() == DesiredStatus.STOPPED
                     || draft.desiredStatus() == DesiredStatus.STOPPED;
             fields.outcome(requested ? Outcome.STOPPED_BY_REQUEST : Outcome.UNKNOWN, draft.outcomeReason(), true);
         }
         Outcome outcome = draft.outcome() != null ? draft.outcome() : current.outcome();
         if (current.replaceOnFailure() && target == STOPPED && REPLACED_OUTCOMES.contains(outcome)) {
-            fields.expiresAt(expiry(draft));
+            fields.expunge(tombstoneUntil(draft));
             requestReplacement(fields, current, draft);
         }
         if (current.replaceOnFailure() && target == UNREACHABLE && policy.inactiveAfterSeconds(current) == 0) {
@@ -169,7 +229,7 @@ public final class Lifecycle {
         if (current.replacedBy() != null) {
             return; // requested before (the task went UNREACHABLE first)
         }
-        String replacementId = replacementId(current);
+        String replacementId = replacementId(current.service());
         TaskChange creation = new TaskChange.Builder(replacementId, cause.cause(), "replacement-of:"
                 + current.taskId(), cause.at())
                 .move(launchPhase(current.steps()), new Guard(true, Set.of(), null, Set.of()))
@@ -182,17 +242,16 @@ public final class Lifecycle {
     }
 
     /**
-     * The id of the task that replaces this one: stable (a retry asks for the same replacement), and shaped as
-     * Marathon names tasks, {@code service.uuid}.
+     * A new id for the task that replaces one of {@code service}, shaped as Marathon names tasks,
+     * {@code service.uuid}. It is random, so it cannot be taken in advance; a retry decides again and either finds
+     * the replacement made (the link is on the record) or makes one with a new id.
      */
-    static String replacementId(TaskRecord replaced) {
-        String service = replaced.service().replaceAll("[^A-Za-z0-9_-]", "_");
-        String prefix = service.substring(0, Math.min(service.length(), 64));
-        UUID id = UUID.nameUUIDFromBytes(("replacement\n" + replaced.taskId()).getBytes(StandardCharsets.UTF_8));
-        return prefix + "." + id;
+    private String replacementId(String service) {
+        String safe = service.replaceAll("[^A-Za-z0-9_-]", "_");
+        return safe.substring(0, Math.min(safe.length(), 64)) + "." + replacementIds.get();
     }
 
-    private long expiry(TaskChange change) {
+    private long tombstoneUntil(TaskChange change) {
         return change.at().getEpochSecond() + policy.tombstoneSeconds();
     }
 
@@ -202,7 +261,7 @@ public final class Lifecycle {
             return new Decision.Skip(Verdict.STALE, "step " + event.step() + " completed but the task is "
                     + current.lastStatus());
         }
-        TaskChange.Builder fields = TaskChange.of(event);
+        TaskChange.Builder fields = TaskChange.of(event, clock.instant());
         Phase target;
         if (event.succeeded()) {
             boolean wantedRunning = current.desiredStatus() != DesiredStatus.STOPPED;
@@ -234,40 +293,53 @@ public final class Lifecycle {
             return new Decision.Skip(Verdict.UNCHANGED, "task moved on since the sweep found it "
                     + finding.phase() + " (now " + current.lastStatus() + ")");
         }
-        TaskChange.Builder fields = TaskChange.of(finding);
-        switch (finding.finding()) {
-            case UNREACHABLE_EXPIRED:
+        if (!sweepable(finding.finding(), current)) {
+            // A finding that does not fit the record (not one the sweep index gives) has nothing to act on.
+            return new Decision.Skip(Verdict.UNCHANGED, "nothing to sweep: " + finding.finding() + " on a task "
+                    + current.lastStatus());
+        }
+        TaskChange.Builder fields = TaskChange.of(finding, clock.instant());
+        return switch (finding.finding()) {
+            case UNREACHABLE_EXPIRED -> {
                 fields.agentState(AgentState.UNKNOWN).outcome(Outcome.UNKNOWN, "unreachable for more than "
                         + policy.expungeAfterSeconds(current) + " s", false);
                 TaskChange draft = fields.move(STOPPED, Guard.informed(current, Set.of(UNREACHABLE))).build();
                 // Every task unreachable too long is expunged, not only those a service replaces.
-                fields.expiresAt(expiry(draft));
+                fields.expunge(tombstoneUntil(draft));
                 if (current.replaceOnFailure()) {
                     requestReplacement(fields, current, draft);
                 }
-                return new Decision.Write(fields.build());
-            case REPLACEMENT_DUE:
+                yield new Decision.Write(fields.build());
+            }
+            case REPLACEMENT_DUE -> {
                 if (!current.replaceOnFailure() || current.replacedBy() != null) {
-                    return new Decision.Skip(Verdict.UNCHANGED, "no replacement to request");
+                    yield new Decision.Skip(Verdict.UNCHANGED, "no replacement to request");
                 }
                 TaskChange noMove = fields.move(null, Guard.informed(current, Set.of(UNREACHABLE))).build();
                 requestReplacement(fields, current, noMove);
-                return new Decision.Write(fields.build());
-            default:
-                Phase target = failStep(fields, current, finding.phase() + " timed out after "
-                        + policy.stepTimeoutSeconds() + " s");
-                return moveOrReject(fields, current, target);
-        }
+                yield new Decision.Write(fields.build());
+            }
+            case STEP_TIMED_OUT -> moveOrReject(fields, current, failStep(fields, current, finding.phase()
+                    + " timed out after " + policy.stepTimeoutSeconds() + " s"));
+            case TOMBSTONE_DUE -> new Decision.Write(fields.compactTombstone()
+                    .move(null, Guard.informed(current, Set.of(STOPPED))).build());
+        };
     }
 
-    /** The first phase of the stop path for a task in {@code from}. */
+    private static boolean sweepable(SweepFinding.Finding finding, TaskRecord task) {
+        return switch (finding) {
+            case UNREACHABLE_EXPIRED, REPLACEMENT_DUE -> task.lastStatus() == UNREACHABLE;
+            case STEP_TIMED_OUT -> task.lastStatus() != null && task.lastStatus().isStep();
+            case TOMBSTONE_DUE -> task.lastStatus() == STOPPED && task.tombstoneUntil() != null;
+        };
+    }
+
+    /** The first phase of the stop path for a task in {@code from}; STOPPED, which ends every path, at the latest. */
     static Phase stopPath(Phase from, Set<Step> steps) {
-        for (StopStep step : STOP_PATH) {
-            if (step.follows().contains(from) && (step.requires() == null || steps.contains(step.requires()))) {
-                return step.phase();
-            }
-        }
-        throw new IllegalStateException("no stop path out of " + from);
+        return STOP_PATH.stream()
+                .filter(step -> step.follows().contains(from))
+                .filter(step -> step.requires() == null || steps.contains(step.requires()))
+                .findFirst().orElseThrow().phase();
     }
 
     /**
@@ -362,13 +434,16 @@ public final class Lifecycle {
     }
 
     /** The fields an event writes, whatever the phase it leads to. */
-    private static TaskChange.Builder fieldsOf(TaskEvent event) {
-        TaskChange.Builder fields = TaskChange.of(event);
+    private TaskChange.Builder fieldsOf(TaskEvent event) {
+        TaskChange.Builder fields = TaskChange.of(event, clock.instant());
         if (event instanceof EcsStateChange ecs) {
             fields.desired(ecs.desiredStatus(), false).ecsVersion(ecs.version())
                     .identity(ecs.cluster(), ecs.taskArn(), ecs.service());
-            if (ecs.stopCode() != null) {
+            if (ecs.stopCode() != null && ecs.lastStatus() == STOPPED) {
                 fields.outcome(ecs.outcome(), ecs.stoppedReason(), false);
+            } else if (ecs.stopCode() != null) {
+                // An outcome belongs to a STOPPED task: until then the stop code (a Spot notice) is only kept.
+                fields.stopCode(ecs.stopCode()).stopReason(ecs.stoppedReason());
             }
         } else if (event instanceof AgentStatusUpdate agent) {
             fields.agent(agent.state(), agent.timestampMicros());

@@ -12,7 +12,9 @@ import java.util.Set;
  * @param keepDesiredStatus write {@code desiredStatus} only where the record has none (a launch must not undo a
  *     stop that overtook it)
  * @param keepOutcome write {@code outcome} only where the record has none (the agent's word comes first)
- * @param expiresAt expunge: the epoch second DynamoDB TTL removes the tombstone, or null
+ * @param tombstoneUntil expunge: marks the task expunged for good, describable in full until this epoch second
+ * @param compactTombstone drop what an expunged task kept for describe (history, dedupe keys, reasons), keeping
+ *     the permanent marker
  * @param replacement the creation of the task that replaces this one, written in the same transaction, or null
  */
 public record TaskChange(
@@ -37,18 +39,21 @@ public record TaskChange(
         Long inactiveAfterSeconds,
         Long expungeAfterSeconds,
         String stopReason,
+        String stopCode,
         boolean replaceOnFailure,
         String replacementOf,
         String replacedBy,
-        Long expiresAt,
+        Long tombstoneUntil,
+        boolean compactTombstone,
         TaskChange replacement) {
 
     public TaskChange {
         steps = Set.copyOf(steps);
     }
 
-    public static Builder of(TaskEvent cause) {
-        return new Builder(cause.taskId(), cause.eventId(), cause.dedupeKey(), cause.time());
+    /** A change caused by {@code cause}, written at {@code at}: the service's clock, never the event's. */
+    public static Builder of(TaskEvent cause, Instant at) {
+        return new Builder(cause.taskId(), cause.eventId(), cause.dedupeKey(), at);
     }
 
     /**
@@ -71,6 +76,7 @@ public record TaskChange(
                 || fillsGap(inactiveAfterSeconds, current.inactiveAfterSeconds())
                 || fillsGap(expungeAfterSeconds, current.expungeAfterSeconds())
                 || fillsGap(stopReason, current.stopReason())
+                || fillsGap(stopCode, current.stopCode())
                 || (replaceOnFailure && !current.replaceOnFailure())
                 || replacement != null;
     }
@@ -106,10 +112,12 @@ public record TaskChange(
         private Long inactiveAfterSeconds;
         private Long expungeAfterSeconds;
         private String stopReason;
+        private String stopCode;
         private boolean replaceOnFailure;
         private String replacementOf;
         private String replacedBy;
-        private Long expiresAt;
+        private Long tombstoneUntil;
+        private boolean compactTombstone;
         private TaskChange replacement;
 
         public Builder(String taskId, String cause, String dedupeKey, Instant at) {
@@ -175,6 +183,12 @@ public record TaskChange(
             return this;
         }
 
+        /** An ECS stop code reported while the task still runs (a termination notice). */
+        public Builder stopCode(String code) {
+            stopCode = code;
+            return this;
+        }
+
         public Builder replacementOf(String taskIdReplaced) {
             replacementOf = taskIdReplaced;
             return this;
@@ -187,16 +201,22 @@ public record TaskChange(
             return this;
         }
 
-        public Builder expiresAt(long epochSecond) {
-            expiresAt = epochSecond;
+        /** Expunges the task: for good, describable in full until {@code describableUntil} (epoch second). */
+        public Builder expunge(long describableUntil) {
+            tombstoneUntil = describableUntil;
+            return this;
+        }
+
+        public Builder compactTombstone() {
+            compactTombstone = true;
             return this;
         }
 
         public TaskChange build() {
             return new TaskChange(taskId, cause, dedupeKey, at, moveTo, guard, desiredStatus, keepDesiredStatus,
                     agentState, agentTimestampMicros, outcome, outcomeReason, keepOutcome, ecsVersion, cluster,
-                    taskArn, service, steps, inactiveAfterSeconds, expungeAfterSeconds, stopReason,
-                    replaceOnFailure, replacementOf, replacedBy, expiresAt, replacement);
+                    taskArn, service, steps, inactiveAfterSeconds, expungeAfterSeconds, stopReason, stopCode,
+                    replaceOnFailure, replacementOf, replacedBy, tombstoneUntil, compactTombstone, replacement);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.tasklife.domain;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
@@ -33,6 +34,11 @@ public sealed interface TaskEvent {
          * taken away (Spot, termination notice) is GONE; a task that never started FAILED.
          */
         public Outcome outcome() {
+            return outcomeOf(stopCode, essentialContainerFailed);
+        }
+
+        /** The outcome a stop code means, for this event or for a stop code recorded before the task stopped. */
+        public static Outcome outcomeOf(String stopCode, boolean essentialContainerFailed) {
             if (stopCode == null) {
                 return Outcome.UNKNOWN;
             }
@@ -47,12 +53,20 @@ public sealed interface TaskEvent {
         }
     }
 
-    /** {@code Task Status Update}: a Mesos-style agent status update. */
+    /**
+     * {@code Task Status Update}: a Mesos-style agent status update. {@code uuid} is null for updates Mesos does not
+     * deliver reliably (reconciliation answers, many master-generated updates): such an update is recognised again
+     * by its task, state, reason and timestamp.
+     */
     record AgentStatusUpdate(String eventId, Instant time, String taskId, AgentState state, String reason,
                              String message, String agentId, long timestampMicros, String uuid) implements TaskEvent {
         @Override
         public String dedupeKey() {
-            return "agent:" + uuid;
+            if (uuid != null) {
+                return "agent:" + uuid;
+            }
+            String report = state + "\n" + (reason == null ? "" : reason) + "\n" + timestampMicros;
+            return "agent-report:" + java.util.UUID.nameUUIDFromBytes(report.getBytes(StandardCharsets.UTF_8));
         }
     }
 
@@ -110,7 +124,9 @@ public sealed interface TaskEvent {
             /** A service task UNREACHABLE for longer than inactiveAfterSeconds: request its replacement. */
             REPLACEMENT_DUE,
             /** In a control-plane step for longer than the step timeout: fail it, or force the stop on. */
-            STEP_TIMED_OUT
+            STEP_TIMED_OUT,
+            /** An expunged task's tombstone has been describable long enough: compact it to its permanent marker. */
+            TOMBSTONE_DUE
         }
 
         @Override

@@ -8,7 +8,11 @@ import java.util.Set;
 /**
  * A task record as stored. {@code lastStatus} is null only for a record that so far holds nothing but a stop
  * request (the stop arrived before anything else about the task). {@code replaceOnFailure} marks a task launched
- * for a service (Marathon handling applies); {@code expiresAt} marks an expunged task's tombstone.
+ * for a service (Marathon handling applies). {@code expungedAt} marks an expunged task for good: its record is never
+ * deleted, so nothing can bring it back. Until {@code tombstoneUntil} (epoch second) it keeps its whole story for
+ * describe; after that the sweeper compacts it to a small permanent marker (no history, no dedupe keys).
+ * {@code stopCode} is an ECS stop code seen before the task stopped (a Spot termination notice); it becomes the
+ * outcome once the task is STOPPED.
  */
 public record TaskRecord(
         String taskId,
@@ -28,11 +32,12 @@ public record TaskRecord(
         Long inactiveAfterSeconds,
         Long expungeAfterSeconds,
         String stopReason,
+        String stopCode,
         boolean replaceOnFailure,
         String replacementOf,
         String replacedBy,
         Instant expungedAt,
-        Long expiresAt,
+        Long tombstoneUntil,
         List<HistoryEntry> history,
         Instant createdAt,
         Instant updatedAt) {
@@ -71,6 +76,6 @@ public record TaskRecord(
     }
 
     public boolean isExpunged() {
-        return expiresAt != null;
+        return expungedAt != null;
     }
 }

@@ -3,15 +3,19 @@ package dev.tasklife.handler;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.tasklife.domain.Lifecycle;
 import dev.tasklife.domain.LifecyclePolicy;
+import dev.tasklife.input.Admission;
 import dev.tasklife.publish.EventPublisher;
 import dev.tasklife.service.StatusChangeService;
 import dev.tasklife.service.Sweeper;
@@ -62,14 +66,43 @@ public class Functions {
         return new EmbeddedMetrics(namespace, System.out, Clock.systemUTC());
     }
 
+    /** The service's clock: it decides every timer; event times only order reports. */
+    @Produces
+    @Singleton
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
     @Produces
     @ApplicationScoped
     Lifecycle lifecycle(@ConfigProperty(name = "tasklife.inactive-after-seconds") long inactiveAfterSeconds,
                         @ConfigProperty(name = "tasklife.expunge-after-seconds") long expungeAfterSeconds,
                         @ConfigProperty(name = "tasklife.tombstone-seconds") long tombstoneSeconds,
-                        @ConfigProperty(name = "tasklife.step-timeout-seconds") long stepTimeoutSeconds) {
+                        @ConfigProperty(name = "tasklife.step-timeout-seconds") long stepTimeoutSeconds,
+                        Clock clock) {
         return new Lifecycle(new LifecyclePolicy(inactiveAfterSeconds, expungeAfterSeconds, tombstoneSeconds,
-                stepTimeoutSeconds));
+                stepTimeoutSeconds), clock);
+    }
+
+    /** Who may send what (lifecycle.md, "Time and trust"); template.yaml's rules filter on the same values. */
+    @Produces
+    @Singleton
+    Admission admission(@ConfigProperty(name = "tasklife.trust.agent-sources") Set<String> agentSources,
+                        @ConfigProperty(name = "tasklife.trust.control-plane-sources") Set<String> controlPlane,
+                        @ConfigProperty(name = "tasklife.trust.step-worker-sources") Set<String> stepWorkers,
+                        @ConfigProperty(name = "tasklife.trust.accounts") Set<String> accounts,
+                        @ConfigProperty(name = "tasklife.trust.max-clock-skew") Duration maxSkew,
+                        @ConfigProperty(name = "tasklife.event-source") String ownSource,
+                        Clock clock) {
+        Set<String> inputSources = new HashSet<>(agentSources);
+        inputSources.addAll(controlPlane);
+        inputSources.addAll(stepWorkers);
+        if (inputSources.contains(ownSource)) {
+            // What the functions publish must never be read back as input.
+            throw new IllegalStateException("the service's own event source " + ownSource
+                    + " cannot be a trusted input source");
+        }
+        return Admission.of(agentSources, controlPlane, stepWorkers, accounts, maxSkew, clock);
     }
 
     @Produces
@@ -82,7 +115,7 @@ public class Functions {
     @ApplicationScoped
     Sweeper sweeper(TaskStore store, StatusChangeService statusChanges,
                     @ConfigProperty(name = "tasklife.sweep.safety-margin-millis") long safetyMarginMillis,
-                    @ConfigProperty(name = "tasklife.sweep.page-size") int pageSize) {
-        return new Sweeper(store, statusChanges, Clock.systemUTC(), safetyMarginMillis, pageSize);
+                    @ConfigProperty(name = "tasklife.sweep.page-size") int pageSize, Clock clock) {
+        return new Sweeper(store, statusChanges, clock, safetyMarginMillis, pageSize);
     }
 }

@@ -51,17 +51,23 @@ abstract class JsonFunction implements RequestStreamHandler {
             try {
                 answer = answer(JsonFields.readObject(input, maxInputBytes()), context);
             } catch (InvalidEventException e) {
-                MDC.put("verdict", Verdict.INVALID.name());
-                LOG.warnf("verdict=INVALID error=\"%s\"", e.getMessage());
-                answer = JsonNodeFactory.instance.objectNode();
-                answer.put("verdict", Verdict.INVALID.name());
-                answer.put("error", e.getMessage());
+                answer = invalid(e);
             }
             metrics.emit(function, counts(answer));
             JsonFields.mapper().writeValue(output, answer);
         } finally {
             MDC.clear();
         }
+    }
+
+    /** The answer to input that cannot be read: INVALID, unless the function must fail instead. */
+    ObjectNode invalid(InvalidEventException e) {
+        MDC.put("verdict", Verdict.INVALID.name());
+        LOG.warnf("verdict=INVALID error=\"%s\"", e.getMessage());
+        ObjectNode answer = JsonNodeFactory.instance.objectNode();
+        answer.put("verdict", Verdict.INVALID.name());
+        answer.put("error", e.getMessage());
+        return answer;
     }
 
     /** The largest input taken: an EventBridge event's limit, unless the function is fed something larger. */

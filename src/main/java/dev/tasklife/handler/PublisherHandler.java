@@ -48,20 +48,41 @@ public class PublisherHandler extends JsonFunction {
         var failures = answer.putArray("batchItemFailures");
         int published = 0;
         for (Change change : StreamRecords.read(streamEvent)) {
-            List<OutboundEvent> events = FollowUps.of(change.before(), change.after());
-            try {
-                publisher.publish(events);
-                published += events.size();
-            } catch (SdkException | PublishFailedException e) {
-                // Everything from this record on is handed back by Lambda; the ones before are done.
-                LOG.warnf("publishing stream record %s failed, handing it back: %s", change.sequenceNumber(),
-                        e.getMessage());
-                failures.addObject().put("itemIdentifier", change.sequenceNumber());
-                break;
+            String failure = change.unreadable();
+            if (failure == null) {
+                List<OutboundEvent> events = FollowUps.of(change.before(), change.after());
+                try {
+                    publisher.publish(events);
+                    published += events.size();
+                    continue;
+                } catch (SdkException | PublishFailedException e) {
+                    failure = e.getMessage();
+                }
             }
+            // This record and everything after it are handed back by Lambda; the ones before are done. A record
+            // that cannot be read is never passed over: it is retried, then kept by the on-failure destination.
+            if (change.sequenceNumber() == null) {
+                throw new UnpublishedBatchException("a stream record without a sequence number failed: " + failure);
+            }
+            LOG.warnf("stream record %s not published, handing it back: %s", change.sequenceNumber(), failure);
+            failures.addObject().put("itemIdentifier", change.sequenceNumber());
+            break;
         }
         answer.put("published", published);
         return answer;
+    }
+
+    /** A batch that is not a stream batch at all fails the invocation: Lambda retries it, then keeps it. */
+    @Override
+    ObjectNode invalid(InvalidEventException e) {
+        throw new UnpublishedBatchException("unreadable stream batch: " + e.getMessage());
+    }
+
+    /** Fails the invocation so that Lambda hands the whole batch back (bisecting it) and never checkpoints it. */
+    static final class UnpublishedBatchException extends RuntimeException {
+        UnpublishedBatchException(String message) {
+            super(message);
+        }
     }
 
     /** A batch of stream records arrives as one payload of up to Lambda's limit. */

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.tasklife.domain.EventTypes;
+import dev.tasklife.input.Admission;
 import dev.tasklife.input.EventParser;
 import dev.tasklife.input.InvalidEventException;
 import dev.tasklife.service.StatusChangeResult;
@@ -27,16 +28,18 @@ public class StatusChangeHandler extends JsonFunction {
             EventTypes.TASK_LAUNCH_REQUESTED, EventTypes.TASK_STOP_REQUESTED);
 
     private final StatusChangeService service;
+    private final Admission admission;
 
     @Inject
-    public StatusChangeHandler(StatusChangeService service, EmbeddedMetrics metrics) {
+    public StatusChangeHandler(StatusChangeService service, Admission admission, EmbeddedMetrics metrics) {
         super(metrics);
         this.service = service;
+        this.admission = admission;
     }
 
     @Override
     ObjectNode answer(JsonNode envelope, Context context) throws InvalidEventException {
-        return verdict(service.apply(EventParser.parse(envelope, HANDLED)));
+        return verdict(service.apply(EventParser.parse(envelope, HANDLED, admission)));
     }
 
     static ObjectNode verdict(StatusChangeResult result) {

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.tasklife.domain.EventTypes;
+import dev.tasklife.input.Admission;
 import dev.tasklife.input.EventParser;
 import dev.tasklife.input.InvalidEventException;
 import dev.tasklife.service.StatusChangeService;
@@ -22,16 +23,18 @@ import dev.tasklife.service.StatusChangeService;
 public class StepCompletionHandler extends JsonFunction {
 
     private final StatusChangeService service;
+    private final Admission admission;
 
     @Inject
-    public StepCompletionHandler(StatusChangeService service, EmbeddedMetrics metrics) {
+    public StepCompletionHandler(StatusChangeService service, Admission admission, EmbeddedMetrics metrics) {
         super(metrics);
         this.service = service;
+        this.admission = admission;
     }
 
     @Override
     ObjectNode answer(JsonNode envelope, Context context) throws InvalidEventException {
         return StatusChangeHandler.verdict(service.apply(
-                EventParser.parse(envelope, Set.of(EventTypes.TASK_STEP_COMPLETED))));
+                EventParser.parse(envelope, Set.of(EventTypes.TASK_STEP_COMPLETED), admission)));
     }
 }

@@ -36,6 +36,8 @@ public class SweeperHandler extends JsonFunction {
         return Map.of("Swept", report.get("expunged").asInt(),
                 "ReplacementsRequested", report.get("replacementsRequested").asInt(),
                 "StepsTimedOut", report.get("stepsTimedOut").asInt(),
+                "TombstonesCompacted", report.get("compacted").asInt(),
+                "SweepFailures", report.get("failed").asInt(),
                 "SweepReadUnits", report.get("readUnits").asDouble(),
                 "SweepStoppedEarly", report.get("stoppedEarly").asBoolean() ? 1 : 0);
     }
@@ -50,7 +52,9 @@ public class SweeperHandler extends JsonFunction {
         answer.put("expunged", report.expunged());
         answer.put("replacementsRequested", report.replacementsRequested());
         answer.put("stepsTimedOut", report.stepsTimedOut());
+        answer.put("compacted", report.compacted());
         answer.put("movedOn", report.movedOn());
+        answer.put("failed", report.failed());
         answer.put("queries", report.queries());
         answer.put("readUnits", report.readUnits());
         answer.put("stoppedEarly", report.stoppedEarly());

@@ -5,6 +5,7 @@ import static dev.tasklife.input.JsonFields.MAX_TEXT_LENGTH;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -15,19 +16,26 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tasklife.domain.AgentState;
 import dev.tasklife.domain.DesiredStatus;
 import dev.tasklife.domain.EventTypes;
+import dev.tasklife.domain.LifecyclePolicy;
 import dev.tasklife.domain.Phase;
 import dev.tasklife.domain.Step;
 import dev.tasklife.domain.TaskEvent;
 
 /**
  * Reads an EventBridge envelope into a {@link TaskEvent}. Unknown fields are ignored (real ECS events carry many);
- * anything the lifecycle relies on is checked for presence, type and size.
+ * anything the lifecycle relies on is checked for presence, type and size; the sender and the times against the
+ * {@link Admission}.
  */
 public final class EventParser {
 
     private static final String DETAIL = "detail.";
     private static final int MAX_ARN_LENGTH = 1600;
     private static final int MAX_TARGET_GROUPS = 5;
+    /**
+     * ECS counts a task's changes in its version; no task makes this many. A larger one could only be forged, and
+     * would make every later real event of the task stale.
+     */
+    static final long MAX_ECS_VERSION = Integer.MAX_VALUE;
 
     private EventParser() {
     }
@@ -36,19 +44,23 @@ public final class EventParser {
      * Reads an envelope whose detail-type is one of {@code handled}: each function takes only the events its
      * rules route to it.
      */
-    public static TaskEvent parse(JsonNode envelope, Set<String> handled) throws InvalidEventException {
+    public static TaskEvent parse(JsonNode envelope, Set<String> handled, Admission admission)
+            throws InvalidEventException {
         String detailType = JsonFields.requiredText(envelope, "", "detail-type", MAX_ID_LENGTH);
         if (!handled.contains(detailType)) {
             throw new InvalidEventException("detail-type '" + detailType + "' is not handled here (expected one of "
                     + new TreeSet<>(handled) + ")");
         }
+        admission.checkSender(detailType, JsonFields.optionalText(envelope, "", "source", MAX_ID_LENGTH),
+                JsonFields.optionalText(envelope, "", "account", MAX_ID_LENGTH));
         String eventId = JsonFields.requiredText(envelope, "", "id", MAX_ID_LENGTH);
         Instant time = time(envelope);
+        admission.checkNotAhead("time", time);
         JsonNode detail = JsonFields.object(envelope, "", "detail");
         try {
             return switch (detailType) {
                 case EventTypes.ECS_TASK_STATE_CHANGE -> ecs(eventId, time, detail);
-                case EventTypes.TASK_STATUS_UPDATE -> agent(eventId, time, detail);
+                case EventTypes.TASK_STATUS_UPDATE -> agent(eventId, time, detail, admission);
                 case EventTypes.TASK_LAUNCH_REQUESTED -> launch(eventId, time, detail);
                 case EventTypes.TASK_STOP_REQUESTED -> new TaskEvent.StopRequest(eventId, time,
                         JsonFields.taskId(detail, DETAIL, "taskId"),
@@ -95,6 +107,9 @@ public final class EventParser {
         DesiredStatus desired = DesiredStatus.parseEcs(
                 JsonFields.requiredText(detail, DETAIL, "desiredStatus", MAX_ID_LENGTH));
         long version = JsonFields.requiredNonNegativeLong(detail, DETAIL, "version");
+        if (version > MAX_ECS_VERSION) {
+            throw new InvalidEventException("detail.version must be at most " + MAX_ECS_VERSION);
+        }
         String stopCode = JsonFields.optionalText(detail, DETAIL, "stopCode", MAX_ID_LENGTH);
         String stoppedReason = JsonFields.optionalText(detail, DETAIL, "stoppedReason", MAX_TEXT_LENGTH);
         return new TaskEvent.EcsStateChange(eventId, time, taskId, taskArn, cluster, serviceOf(detail), lastStatus,
@@ -119,6 +134,9 @@ public final class EventParser {
             throw new InvalidEventException("detail.containers must be an array");
         }
         for (JsonNode container : containers) {
+            if (!container.isObject()) {
+                throw new InvalidEventException("detail.containers must hold container objects");
+            }
             JsonNode exitCode = container.get("exitCode");
             if (exitCode != null && exitCode.isIntegralNumber() && exitCode.intValue() != 0) {
                 return true;
@@ -127,15 +145,22 @@ public final class EventParser {
         return false;
     }
 
-    private static TaskEvent agent(String eventId, Instant time, JsonNode detail) throws InvalidEventException {
+    private static TaskEvent agent(String eventId, Instant time, JsonNode detail, Admission admission)
+            throws InvalidEventException {
         String taskId = JsonFields.taskId(detail, DETAIL, "taskId");
         String state = JsonFields.requiredText(detail, DETAIL, "state", MAX_ID_LENGTH);
         String reason = JsonFields.optionalText(detail, DETAIL, "reason", MAX_ID_LENGTH);
         String message = JsonFields.optionalText(detail, DETAIL, "message", MAX_TEXT_LENGTH);
         String agentId = JsonFields.optionalText(detail, DETAIL, "agentId", MAX_ID_LENGTH);
-        String uuid = JsonFields.requiredText(detail, DETAIL, "uuid", MAX_ID_LENGTH);
+        // Mesos sets a uuid only on updates it delivers reliably; reconciliation answers have none.
+        String uuid = JsonFields.optionalText(detail, DETAIL, "uuid", MAX_ID_LENGTH);
+        if (uuid != null && uuid.isEmpty()) {
+            throw new InvalidEventException("detail.uuid must not be empty");
+        }
+        long timestampMicros = timestampMicros(detail);
+        admission.checkNotAhead("detail.timestamp", Instant.EPOCH.plus(timestampMicros, ChronoUnit.MICROS));
         return new TaskEvent.AgentStatusUpdate(eventId, time, taskId, AgentState.fromMesos(state, reason), reason,
-                message, agentId, timestampMicros(detail), uuid);
+                message, agentId, timestampMicros, uuid);
     }
 
     /** Mesos reports seconds since the epoch as a double; kept to the microsecond. */
@@ -163,11 +188,20 @@ public final class EventParser {
         if (strategy != null && !strategy.isNull()) {
             strategy = JsonFields.object(detail, DETAIL, "unreachableStrategy");
             String path = DETAIL + "unreachableStrategy.";
-            inactiveAfter = JsonFields.optionalNonNegativeLong(strategy, path, "inactiveAfterSeconds");
-            expungeAfter = JsonFields.optionalNonNegativeLong(strategy, path, "expungeAfterSeconds");
+            inactiveAfter = strategySeconds(strategy, path, "inactiveAfterSeconds");
+            expungeAfter = strategySeconds(strategy, path, "expungeAfterSeconds");
         }
         return new TaskEvent.LaunchRequest(eventId, time, taskId, cluster, service, networkInterface,
                 serviceDiscovery, targetGroups, inactiveAfter, expungeAfter);
+    }
+
+    private static Long strategySeconds(JsonNode strategy, String path, String field) throws InvalidEventException {
+        Long seconds = JsonFields.optionalNonNegativeLong(strategy, path, field);
+        if (seconds != null && seconds > LifecyclePolicy.MAX_STRATEGY_SECONDS) {
+            throw new InvalidEventException(path + field + " must be at most " + LifecyclePolicy.MAX_STRATEGY_SECONDS
+                    + " (1 year)");
+        }
+        return seconds;
     }
 
     private static List<String> targetGroups(JsonNode detail) throws InvalidEventException {

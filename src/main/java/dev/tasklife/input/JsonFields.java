@@ -2,10 +2,15 @@ package dev.tasklife.input;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -26,7 +31,9 @@ public final class JsonFields {
     /** Task ids of Mesos and ECS: letters, digits and a few separators; no spaces, no control characters. */
     private static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@+=-]{0,255}");
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder().build();
+    /** Two fields of one name in an object are refused: which one counts would be a guess. */
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     static {
         MAPPER.getFactory().setStreamReadConstraints(
@@ -51,7 +58,8 @@ public final class JsonFields {
         }
         JsonNode root;
         try {
-            root = MAPPER.readTree(bytes);
+            // Parsed from text decoded as strict UTF-8, so that no other encoding is guessed from the bytes.
+            root = MAPPER.readTree(strictUtf8(bytes));
         } catch (JsonProcessingException e) {
             throw new InvalidEventException("input is not valid JSON: " + e.getOriginalMessage());
         }
@@ -59,6 +67,25 @@ public final class JsonFields {
             throw new InvalidEventException("input must be a JSON object");
         }
         return root;
+    }
+
+    /**
+     * JSON input is UTF-8 (RFC 8259): malformed or overlong sequences, and UTF-16 or UTF-32 input, are refused
+     * rather than read as something else.
+     */
+    private static String strictUtf8(byte[] bytes) throws InvalidEventException {
+        try {
+            String text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+            if (text.indexOf('\u0000') >= 0 || text.startsWith("\uFEFF")) {
+                throw new InvalidEventException("input must be UTF-8 JSON without a byte-order mark or NUL bytes");
+            }
+            return text;
+        } catch (CharacterCodingException e) {
+            throw new InvalidEventException("input is not valid UTF-8");
+        }
     }
 
     public static JsonNode object(JsonNode parent, String path, String field) throws InvalidEventException {
@@ -95,8 +122,15 @@ public final class JsonFields {
             throw new InvalidEventException(path + field + " is longer than " + maxLength + " characters");
         }
         for (int i = 0; i < text.length(); i++) {
-            if (Character.isISOControl(text.charAt(i)) && text.charAt(i) != '\n' && text.charAt(i) != '\t') {
+            char c = text.charAt(i);
+            if (Character.isISOControl(c) && c != '\n' && c != '\t') {
                 throw new InvalidEventException(path + field + " contains control characters");
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++; // a pair: one character outside the Basic Multilingual Plane
+            } else if (Character.isSurrogate(c)) {
+                // A lone surrogate is no character at all: DynamoDB and every UTF-8 consumer refuse it.
+                throw new InvalidEventException(path + field + " contains a lone UTF-16 surrogate");
             }
         }
         return text;

@@ -2,6 +2,7 @@ package dev.tasklife.publish;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 import org.jboss.logging.Logger;
 
@@ -13,7 +14,8 @@ import software.amazon.awssdk.services.eventbridge.model.PutEventsResultEntry;
 
 /**
  * Sends events to the lifecycle bus with PutEvents. PutEvents can succeed as a call and still refuse single
- * entries ({@code FailedEntryCount}); those entries, and only those, are sent again a bounded number of times.
+ * entries ({@code FailedEntryCount}, mostly throttling); those entries, and only those, are sent again a bounded
+ * number of times, after a random pause below a ceiling that doubles each time (full jitter).
  */
 public class EventPublisher {
 
@@ -21,15 +23,28 @@ public class EventPublisher {
     /** PutEvents takes at most 10 entries per call. */
     private static final int MAX_ENTRIES_PER_CALL = 10;
     private static final int MAX_ATTEMPTS = 3;
+    private static final long BACKOFF_BASE_MILLIS = 50;
+
+    /** How the publisher waits between attempts; tests pass one that records the pauses. */
+    @FunctionalInterface
+    public interface Pause {
+        void millis(long duration) throws InterruptedException;
+    }
 
     private final EventBridgeClient eventBridge;
     private final String busName;
     private final String source;
+    private final Pause pause;
 
     public EventPublisher(EventBridgeClient eventBridge, String busName, String source) {
+        this(eventBridge, busName, source, Thread::sleep);
+    }
+
+    public EventPublisher(EventBridgeClient eventBridge, String busName, String source, Pause pause) {
         this.eventBridge = eventBridge;
         this.busName = busName;
         this.source = source;
+        this.pause = pause;
     }
 
     public void publish(List<OutboundEvent> events) {
@@ -59,10 +74,22 @@ public class EventPublisher {
                 }
             }
             pending = failed;
+            if (attempt < MAX_ATTEMPTS) {
+                backOff(attempt);
+            }
         }
         if (!pending.isEmpty()) {
             throw new PublishFailedException(pending.size() + " event(s) not accepted by EventBridge bus " + busName
                     + ", first " + pending.get(0).eventId());
+        }
+    }
+
+    private void backOff(int attempt) {
+        try {
+            pause.millis(ThreadLocalRandom.current().nextLong((BACKOFF_BASE_MILLIS << attempt) + 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PublishFailedException("interrupted while resending to EventBridge bus " + busName);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.tasklife.service;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -35,6 +36,14 @@ final class LifecycleEvents {
         return detail;
     }
 
+    /** The detail of an event that answers {@code event} itself (it wrote nothing), with its stable id. */
+    private static ObjectNode answering(String detailType, TaskEvent event) {
+        ObjectNode detail = JsonNodeFactory.instance.objectNode();
+        detail.put("eventId", stableId(detailType, event.taskId(), event.dedupeKey()));
+        detail.put("taskId", event.taskId());
+        return detail;
+    }
+
     /** {@code Task State Changed}, for {@code move}, made by the event with {@code causeKey} at {@code version}. */
     static OutboundEvent stateChanged(TaskRecord after, long version, Transition move, String causeKey) {
         ObjectNode detail = detail(EventTypes.TASK_STATE_CHANGED, after, causeKey);
@@ -65,13 +74,16 @@ final class LifecycleEvents {
         return new OutboundEvent(detailType, detail);
     }
 
-    /** {@code Task Expunged}: the task is gone; its tombstone stays describable until {@code expiresAt}. */
+    /**
+     * {@code Task Expunged}: the task is gone for good; its full record stays describable until
+     * {@code describableUntil}, a marker that keeps it dead stays after.
+     */
     static OutboundEvent expunged(TaskRecord after, String causeKey) {
         ObjectNode detail = detail(EventTypes.TASK_EXPUNGED, after, causeKey);
         TaskDescriptions.putName(detail, "outcome", after.outcome());
         detail.put("outcomeReason", after.outcomeReason());
         detail.put("service", after.service());
-        detail.put("expiresAt", after.expiresAt());
+        detail.put("describableUntil", Instant.ofEpochSecond(after.tombstoneUntil()).toString());
         detail.put("time", after.expungedAt().toString());
         return new OutboundEvent(EventTypes.TASK_EXPUNGED, detail);
     }
@@ -87,11 +99,29 @@ final class LifecycleEvents {
         return new OutboundEvent(EventTypes.TASK_REPLACEMENT_REQUESTED, detail);
     }
 
+    /**
+     * {@code Task Kill Requested}: a task reported live although it is STOPPED for good (expunged, or stopped and
+     * replaced) must be killed by whoever runs it; the agent's id says where.
+     */
+    static OutboundEvent killRequested(TaskEvent event, TaskRecord current, String why) {
+        ObjectNode detail = answering(EventTypes.TASK_KILL_REQUESTED, event);
+        detail.put("taskArn", current.taskArn());
+        detail.put("cluster", current.cluster());
+        detail.put("service", current.service());
+        if (event instanceof TaskEvent.AgentStatusUpdate agent) {
+            detail.put("agentId", agent.agentId());
+        }
+        detail.put("expunged", current.isExpunged());
+        detail.put("replacedBy", current.replacedBy());
+        detail.put("cause", event.eventId());
+        detail.put("why", why);
+        detail.put("time", event.time().toString());
+        return new OutboundEvent(EventTypes.TASK_KILL_REQUESTED, detail);
+    }
+
     /** {@code Task Transition Rejected}: the event, the state it met (if any), and why it could not apply. */
     static OutboundEvent rejected(TaskEvent event, TaskRecord current, String why) {
-        ObjectNode detail = JsonNodeFactory.instance.objectNode();
-        detail.put("eventId", stableId(EventTypes.TASK_TRANSITION_REJECTED, event.taskId(), event.dedupeKey()));
-        detail.put("taskId", event.taskId());
+        ObjectNode detail = answering(EventTypes.TASK_TRANSITION_REJECTED, event);
         detail.put("rejectedEvent", event.eventId());
         detail.put("rejectedEventKey", event.dedupeKey());
         TaskDescriptions.putName(detail, "currentStatus", current == null ? null : current.lastStatus());

@@ -1,5 +1,6 @@
 package dev.tasklife.service;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -15,6 +16,7 @@ import dev.tasklife.domain.TaskRecord;
 import dev.tasklife.domain.Transition;
 import dev.tasklife.domain.Verdict;
 import dev.tasklife.publish.EventPublisher;
+import dev.tasklife.publish.OutboundEvent;
 import dev.tasklife.store.TaskStore;
 import dev.tasklife.store.TaskStore.WriteResult;
 
@@ -32,6 +34,9 @@ public class StatusChangeService {
      * is, after a short random pause so that racing writers spread out; give up (Lambda retries) after this many.
      */
     static final int MAX_ATTEMPTS = 10;
+    /** The log context one event sets; cleared before the next. */
+    private static final List<String> EVENT_LOG_FIELDS = List.of("taskId", "eventId", "verdict", "transition",
+            "outcome");
     private static final long BACKOFF_BASE_MILLIS = 4;
     private static final long BACKOFF_CAP_MILLIS = 200;
 
@@ -61,7 +66,13 @@ public class StatusChangeService {
         return run(event, null, known);
     }
 
+    /** Removes what one event put in the log context; a sweep applies many events in one invocation. */
+    static void clearEventContext() {
+        EVENT_LOG_FIELDS.forEach(MDC::remove);
+    }
+
     private StatusChangeResult run(TaskEvent event, TaskChange firstChange, TaskRecord known) {
+        clearEventContext();
         MDC.put("taskId", event.taskId());
         MDC.put("eventId", event.eventId());
         TaskChange change = firstChange;
@@ -69,12 +80,15 @@ public class StatusChangeService {
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             if (change == null) {
                 if (current == null) {
-                    return skipped(event, null, new Decision.Skip(Verdict.REJECTED,
-                            "no task " + event.taskId() + " is recorded"));
+                    return rejected(event, null, new Decision.Reject("no task " + event.taskId() + " is recorded",
+                            false));
                 }
                 Decision decision = lifecycle.decide(event, current);
                 if (decision instanceof Decision.Skip skip) {
                     return skipped(event, current, skip);
+                }
+                if (decision instanceof Decision.Reject reject) {
+                    return rejected(event, current, reject);
                 }
                 change = ((Decision.Write) decision).change();
             }
@@ -82,8 +96,15 @@ public class StatusChangeService {
             if (result.written()) {
                 return written(event, change, result.record(), current);
             }
+            if (result.replacementIdTaken()) {
+                // The record is as decided on; only the replacement's id was taken: decide again, with a new one.
+                LOG.warnf("replacement id %s for task %s is taken; choosing another", change.replacedBy(),
+                        event.taskId());
+                change = null;
+                continue;
+            }
             current = result.record();
-            // A record that vanished (expired) since: start over as for a new task.
+            // A record that vanished since: start over as for a new task.
             change = current == null ? lifecycle.firstAttempt(event) : null;
             if (attempt > 1) {
                 backOff(attempt);
@@ -132,12 +153,25 @@ public class StatusChangeService {
     }
 
     private StatusChangeResult skipped(TaskEvent event, TaskRecord current, Decision.Skip skip) {
-        if (skip.verdict() == Verdict.REJECTED) {
-            publisher.publish(List.of(LifecycleEvents.rejected(event, current, skip.why())));
-        }
         return log(new StatusChangeResult(skip.verdict(), event.taskId(), event.eventId(), null,
                 current == null ? null : current.lastStatus(), current == null ? -1 : current.version(),
                 skip.why()));
+    }
+
+    /**
+     * A rejection writes nothing, so it is published from here (and, for a task that runs although it is STOPPED
+     * for good, the request to kill it). If publishing fails the invocation fails, and Lambda's retry publishes.
+     */
+    private StatusChangeResult rejected(TaskEvent event, TaskRecord current, Decision.Reject reject) {
+        List<OutboundEvent> events = new ArrayList<>();
+        events.add(LifecycleEvents.rejected(event, current, reject.why()));
+        if (reject.killTask()) {
+            events.add(LifecycleEvents.killRequested(event, current, reject.why()));
+        }
+        publisher.publish(events);
+        return log(new StatusChangeResult(Verdict.REJECTED, event.taskId(), event.eventId(), null,
+                current == null ? null : current.lastStatus(), current == null ? -1 : current.version(),
+                reject.why()));
     }
 
     private static StatusChangeResult log(StatusChangeResult result) {

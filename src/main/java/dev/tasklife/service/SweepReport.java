@@ -10,9 +10,12 @@ package dev.tasklife.service;
  * @param expunged tasks marked UNKNOWN and expunged after being UNREACHABLE too long
  * @param replacementsRequested replacements requested (on expiry, or after inactiveAfterSeconds)
  * @param stepsTimedOut tasks failed or forced on after a step took too long
+ * @param compacted expunged tasks compacted to their permanent marker once their tombstone was due
  * @param movedOn tasks that changed since they were read (reconnected, another sweep was first): left as they are
+ * @param failed tasks the sweep could not read or write: logged, and left for the next run
  * @param stoppedEarly the sweep stopped before the deadline with work left for the next run
  */
 public record SweepReport(int queries, double readUnits, int read, int notDue, int expunged,
-                          int replacementsRequested, int stepsTimedOut, int movedOn, boolean stoppedEarly) {
+                          int replacementsRequested, int stepsTimedOut, int compacted, int movedOn, int failed,
+                          boolean stoppedEarly) {
 }

@@ -22,6 +22,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * and applies what it finds through the status-change service, each write guarded by the version it read: a task
  * that reconnected meanwhile, or that an overlapping sweep handled first, is left as it is. It stops when the
  * invocation's remaining time falls under the safety margin; the next run carries on.
+ *
+ * <p>Each task is handled on its own: one it cannot read or write (a record it cannot parse, a write DynamoDB
+ * refuses) is logged, counted as failed and left for the next run, and every other task is still swept.
  */
 public class Sweeper {
 
@@ -50,12 +53,14 @@ public class Sweeper {
         // Every UNREACHABLE task is read: whether it is due depends on its own strategy.
         boolean finished = sweepKind(SweepKind.UNREACHABLE, now, now, tally, remainingMillis)
                 && sweepKind(SweepKind.STEP, now.minusSeconds(policy.stepTimeoutSeconds()), now, tally,
-                        remainingMillis);
+                        remainingMillis)
+                && sweepKind(SweepKind.TOMBSTONE, now, now, tally, remainingMillis);
         SweepReport report = tally.report(!finished);
-        LOG.infof("sweep read=%d notDue=%d expunged=%d replacementsRequested=%d stepsTimedOut=%d movedOn=%d"
-                        + " queries=%d readUnits=%.1f stoppedEarly=%s", report.read(), report.notDue(),
-                report.expunged(), report.replacementsRequested(), report.stepsTimedOut(), report.movedOn(),
-                report.queries(), report.readUnits(), report.stoppedEarly());
+        LOG.infof("sweep read=%d notDue=%d expunged=%d replacementsRequested=%d stepsTimedOut=%d compacted=%d"
+                        + " movedOn=%d failed=%d queries=%d readUnits=%.1f stoppedEarly=%s", report.read(),
+                report.notDue(), report.expunged(), report.replacementsRequested(), report.stepsTimedOut(),
+                report.compacted(), report.movedOn(), report.failed(), report.queries(), report.readUnits(),
+                report.stoppedEarly());
         return report;
     }
 
@@ -69,23 +74,43 @@ public class Sweeper {
             SweepPage page = store.sweepCandidates(kind, enteredBefore, next, pageSize);
             tally.queries++;
             tally.readUnits += page.readUnits();
+            for (String unreadable : page.unreadable()) {
+                tally.failed++;
+                LOG.errorf("sweep cannot read task %s; left for the next run", unreadable);
+            }
             for (TaskRecord task : page.tasks()) {
                 if (remainingMillis.getAsLong() < safetyMarginMillis) {
                     return false;
                 }
                 tally.read++;
-                Finding finding = kind == SweepKind.STEP ? Finding.STEP_TIMED_OUT : unreachableFinding(task, now);
-                if (finding == null) {
-                    tally.notDue++;
-                    continue;
-                }
-                Verdict verdict = statusChanges.apply(new SweepFinding(now, task.taskId(), finding,
-                        task.lastStatus(), task.version()), task).verdict();
-                tally.count(finding, verdict, task);
+                sweepOne(kind, task, now, tally);
             }
             next = page.next();
         } while (next != null);
         return true;
+    }
+
+    /** One task, isolated: whatever goes wrong with it is logged and counted, and the sweep goes on. */
+    private void sweepOne(SweepKind kind, TaskRecord task, Instant now, Tally tally) {
+        try {
+            Finding finding = switch (kind) {
+                case UNREACHABLE -> unreachableFinding(task, now);
+                case STEP -> Finding.STEP_TIMED_OUT;
+                case TOMBSTONE -> Finding.TOMBSTONE_DUE;
+            };
+            if (finding == null) {
+                tally.notDue++;
+                return;
+            }
+            Verdict verdict = statusChanges.apply(new SweepFinding(now, task.taskId(), finding,
+                    task.lastStatus(), task.version()), task).verdict();
+            tally.count(finding, verdict, task);
+        } catch (RuntimeException e) {
+            tally.failed++;
+            LOG.errorf(e, "sweep failed on task %s (%s); left for the next run", task.taskId(), kind);
+        } finally {
+            StatusChangeService.clearEventContext();
+        }
     }
 
     private Finding unreachableFinding(TaskRecord task, Instant now) {
@@ -107,7 +132,9 @@ public class Sweeper {
         int expunged;
         int replacementsRequested;
         int stepsTimedOut;
+        int compacted;
         int movedOn;
+        int failed;
 
         void count(Finding finding, Verdict verdict, TaskRecord before) {
             if (verdict != Verdict.APPLIED && verdict != Verdict.UPDATED) {
@@ -123,12 +150,13 @@ public class Sweeper {
                 }
                 case REPLACEMENT_DUE -> replacementsRequested++;
                 case STEP_TIMED_OUT -> stepsTimedOut++;
+                case TOMBSTONE_DUE -> compacted++;
             }
         }
 
         SweepReport report(boolean stoppedEarly) {
             return new SweepReport(queries, readUnits, read, notDue, expunged, replacementsRequested, stepsTimedOut,
-                    movedOn, stoppedEarly);
+                    compacted, movedOn, failed, stoppedEarly);
         }
     }
 }

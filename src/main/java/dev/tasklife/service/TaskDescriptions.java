@@ -33,6 +33,7 @@ public final class TaskDescriptions {
         putName(task, "outcome", record.outcome());
         task.put("outcomeReason", record.outcomeReason());
         task.put("stopReason", record.stopReason());
+        task.put("stopCode", record.stopCode());
         task.put("version", record.version());
         ArrayNode steps = task.putArray("steps");
         record.steps().stream().sorted().map(Step::name).forEach(steps::add);
@@ -54,7 +55,12 @@ public final class TaskDescriptions {
         if (record.isExpunged()) {
             ObjectNode tombstone = answer.putObject("tombstone");
             tombstone.put("expungedAt", record.expungedAt().toString());
-            tombstone.put("expiresAt", Instant.ofEpochSecond(record.expiresAt()).toString());
+            if (record.tombstoneUntil() != null) {
+                tombstone.put("describableUntil", Instant.ofEpochSecond(record.tombstoneUntil()).toString());
+            } else {
+                // Compacted: the story is gone, the marker stays and keeps the task dead.
+                tombstone.put("compacted", true);
+            }
             tombstone.put("why", "expunged after " + record.outcome()
                     + (record.outcomeReason() == null ? "" : ": " + record.outcomeReason()));
         }

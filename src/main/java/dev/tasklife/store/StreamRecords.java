@@ -20,15 +20,19 @@ public final class StreamRecords {
     /**
      * One write to the task table, as the stream saw it.
      *
+     * @param sequenceNumber the stream record's sequence number, or null when the record has none
      * @param before the record before the write, or null (created; or a stream without old images)
-     * @param after the record after it, or null (removed, e.g. by TTL)
+     * @param after the record after it, or null (removed)
+     * @param unreadable why the record could not be read, or null: it must be handed back, never passed over
      */
-    public record Change(String sequenceNumber, String eventName, TaskRecord before, TaskRecord after) {
+    public record Change(String sequenceNumber, String eventName, TaskRecord before, TaskRecord after,
+                         String unreadable) {
     }
 
     private StreamRecords() {
     }
 
+    /** Reads every record of a batch on its own: one that cannot be read is returned as such, with its position. */
     public static List<Change> read(JsonNode event) throws InvalidEventException {
         JsonNode records = event.get("Records");
         if (records == null || !records.isArray()) {
@@ -37,8 +41,16 @@ public final class StreamRecords {
         List<Change> changes = new ArrayList<>();
         for (JsonNode record : records) {
             JsonNode dynamodb = record.path("dynamodb");
-            changes.add(new Change(dynamodb.path("SequenceNumber").asText(), record.path("eventName").asText(),
-                    image(dynamodb.get("OldImage")), image(dynamodb.get("NewImage"))));
+            JsonNode sequence = dynamodb.get("SequenceNumber");
+            String sequenceNumber = sequence != null && sequence.isTextual() && !sequence.textValue().isEmpty()
+                    ? sequence.textValue() : null;
+            String eventName = record.path("eventName").asText();
+            try {
+                changes.add(new Change(sequenceNumber, eventName, image(dynamodb.get("OldImage")),
+                        image(dynamodb.get("NewImage")), null));
+            } catch (InvalidEventException | RuntimeException e) {
+                changes.add(new Change(sequenceNumber, eventName, null, null, e.toString()));
+            }
         }
         return changes;
     }

@@ -36,15 +36,17 @@ final class TaskItems {
     static final String INACTIVE_AFTER = "inactiveAfterSeconds";
     static final String EXPUNGE_AFTER = "expungeAfterSeconds";
     static final String STOP_REASON = "stopReason";
+    static final String STOP_CODE = "stopCode";
     static final String REPLACE_ON_FAILURE = "replaceOnFailure";
     static final String REPLACEMENT_OF = "replacementOf";
     static final String REPLACED_BY = "replacedBy";
+    /** Set once a task is expunged, and never removed: the record stays as a marker that keeps the task dead. */
     static final String EXPUNGED_AT = "expungedAt";
-    /** The TTL attribute of the table: set only on an expunged task's tombstone. */
-    static final String EXPIRES_AT = "expiresAt";
+    /** Until when an expunged task keeps its full record for describe; removed when the sweeper compacts it. */
+    static final String TOMBSTONE_UNTIL = "tombstoneUntil";
     /**
-     * The sparse sweep index: both attributes exist only while a task is UNREACHABLE or in a step phase, so the
-     * sweeper reads those tasks and never the rest of the table.
+     * The sparse sweep index: both attributes exist only while a task is UNREACHABLE, in a step phase, or an
+     * expunged task waiting to be compacted, so the sweeper reads those tasks and never the rest of the table.
      */
     static final String SWEEP_INDEX = "sweep";
     static final String SWEEP_KIND = "sweepKind";
@@ -88,11 +90,12 @@ final class TaskItems {
                 number(item, INACTIVE_AFTER),
                 number(item, EXPUNGE_AFTER),
                 string(item, STOP_REASON),
+                string(item, STOP_CODE),
                 item.containsKey(REPLACE_ON_FAILURE) && Boolean.TRUE.equals(item.get(REPLACE_ON_FAILURE).bool()),
                 string(item, REPLACEMENT_OF),
                 string(item, REPLACED_BY),
                 instant(item, EXPUNGED_AT),
-                number(item, EXPIRES_AT),
+                number(item, TOMBSTONE_UNTIL),
                 history(item),
                 instant(item, CREATED_AT),
                 instant(item, UPDATED_AT));

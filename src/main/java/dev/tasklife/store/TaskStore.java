@@ -41,18 +41,36 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  */
 public class TaskStore {
 
-    /** What a conditional write did: the record after it, or, when its condition failed, the record as it was. */
-    public record WriteResult(boolean written, TaskRecord record) {
+    /**
+     * What a conditional write did: the record after it, or, when its condition failed, the record as it was.
+     * {@code replacementIdTaken}: the change held, but the id chosen for its replacement is already a task's; nothing
+     * was written, and the change is to be decided again with another id.
+     */
+    public record WriteResult(boolean written, TaskRecord record, boolean replacementIdTaken) {
+
+        static WriteResult written(TaskRecord after) {
+            return new WriteResult(true, after, false);
+        }
+
+        static WriteResult notWritten(TaskRecord current) {
+            return new WriteResult(false, current, false);
+        }
     }
 
-    /** One page of the sweep index, with what reading it cost. */
-    public record SweepPage(List<TaskRecord> tasks, Map<String, AttributeValue> next, double readUnits) {
+    /**
+     * One page of the sweep index, with what reading it cost. {@code unreadable}: the ids of items on the page that
+     * are not task records this code can read; the sweeper reports them and goes on with the rest.
+     */
+    public record SweepPage(List<TaskRecord> tasks, List<String> unreadable, Map<String, AttributeValue> next,
+                            double readUnits) {
     }
 
-    /** The two kinds of entry in the sweep index. */
+    /** The kinds of entry in the sweep index. */
     public enum SweepKind {
         UNREACHABLE,
-        STEP
+        STEP,
+        /** An expunged task whose full record is due to be compacted to its permanent marker. */
+        TOMBSTONE
     }
 
     private final DynamoDbClient dynamo;
@@ -95,7 +113,7 @@ public class TaskStore {
                 .build();
         try {
             UpdateItemResponse response = dynamo.updateItem(request);
-            return new WriteResult(true, TaskItems.toRecord(response.attributes()));
+            return WriteResult.written(TaskItems.toRecord(response.attributes()));
         } catch (ConditionalCheckFailedException e) {
             return notWritten(e.item());
         }
@@ -112,17 +130,24 @@ public class TaskStore {
                     TransactWriteItem.builder().update(update(change.replacement())).build()));
         } catch (TransactionCanceledException e) {
             List<CancellationReason> reasons = e.cancellationReasons();
-            CancellationReason main = reasons.isEmpty() ? null : reasons.get(0);
-            if (main != null && "ConditionalCheckFailed".equals(main.code())) {
-                return notWritten(main.item());
+            if (failedCondition(reasons, 0)) {
+                return notWritten(reasons.get(0).item());
+            }
+            if (failedCondition(reasons, 1)) {
+                // The replaced task's condition held: only the replacement's id is taken (by anyone, for anything).
+                return new WriteResult(false, null, true);
             }
             if (reasons.stream().anyMatch(reason -> "TransactionConflict".equals(reason.code()))) {
                 // Another writer was on the item: decide again on the record as it now is.
-                return new WriteResult(false, find(change.taskId()).orElse(null));
+                return WriteResult.notWritten(find(change.taskId()).orElse(null));
             }
             throw e;
         }
-        return new WriteResult(true, null);
+        return WriteResult.written(null);
+    }
+
+    private static boolean failedCondition(List<CancellationReason> reasons, int index) {
+        return reasons.size() > index && "ConditionalCheckFailed".equals(reasons.get(index).code());
     }
 
     /** The one conditional update a change is: its condition, its update, its placeholders. */
@@ -140,7 +165,7 @@ public class TaskStore {
     }
 
     private static WriteResult notWritten(Map<String, AttributeValue> old) {
-        return new WriteResult(false, old == null || old.isEmpty() ? null : TaskItems.toRecord(old));
+        return WriteResult.notWritten(old == null || old.isEmpty() ? null : TaskItems.toRecord(old));
     }
 
     /**
@@ -161,8 +186,18 @@ public class TaskStore {
                 .build());
         double units = response.consumedCapacity() == null || response.consumedCapacity().capacityUnits() == null
                 ? 0 : response.consumedCapacity().capacityUnits();
-        return new SweepPage(response.items().stream().map(TaskItems::toRecord).toList(),
-                response.hasLastEvaluatedKey() ? response.lastEvaluatedKey() : null, units);
+        List<TaskRecord> tasks = new ArrayList<>();
+        List<String> unreadable = new ArrayList<>();
+        for (Map<String, AttributeValue> item : response.items()) {
+            try {
+                tasks.add(TaskItems.toRecord(item));
+            } catch (RuntimeException e) {
+                AttributeValue id = item.get(TaskItems.TASK_ID);
+                unreadable.add((id == null ? "?" : id.s()) + ": " + e);
+            }
+        }
+        return new SweepPage(tasks, unreadable, response.hasLastEvaluatedKey() ? response.lastEvaluatedKey() : null,
+                units);
     }
 
     static String conditionExpression(TaskChange change, Expression expression) {
@@ -208,6 +243,7 @@ public class TaskStore {
                 yield "(attribute_not_exists(" + desired + ") OR " + desired + " <> "
                         + expression.value(DesiredStatus.STOPPED.name()) + ")";
             }
+            case NO_STOP_CODE_RECORDED -> "attribute_not_exists(" + expression.name(TaskItems.STOP_CODE) + ")";
         };
     }
 
@@ -225,7 +261,16 @@ public class TaskStore {
                 + expression.number(1));
         String at = expression.value(change.at().toString());
         set.add(expression.name(TaskItems.UPDATED_AT) + " = " + at);
+        if (change.compactTombstone()) {
+            return set + compaction(expression);
+        }
         set.add(ifAbsent(expression, TaskItems.CREATED_AT, at));
+        if (change.tombstoneUntil() != null) {
+            // An expunged task waits in the sweep index until it is due to be compacted.
+            set.add(expression.name(TaskItems.SWEEP_KIND) + " = " + expression.value(SweepKind.TOMBSTONE.name()));
+            set.add(expression.name(TaskItems.SWEEP_SINCE) + " = "
+                    + expression.number(change.tombstoneUntil() * 1000));
+        }
         if (change.moveTo() != null) {
             set.add(expression.name(TaskItems.LAST_STATUS) + " = " + expression.value(change.moveTo().name()));
             String history = expression.name(TaskItems.HISTORY);
@@ -236,7 +281,7 @@ public class TaskStore {
             if (sweep != null) {
                 set.add(expression.name(TaskItems.SWEEP_KIND) + " = " + expression.value(sweep.name()));
                 set.add(expression.name(TaskItems.SWEEP_SINCE) + " = " + expression.number(change.at().toEpochMilli()));
-            } else {
+            } else if (change.tombstoneUntil() == null) {
                 remove = " REMOVE " + expression.name(TaskItems.SWEEP_KIND) + ", "
                         + expression.name(TaskItems.SWEEP_SINCE);
             }
@@ -261,6 +306,7 @@ public class TaskStore {
         setIfAbsent(set, expression, TaskItems.INACTIVE_AFTER, change.inactiveAfterSeconds());
         setIfAbsent(set, expression, TaskItems.EXPUNGE_AFTER, change.expungeAfterSeconds());
         setIfAbsent(set, expression, TaskItems.STOP_REASON, change.stopReason());
+        setIfAbsent(set, expression, TaskItems.STOP_CODE, change.stopCode());
         setIfAbsent(set, expression, TaskItems.REPLACEMENT_OF, change.replacementOf());
         setIfAbsent(set, expression, TaskItems.REPLACED_BY, change.replacedBy());
         if (change.replaceOnFailure()) {
@@ -270,12 +316,24 @@ public class TaskStore {
             set.add(ifAbsent(expression, TaskItems.STEPS, expression.value(AttributeValue.fromSs(
                     change.steps().stream().map(Step::name).sorted().toList()))));
         }
-        if (change.expiresAt() != null) {
-            set.add(expression.name(TaskItems.EXPIRES_AT) + " = " + expression.number(change.expiresAt()));
+        if (change.tombstoneUntil() != null) {
+            set.add(expression.name(TaskItems.TOMBSTONE_UNTIL) + " = " + expression.number(change.tombstoneUntil()));
             set.add(expression.name(TaskItems.EXPUNGED_AT) + " = " + at);
         }
         return set + remove + " ADD " + expression.name(TaskItems.APPLIED_KEYS) + " "
                 + expression.value(AttributeValue.fromSs(List.of(change.dedupeKey())));
+    }
+
+    /**
+     * What compacting an expunged task drops: its story and what only mattered while it lived. What stays (phase,
+     * outcome, the sources' order, identity, lineage, {@code expungedAt}) keeps it dead and still describable.
+     */
+    private static String compaction(Expression expression) {
+        return " REMOVE " + java.util.stream.Stream.of(TaskItems.HISTORY, TaskItems.APPLIED_KEYS,
+                        TaskItems.OUTCOME_REASON, TaskItems.STOP_REASON, TaskItems.STEPS, TaskItems.INACTIVE_AFTER,
+                        TaskItems.EXPUNGE_AFTER, TaskItems.TOMBSTONE_UNTIL, TaskItems.SWEEP_KIND,
+                        TaskItems.SWEEP_SINCE)
+                .map(expression::name).collect(Collectors.joining(", "));
     }
 
     /** Where a task in this phase sits in the sweep index, or null when it is not there. */

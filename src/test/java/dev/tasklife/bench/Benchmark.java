@@ -131,7 +131,7 @@ public final class Benchmark {
         System.out.printf("%-11s | %-44s | %-44s | %s%n", "concurrent", "this service: moves/s  p50 ms  p99 ms  req/move",
                 "read-then-write: moves/s  p50 ms  p99 ms  req/move", "throughput ratio");
         try (LifecycleStack stack = new LifecycleStack(moto.endpoint(), GENEROUS)) {
-            StatusChangeHandler handler = new StatusChangeHandler(stack.service, Fixtures.NO_METRICS);
+            StatusChangeHandler handler = new StatusChangeHandler(stack.service, dev.tasklife.Fixtures.ADMISSION, Fixtures.NO_METRICS);
             ReadThenWrite baseline = new ReadThenWrite(stack);
             int transitions = 0;
             int publishCalls = 0;
@@ -274,6 +274,7 @@ public final class Benchmark {
                     env.put("QUARKUS_LAMBDA_HANDLER", "status-change");
                     env.put("TABLE_NAME", stack.tableName);
                     env.put("EVENT_BUS_NAME", stack.busName);
+                    env.put("TRUSTED_ACCOUNTS", Fixtures.ACCOUNT);
                     env.put("AWS_REGION", "us-east-1");
                     env.put("AWS_ACCESS_KEY_ID", "test");
                     env.put("AWS_SECRET_ACCESS_KEY", "test");

@@ -1,5 +1,6 @@
 package dev.tasklife.domain;
 
+import static dev.tasklife.Fixtures.T0;
 import static dev.tasklife.Fixtures.agent;
 import static dev.tasklife.Fixtures.ecs;
 import static dev.tasklife.Fixtures.launch;
@@ -7,7 +8,9 @@ import static dev.tasklife.Fixtures.record;
 import static dev.tasklife.Fixtures.stepDone;
 import static dev.tasklife.Fixtures.stop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,10 +24,14 @@ import org.junit.jupiter.api.Test;
 /** The lifecycle rules of lifecycle.md, one scenario per behaviour. */
 class LifecycleTest {
 
-    private static final Lifecycle LIFECYCLE = new Lifecycle(LifecyclePolicy.DEFAULTS);
+    private static final Lifecycle LIFECYCLE = dev.tasklife.Fixtures.LIFECYCLE;
 
     private static TaskChange write(Decision decision) {
         return assertInstanceOf(Decision.Write.class, decision).change();
+    }
+
+    private static Decision.Reject reject(Decision decision) {
+        return assertInstanceOf(Decision.Reject.class, decision);
     }
 
     private static Decision.Skip skip(Decision decision, Verdict expected) {
@@ -152,16 +159,17 @@ class LifecycleTest {
         @Test
         void aBackwardMoveIsRejectedWithTheReason() {
             TaskRecord current = record("t1", Phase.RUNNING, 3).build();
-            Decision.Skip skip = skip(LIFECYCLE.decide(agent("t1", AgentState.STAGING, 1, "u2"), current),
-                    Verdict.REJECTED);
-            assertEquals("RUNNING -> PENDING is not an allowed move", skip.why());
+            Decision.Reject reject = reject(LIFECYCLE.decide(agent("t1", AgentState.STAGING, 1, "u2"), current));
+            assertEquals("RUNNING -> PENDING is not an allowed move", reject.why());
+            assertFalse(reject.killTask());
         }
 
         @Test
         void nothingLeavesStopped() {
             TaskRecord current = record("t1", Phase.STOPPED, 5).build();
-            skip(LIFECYCLE.decide(agent("t1", AgentState.RUNNING, 9, "u3"), current), Verdict.REJECTED);
-            skip(LIFECYCLE.decide(agent("t1", AgentState.UNREACHABLE, 9, "u4"), current), Verdict.REJECTED);
+            assertTrue(reject(LIFECYCLE.decide(agent("t1", AgentState.RUNNING, 9, "u3"), current)).killTask(),
+                    "a stopped task reported running is to be killed");
+            assertFalse(reject(LIFECYCLE.decide(agent("t1", AgentState.UNREACHABLE, 9, "u4"), current)).killTask());
         }
 
         @Test
@@ -174,7 +182,7 @@ class LifecycleTest {
         @Test
         void aStoppedTaskCannotBecomeUnreachable() {
             TaskRecord current = record("t1", Phase.STOPPED, 4).build();
-            skip(LIFECYCLE.decide(ecs("t1", Phase.STOPPING, 9), current), Verdict.REJECTED);
+            reject(LIFECYCLE.decide(ecs("t1", Phase.STOPPING, 9), current));
         }
     }
 
@@ -317,15 +325,16 @@ class LifecycleTest {
             TaskRecord running = record("t1", Phase.RUNNING, 3).service("webapp").build();
             TaskChange change = write(LIFECYCLE.decide(agent("t1", AgentState.GONE, 9, "g"), running));
             assertEquals(Phase.STOPPED, change.moveTo());
-            assertEquals(change.at().getEpochSecond() + LifecyclePolicy.DEFAULTS.tombstoneSeconds(),
-                    change.expiresAt());
+            assertEquals(T0, change.at(), "written at the service's time, not the event's");
+            assertEquals(T0.getEpochSecond() + LifecyclePolicy.DEFAULTS.tombstoneSeconds(), change.tombstoneUntil());
             TaskChange replacement = change.replacement();
             assertEquals(change.replacedBy(), replacement.taskId());
             assertTrue(replacement.taskId().startsWith("webapp."));
             assertEquals("t1", replacement.replacementOf());
             assertEquals(Phase.PENDING, replacement.moveTo());
             assertTrue(replacement.guard().mayCreate());
-            assertEquals(replacement.taskId(), Lifecycle.replacementId(running), "the same id on every retry");
+            TaskChange retried = write(LIFECYCLE.decide(agent("t1", AgentState.GONE, 9, "g"), running));
+            assertNotEquals(replacement.taskId(), retried.replacedBy(), "random: nobody can take it in advance");
         }
 
         @Test
@@ -333,7 +342,7 @@ class LifecycleTest {
             TaskRecord running = record("t1", Phase.RUNNING, 3).service("webapp").build();
             TaskChange change = write(LIFECYCLE.decide(agent("t1", AgentState.KILLED, 9, "k"), running));
             assertNull(change.replacement());
-            assertNull(change.expiresAt());
+            assertNull(change.tombstoneUntil());
         }
 
         @Test

@@ -9,7 +9,10 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -20,6 +23,8 @@ import dev.tasklife.handler.ClientSettings;
 import dev.tasklife.handler.PublisherHandler;
 import dev.tasklife.input.JsonFields;
 import dev.tasklife.publish.EventPublisher;
+import dev.tasklife.domain.TaskEvent;
+import dev.tasklife.service.StatusChangeResult;
 import dev.tasklife.service.StatusChangeService;
 import dev.tasklife.service.Sweeper;
 import dev.tasklife.store.TaskStore;
@@ -48,6 +53,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 public final class LifecycleStack implements AutoCloseable {
 
     public static final String EVENT_SOURCE = "dev.tasklife";
+    /** The account moto runs everything in. */
+    public static final String MOTO_ACCOUNT = "123456789012";
 
     public final DynamoDbClient dynamo;
     /** Every request the stack's services send to DynamoDB, counted. */
@@ -60,7 +67,18 @@ public final class LifecycleStack implements AutoCloseable {
     public final String busName;
     public final String queueUrl;
     public final TaskStore store;
+    /** The service's clock; {@link #service} sets it to each event's own time, {@link #sweeper} to the sweep's. */
+    public final SettableClock clock = new SettableClock(Fixtures.T0);
+    /** Ids the next replacements take, in order, before random ones again (to stage a taken id). */
+    public final Queue<UUID> nextReplacementIds = new ConcurrentLinkedQueue<>();
+    public final Lifecycle lifecycle = new Lifecycle(LifecyclePolicy.DEFAULTS, clock,
+            () -> Optional.ofNullable(nextReplacementIds.poll()).orElseGet(UUID::randomUUID));
+    /**
+     * The status-change service, each event delivered at the moment it is dated (the scenarios read as a timeline).
+     * {@link #lateService} leaves the clock as it is, for events that arrive late or claim another time.
+     */
     public final StatusChangeService service;
+    public final StatusChangeService lateService;
     public final DynamoDbStreamsClient streams;
     /** Lambda's stream event source for the publisher function; every drain of the notifications pumps it. */
     public final StreamPump stream;
@@ -95,7 +113,7 @@ public final class LifecycleStack implements AutoCloseable {
         String queueArn = sqs.getQueueAttributes(attributes -> attributes.queueUrl(queueUrl)
                 .attributeNames(QueueAttributeName.QUEUE_ARN)).attributes().get(QueueAttributeName.QUEUE_ARN);
         String rule = "notifications-" + suffix;
-        String pattern = SamTemplate.load().eventPattern("LifecycleNotificationsRule");
+        String pattern = SamTemplate.load(MOTO_ACCOUNT).eventPattern("LifecycleNotificationsRule");
         eventBridge.putRule(put -> put.name(rule).eventBusName(busName).eventPattern(pattern));
         eventBridge.putTargets(put -> put.rule(rule).eventBusName(busName)
                 .targets(Target.builder().id("queue").arn(queueArn).build()));
@@ -105,7 +123,14 @@ public final class LifecycleStack implements AutoCloseable {
                 .overrideConfiguration(retries).build();
         store = new TaskStore(dynamo, tableName);
         EventPublisher publisher = new EventPublisher(eventBridge, busName, EVENT_SOURCE);
-        service = new StatusChangeService(store, publisher, new Lifecycle(LifecyclePolicy.DEFAULTS));
+        lateService = new StatusChangeService(store, publisher, lifecycle);
+        service = new StatusChangeService(store, publisher, lifecycle) {
+            @Override
+            public StatusChangeResult apply(TaskEvent event) {
+                clock.set(event.time());
+                return super.apply(event);
+            }
+        };
         stream = new StreamPump(dynamo, streams, tableName, new PublisherHandler(publisher, Fixtures.NO_METRICS));
     }
 
@@ -115,10 +140,11 @@ public final class LifecycleStack implements AutoCloseable {
     }
 
     public Sweeper sweeper(Instant now, int pageSize) {
-        return new Sweeper(store, service, Clock.fixed(now, ZoneOffset.UTC), 1000, pageSize);
+        clock.set(now);
+        return new Sweeper(store, service, clock, 1000, pageSize);
     }
 
-    /** The table as template.yaml declares it: key schema, the sparse sweep index, TTL. */
+    /** The table as template.yaml declares it: key schema, the sparse sweep index, TTL if it has one. */
     private void createTable(JsonNode declared) {
         List<AttributeDefinition> attributes = new ArrayList<>();
         declared.path("AttributeDefinitions").forEach(attribute -> attributes.add(AttributeDefinition.builder()
@@ -141,8 +167,10 @@ public final class LifecycleStack implements AutoCloseable {
                 .globalSecondaryIndexes(indexes));
         dynamo.waiter().waitUntilTableExists(wait -> wait.tableName(tableName));
         JsonNode ttl = declared.path("TimeToLiveSpecification");
-        dynamo.updateTimeToLive(update -> update.tableName(tableName).timeToLiveSpecification(spec -> spec
-                .attributeName(ttl.path("AttributeName").asText()).enabled(ttl.path("Enabled").asBoolean())));
+        if (!ttl.isMissingNode()) {
+            dynamo.updateTimeToLive(update -> update.tableName(tableName).timeToLiveSpecification(spec -> spec
+                    .attributeName(ttl.path("AttributeName").asText()).enabled(ttl.path("Enabled").asBoolean())));
+        }
     }
 
     private static List<KeySchemaElement> keySchema(JsonNode declared) {

@@ -59,8 +59,8 @@ public final class LocalRun {
         this.stack = stack;
         this.router = router;
         this.out = out;
-        functionsById.put("StatusChangeFunction", new StatusChangeHandler(stack.service, dev.tasklife.Fixtures.NO_METRICS));
-        functionsById.put("StepCompletionFunction", new StepCompletionHandler(stack.service, dev.tasklife.Fixtures.NO_METRICS));
+        functionsById.put("StatusChangeFunction", new StatusChangeHandler(stack.service, dev.tasklife.Fixtures.ADMISSION, dev.tasklife.Fixtures.NO_METRICS));
+        functionsById.put("StepCompletionFunction", new StepCompletionHandler(stack.service, dev.tasklife.Fixtures.ADMISSION, dev.tasklife.Fixtures.NO_METRICS));
         functionsById.put("DescribeFunction", new DescribeHandler(stack.store, dev.tasklife.Fixtures.NO_METRICS));
     }
 
@@ -161,8 +161,8 @@ public final class LocalRun {
         }
         ObjectNode completion = JsonFields.mapper().createObjectNode();
         completion.put("version", "0").put("id", UUID.randomUUID().toString())
-                .put("detail-type", EventTypes.TASK_STEP_COMPLETED).put("source", "dev.tasklife.local-step-worker")
-                .put("time", time.plusSeconds(5).toString());
+                .put("detail-type", EventTypes.TASK_STEP_COMPLETED).put("source", "dev.tasklife.steps")
+                .put("account", dev.tasklife.Fixtures.ACCOUNT).put("time", time.plusSeconds(5).toString());
         completion.putObject("detail").put("taskId", detail.path("taskId").asText())
                 .put("step", detail.path("step").asText()).put("outcome", "SUCCEEDED")
                 .put("reason", "done by the local step worker, key " + detail.path("idempotencyKey").asText());

@@ -15,19 +15,28 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 /**
  * The project's {@code template.yaml}, read so that tests use the very event patterns that get deployed.
  * YAML short-form tags ({@code !Ref}) are dropped by the reader; a {@code !Ref} to a template parameter is resolved
- * to the parameter's default.
+ * to the parameter's default (a list for a {@code CommaDelimitedList}), {@code AWS::AccountId} to the account the
+ * test deploys in, and {@code TrustedAccounts}, which has no default, to that account alone.
  */
 public final class SamTemplate {
 
     private final JsonNode root;
+    private final String account;
 
-    private SamTemplate(JsonNode root) {
+    private SamTemplate(JsonNode root, String account) {
         this.root = root;
+        this.account = account;
     }
 
+    /** The template as deployed in the sample events' account. */
     public static SamTemplate load() throws IOException {
+        return load(dev.tasklife.Fixtures.ACCOUNT);
+    }
+
+    /** The template as deployed in {@code account} (moto's own account is 123456789012). */
+    public static SamTemplate load(String account) throws IOException {
         Path path = Path.of(System.getProperty("project.root", "."), "template.yaml");
-        return new SamTemplate(new ObjectMapper(new YAMLFactory()).readTree(path.toFile()));
+        return new SamTemplate(new ObjectMapper(new YAMLFactory()).readTree(path.toFile()), account);
     }
 
     public JsonNode resource(String logicalId) {
@@ -53,8 +62,22 @@ public final class SamTemplate {
 
     /** The node with every {@code !Ref} to a template parameter replaced by the parameter's default. */
     public JsonNode resolveParameters(JsonNode node) {
+        if (node.isTextual() && node.textValue().equals("AWS::AccountId")) {
+            return JsonNodeFactory.instance.textNode(account);
+        }
+        if (node.isTextual() && node.textValue().equals("TrustedAccounts")) {
+            return JsonNodeFactory.instance.arrayNode().add(account);
+        }
         if (node.isTextual() && root.path("Parameters").has(node.textValue())) {
-            return root.path("Parameters").path(node.textValue()).path("Default");
+            JsonNode parameter = root.path("Parameters").path(node.textValue());
+            if (parameter.path("Type").asText().equals("CommaDelimitedList")) {
+                ArrayNode values = JsonNodeFactory.instance.arrayNode();
+                for (String value : parameter.path("Default").asText().split(",")) {
+                    values.add(value.strip());
+                }
+                return values;
+            }
+            return parameter.path("Default");
         }
         if (node.isArray()) {
             ArrayNode copy = JsonNodeFactory.instance.arrayNode();

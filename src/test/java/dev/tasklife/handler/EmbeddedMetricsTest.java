@@ -48,7 +48,7 @@ class EmbeddedMetricsTest {
 
     @Test
     void theStatusChangeFunctionCountsEachVerdict() throws Exception {
-        StatusChangeHandler handler = new StatusChangeHandler(null, metrics);
+        StatusChangeHandler handler = new StatusChangeHandler(null, dev.tasklife.Fixtures.ADMISSION, metrics);
         handler.handleRequest(new java.io.ByteArrayInputStream("{oops".getBytes(StandardCharsets.UTF_8)),
                 new ByteArrayOutputStream(), null);
         assertEquals(1.0, JsonFields.mapper().readTree(out.toString(StandardCharsets.UTF_8)).get("Invalid")

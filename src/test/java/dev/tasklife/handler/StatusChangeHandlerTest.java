@@ -35,7 +35,7 @@ class StatusChangeHandlerTest {
 
     private JsonNode invoke(byte[] input) throws Exception {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
-        new StatusChangeHandler(service, dev.tasklife.Fixtures.NO_METRICS).handleRequest(new ByteArrayInputStream(input), output, null);
+        new StatusChangeHandler(service, dev.tasklife.Fixtures.ADMISSION, dev.tasklife.Fixtures.NO_METRICS).handleRequest(new ByteArrayInputStream(input), output, null);
         return JsonFields.mapper().readTree(output.toByteArray());
     }
 

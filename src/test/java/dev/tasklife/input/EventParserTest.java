@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.tasklife.domain.AgentState;
@@ -37,14 +38,33 @@ class EventParserTest {
 
     private static TaskEvent parseFile(String name) throws Exception {
         try (InputStream in = Files.newInputStream(Path.of("events", name))) {
-            return EventParser.parse(JsonFields.readObject(in, JsonFields.MAX_INPUT_BYTES), EVERY_TYPE);
+            return EventParser.parse(JsonFields.readObject(in, JsonFields.MAX_INPUT_BYTES), EVERY_TYPE,
+                    dev.tasklife.Fixtures.ADMISSION);
         }
     }
 
+    /** Parses an envelope as sent by the sender trusted for its detail-type, unless it names its own. */
     private static TaskEvent parse(String json) throws Exception {
-        return EventParser.parse(JsonFields.readObject(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),
-                JsonFields.MAX_INPUT_BYTES),
-                EVERY_TYPE);
+        return EventParser.parse(JsonFields.readObject(new ByteArrayInputStream(
+                fromTrustedSender(json).getBytes(StandardCharsets.UTF_8)), JsonFields.MAX_INPUT_BYTES),
+                EVERY_TYPE, dev.tasklife.Fixtures.ADMISSION);
+    }
+
+    private static String fromTrustedSender(String json) {
+        try {
+            JsonNode node = JsonFields.mapper().readTree(json);
+            if (node instanceof ObjectNode envelope && envelope.path("detail-type").isTextual()
+                    && !envelope.has("source")) {
+                String detailType = envelope.get("detail-type").asText();
+                envelope.put("source", dev.tasklife.Fixtures.ADMISSION.sourcesByDetailType()
+                        .getOrDefault(detailType, java.util.Set.of("dev.tasklife.control")).iterator().next());
+                envelope.put("account", dev.tasklife.Fixtures.ACCOUNT);
+                return envelope.toString();
+            }
+        } catch (IOException notJson) {
+            // sent as it is: the parser says what is wrong with it
+        }
+        return json;
     }
 
     @Test
@@ -131,8 +151,8 @@ class EventParserTest {
                         "detail.unknown desiredStatus 'MAYBE'"},
                 new String[] {"{\"id\":\"e\",\"detail-type\":\"Task Status Update\",\"time\":\"2026-11-25T10:00:00Z\",\"detail\":{\"taskId\":\"t\",\"state\":\"TASK_NAPPING\",\"uuid\":\"u\",\"timestamp\":1}}",
                         "detail.unknown agent state 'TASK_NAPPING'"},
-                new String[] {"{\"id\":\"e\",\"detail-type\":\"Task Status Update\",\"time\":\"2026-11-25T10:00:00Z\",\"detail\":{\"taskId\":\"t\",\"state\":\"TASK_RUNNING\",\"timestamp\":1}}",
-                        "detail.uuid is required"},
+                new String[] {"{\"id\":\"e\",\"detail-type\":\"Task Status Update\",\"time\":\"2026-11-25T10:00:00Z\",\"detail\":{\"taskId\":\"t\",\"state\":\"TASK_RUNNING\",\"uuid\":\"\",\"timestamp\":1}}",
+                        "detail.uuid must not be empty"},
                 new String[] {"{\"id\":\"e\",\"detail-type\":\"Task Status Update\",\"time\":\"2026-11-25T10:00:00Z\",\"detail\":{\"taskId\":\"t\",\"state\":\"TASK_RUNNING\",\"uuid\":\"u\",\"timestamp\":\"now\"}}",
                         "detail.timestamp must be seconds since the epoch"},
                 new String[] {"{\"id\":\"e\",\"detail-type\":\"Task Launch Requested\",\"time\":\"2026-11-25T10:00:00Z\",\"detail\":{\"taskId\":\"t\",\"networkInterface\":\"yes\"}}",

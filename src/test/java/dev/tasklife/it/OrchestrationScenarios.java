@@ -239,7 +239,8 @@ abstract class OrchestrationScenarios {
             assertEquals(Phase.STOPPED, old.lastStatus());
             assertEquals(failure.outcome().orElseThrow(), old.outcome());
             assertNotNull(old.replacedBy());
-            assertEquals(T0.plusSeconds(2).getEpochSecond() + 7 * 24 * 3600, old.expiresAt(), "tombstone TTL");
+            assertEquals(T0.plusSeconds(2).getEpochSecond() + 7 * 24 * 3600, old.tombstoneUntil(),
+                    "describable for the tombstone time");
             TaskRecord replacement = task(old.replacedBy());
             assertEquals("old", replacement.replacementOf());
             assertEquals(Phase.PENDING, replacement.lastStatus(), "created in its first phase");
@@ -417,7 +418,8 @@ abstract class OrchestrationScenarios {
             stack.dynamoRequests.reset();
             SweepReport report = stack.sweeper(T0.plusSeconds(10 + EXPUNGE_AFTER), 2).sweep(() -> Long.MAX_VALUE);
             assertEquals(5, report.expunged());
-            assertEquals(3 + 1, report.queries(), "pages of 2, 2 and 1 unreachable tasks; one of steps");
+            assertEquals(3 + 1 + 1, report.queries(),
+                    "pages of 2, 2 and 1 unreachable tasks; one of steps; one of tombstones (none due)");
             assertEquals(report.queries(), stack.dynamoRequests.count("Query"));
         }
 

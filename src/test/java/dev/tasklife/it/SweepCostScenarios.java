@@ -82,7 +82,7 @@ abstract class SweepCostScenarios {
         SweepReport report = stack.sweeper(T0.plusSeconds(10 + 900)).sweep(() -> {
             // One stale task reconnects after the page was read, before the sweep reaches it.
             if (checks.incrementAndGet() == 2) {
-                stack.service.apply(agent("stale-0", AgentState.RUNNING, 600, "stale-0-back"));
+                stack.lateService.apply(agent("stale-0", AgentState.RUNNING, 600, "stale-0-back"));
             }
             return Long.MAX_VALUE;
         });
@@ -94,7 +94,8 @@ abstract class SweepCostScenarios {
         assertEquals(FRESH, report.notDue());
         assertEquals(1, report.movedOn());
         assertEquals(0, stack.dynamoRequests.count("Scan"));
-        assertEquals(2, stack.dynamoRequests.count("Query"), "one page of UNREACHABLE tasks, one of steps");
+        assertEquals(3, stack.dynamoRequests.count("Query"),
+                "one page of UNREACHABLE tasks, one of steps, one of tombstones due");
         // 40 guarded writes by the sweeper, plus the reconnecting task's own blind write.
         assertEquals(STALE + 1, stack.dynamoRequests.count("UpdateItem"));
         assertEquals(0, stack.dynamoRequests.count("GetItem"));

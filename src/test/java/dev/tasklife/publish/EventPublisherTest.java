@@ -2,6 +2,7 @@ package dev.tasklife.publish;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
@@ -83,6 +84,18 @@ class EventPublisherTest {
                 () -> new EventPublisher(eventBridge, "bus", "src").publish(List.of(event("a"))));
         assertEquals("1 event(s) not accepted by EventBridge bus bus, first a", error.getMessage());
         verify(eventBridge, times(3)).putEvents(any(PutEventsRequest.class));
+    }
+
+    @Test
+    void refusedEntriesAreSentAgainOnlyAfterAJitteredPauseThatGrows() {
+        when(eventBridge.putEvents(any(PutEventsRequest.class))).thenReturn(PutEventsResponse.builder()
+                .failedEntryCount(1).entries(refused()).build());
+        List<Long> pauses = new ArrayList<>();
+        assertThrows(PublishFailedException.class, () -> new EventPublisher(eventBridge, "bus", "src", pauses::add)
+                .publish(List.of(event("a"))));
+        assertEquals(2, pauses.size(), "a pause before each of the two resends, none after the last attempt");
+        assertTrue(pauses.get(0) >= 0 && pauses.get(0) <= 100, "first pause below 100 ms: " + pauses);
+        assertTrue(pauses.get(1) >= 0 && pauses.get(1) <= 200, "second pause below 200 ms: " + pauses);
     }
 
     @Test

@@ -34,8 +34,7 @@ import dev.tasklife.store.TaskStore.WriteResult;
 @ExtendWith(MockitoExtension.class)
 class StatusChangeServiceTest {
 
-    private static final dev.tasklife.domain.Lifecycle LIFECYCLE = new dev.tasklife.domain.Lifecycle(
-            dev.tasklife.domain.LifecyclePolicy.DEFAULTS);
+    private static final dev.tasklife.domain.Lifecycle LIFECYCLE = dev.tasklife.Fixtures.LIFECYCLE;
 
     @Mock
     TaskStore store;
@@ -53,7 +52,7 @@ class StatusChangeServiceTest {
     private static TaskRecord createdIn(Phase phase, String cause, String key) {
         TaskRecord base = record("t1", phase, 1).ecsVersion(4).build();
         return new TaskRecord(base.taskId(), phase, base.desiredStatus(), null, null, null, 1, 4L, null,
-                java.util.Set.of(key), java.util.Set.of(), base.cluster(), base.taskArn(), null, null, null, null,
+                java.util.Set.of(key), java.util.Set.of(), base.cluster(), base.taskArn(), null, null, null, null, null,
                 false, null, null, null, null, List.of(new HistoryEntry(phase, cause, key, dev.tasklife.Fixtures.T0)), base.createdAt(),
                 base.updatedAt());
     }
@@ -61,7 +60,7 @@ class StatusChangeServiceTest {
     @Test
     void anAcceptedMoveIsOneWriteAndLeavesPublishingToTheStream() {
         when(store.apply(any(TaskChange.class))).thenReturn(
-                new WriteResult(true, createdIn(Phase.RUNNING, "ecs-t1-4", "ecs:4")));
+                new WriteResult(true, createdIn(Phase.RUNNING, "ecs-t1-4", "ecs:4"), false));
         StatusChangeResult result = new StatusChangeService(store, publisher, LIFECYCLE).apply(ecs("t1", Phase.RUNNING, 4));
 
         assertEquals(Verdict.APPLIED, result.verdict());
@@ -86,23 +85,41 @@ class StatusChangeServiceTest {
     @Test
     void anIllegalMoveIsRejectedPublishedAndAnsweredNotThrown() {
         when(store.apply(any(TaskChange.class))).thenReturn(
-                new WriteResult(false, record("t1", Phase.STOPPED, 5).build()));
+                new WriteResult(false, record("t1", Phase.RUNNING, 5).build(), false));
+        StatusChangeResult result = new StatusChangeService(store, publisher, LIFECYCLE)
+                .apply(agent("t1", AgentState.STAGING, 3, "u1"));
+
+        assertEquals(Verdict.REJECTED, result.verdict());
+        assertEquals("RUNNING -> PENDING is not an allowed move", result.why());
+        verify(store, times(1)).apply(any(TaskChange.class));
+        List<OutboundEvent> events = published();
+        assertEquals(1, events.size(), "a rejection, and no kill request for a task that is not stopped");
+        OutboundEvent event = events.get(0);
+        assertEquals(EventTypes.TASK_TRANSITION_REJECTED, event.detailType());
+        assertEquals("RUNNING", event.detail().get("currentStatus").asText());
+        assertEquals("RUNNING -> PENDING is not an allowed move", event.detail().get("why").asText());
+    }
+
+    @Test
+    void aStoppedTaskReportedRunningIsRejectedAndItsKillRequested() {
+        when(store.apply(any(TaskChange.class))).thenReturn(
+                new WriteResult(false, record("t1", Phase.STOPPED, 5).build(), false));
         StatusChangeResult result = new StatusChangeService(store, publisher, LIFECYCLE)
                 .apply(agent("t1", AgentState.RUNNING, 3, "u1"));
 
         assertEquals(Verdict.REJECTED, result.verdict());
-        assertEquals("STOPPED -> RUNNING is not an allowed move", result.why());
-        verify(store, times(1)).apply(any(TaskChange.class));
-        OutboundEvent event = published().get(0);
-        assertEquals(EventTypes.TASK_TRANSITION_REJECTED, event.detailType());
-        assertEquals("STOPPED", event.detail().get("currentStatus").asText());
-        assertEquals("STOPPED -> RUNNING is not an allowed move", event.detail().get("why").asText());
+        List<OutboundEvent> events = published();
+        assertEquals(List.of(EventTypes.TASK_TRANSITION_REJECTED, EventTypes.TASK_KILL_REQUESTED),
+                events.stream().map(OutboundEvent::detailType).toList());
+        assertEquals("agent-1", events.get(1).detail().get("agentId").asText(), "the agent that runs it");
+        assertEquals(LifecycleEvents.stableId(EventTypes.TASK_KILL_REQUESTED, "t1", "agent:u1"),
+                events.get(1).eventId(), "stable across retries");
     }
 
     @Test
     void aDuplicateSucceedsWithoutWritingAgainOrPublishing() {
         when(store.apply(any(TaskChange.class))).thenReturn(
-                new WriteResult(false, record("t1", Phase.RUNNING, 2).applied("agent:u1").build()));
+                new WriteResult(false, record("t1", Phase.RUNNING, 2).applied("agent:u1").build(), false));
         StatusChangeResult result = new StatusChangeService(store, publisher, LIFECYCLE)
                 .apply(agent("t1", AgentState.RUNNING, 3, "u1"));
         assertEquals(Verdict.DUPLICATE, result.verdict());
@@ -115,8 +132,8 @@ class StatusChangeServiceTest {
         TaskRecord activating = record("t1", Phase.PENDING, 2).steps(dev.tasklife.domain.Step.ACTIVATION).build();
         TaskRecord after = createdIn(Phase.ACTIVATING, "agent-u1", "agent:u1");
         ArgumentCaptor<TaskChange> changes = ArgumentCaptor.forClass(TaskChange.class);
-        when(store.apply(changes.capture())).thenReturn(new WriteResult(false, activating),
-                new WriteResult(true, after));
+        when(store.apply(changes.capture())).thenReturn(new WriteResult(false, activating, false),
+                new WriteResult(true, after, false));
 
         StatusChangeResult result = new StatusChangeService(store, publisher, LIFECYCLE)
                 .apply(agent("t1", AgentState.RUNNING, 3, "u1"));
@@ -130,7 +147,7 @@ class StatusChangeServiceTest {
     @Test
     void aRecordThatKeepsChangingEndsInAnErrorLambdaRetries() {
         TaskRecord pending = record("t1", Phase.PENDING, 2).ecsVersion(2).build();
-        when(store.apply(any(TaskChange.class))).thenReturn(new WriteResult(false, pending));
+        when(store.apply(any(TaskChange.class))).thenReturn(new WriteResult(false, pending, false));
         ConcurrentUpdateException error = assertThrows(ConcurrentUpdateException.class,
                 () -> new StatusChangeService(store, publisher, LIFECYCLE).apply(ecs("t1", Phase.RUNNING, 4)));
         assertEquals("task t1 changed under " + StatusChangeService.MAX_ATTEMPTS + " attempts to apply event ecs-t1-4",
@@ -145,5 +162,45 @@ class StatusChangeServiceTest {
                 LifecycleEvents.stableId(EventTypes.TASK_STATE_CHANGED, "t1", "ecs:4"));
         assertEquals(false, LifecycleEvents.stableId(EventTypes.TASK_STATE_CHANGED, "t1", "ecs:4")
                 .equals(LifecycleEvents.stableId(EventTypes.TASK_STATE_CHANGED, "t1", "ecs:5")));
+    }
+
+    /** One sweep applies many events in one invocation: no log line may carry the event before's fields. */
+    @Test
+    void aLogLineCarriesNothingOfTheEventBefore() {
+        when(store.apply(any(TaskChange.class))).thenReturn(
+                new WriteResult(true, record("t1", Phase.STOPPED, 2).build(), false),
+                new WriteResult(false, record("t2", Phase.RUNNING, 5).build(), false));
+        java.util.Map<String, String> contextOfRejection = new java.util.HashMap<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord logRecord) {
+                if (String.valueOf(logRecord.getMessage()).contains("REJECTED")
+                        || String.valueOf(logRecord.getParameters() == null ? "" : java.util.Arrays.toString(
+                                logRecord.getParameters())).contains("REJECTED")) {
+                    contextOfRejection.put("taskId", String.valueOf(org.jboss.logging.MDC.get("taskId")));
+                    contextOfRejection.put("transition", String.valueOf(org.jboss.logging.MDC.get("transition")));
+                    contextOfRejection.put("outcome", String.valueOf(org.jboss.logging.MDC.get("outcome")));
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(StatusChangeService.class.getName());
+        logger.addHandler(capture);
+        try {
+            StatusChangeService service = new StatusChangeService(store, publisher, LIFECYCLE);
+            assertEquals(Verdict.APPLIED, service.apply(agent("t1", AgentState.FAILED, 3, "f1")).verdict());
+            assertEquals(Verdict.REJECTED, service.apply(agent("t2", AgentState.STAGING, 3, "s1")).verdict());
+        } finally {
+            logger.removeHandler(capture);
+            org.jboss.logging.MDC.clear();
+        }
+        assertEquals(java.util.Map.of("taskId", "t2", "transition", "null", "outcome", "null"), contextOfRejection);
     }
 }

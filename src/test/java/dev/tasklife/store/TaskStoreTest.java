@@ -40,7 +40,7 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 @ExtendWith(MockitoExtension.class)
 class TaskStoreTest {
 
-    private static final Lifecycle LIFECYCLE = new Lifecycle(LifecyclePolicy.DEFAULTS);
+    private static final Lifecycle LIFECYCLE = dev.tasklife.Fixtures.LIFECYCLE;
 
     @Mock
     DynamoDbClient dynamo;
