@@ -16,9 +16,20 @@ public final class BadInputs {
     private BadInputs() {
     }
 
+    /** An envelope from the sender trusted for its detail-type: each input is refused for its own fault. */
     private static String envelope(String detailType, String detail) {
-        return "{\"version\":\"0\",\"id\":\"bad-1\",\"detail-type\":\"" + detailType + "\",\"source\":\"x\","
+        return "{\"version\":\"0\",\"id\":\"bad-1\",\"detail-type\":\"" + detailType + "\",\"source\":\""
+                + trustedSource(detailType) + "\",\"account\":\"" + Fixtures.ACCOUNT + "\","
                 + "\"time\":\"2026-11-25T10:00:00Z\",\"detail\":" + detail + "}";
+    }
+
+    private static String trustedSource(String detailType) {
+        return switch (detailType) {
+            case "ECS Task State Change" -> "aws.ecs";
+            case "Task Status Update" -> "dev.tasklife.agent";
+            case "Task Step Completed" -> "dev.tasklife.steps";
+            default -> "dev.tasklife.control";
+        };
     }
 
     private static String ecs(String detail) {
@@ -71,8 +82,8 @@ public final class BadInputs {
         inputs.add(Arguments.of("not UTF-8", new byte[] {'{', '"', 'i', 'd', '"', ':', '"', (byte) 0xC3, (byte) 0x28,
                 '"', '}'}));
         // Huge
-        inputs.add(Arguments.of("input over 256 KiB", bytes(stopFor(quoted("t1")).replace("\"source\":\"x\"",
-                "\"source\":\"" + "x".repeat(300_000) + "\""))));
+        inputs.add(Arguments.of("input over 256 KiB", bytes(stopFor(quoted("t1")).replace("\"version\":\"0\"",
+                "\"version\":\"" + "x".repeat(300_000) + "\""))));
         inputs.add(Arguments.of("taskId of 10,000 characters", bytes(stopFor(quoted("a".repeat(10_000))))));
         inputs.add(Arguments.of("reason of 100,000 characters", bytes(envelope("Task Stop Requested",
                 "{\"taskId\":\"t1\",\"reason\":\"" + "r".repeat(100_000) + "\"}"))));
@@ -109,7 +120,6 @@ public final class BadInputs {
         inputs.add(Arguments.of("ECS without taskArn", bytes(ecsWith("taskArn", null))));
         inputs.add(Arguments.of("ECS without version", bytes(ecsWith("version", null))));
         inputs.add(Arguments.of("ECS without lastStatus", bytes(ecsWith("lastStatus", null))));
-        inputs.add(Arguments.of("agent without uuid", bytes(agentWith("uuid", null))));
         inputs.add(Arguments.of("agent without timestamp", bytes(agentWith("timestamp", null))));
         // Wrong types
         inputs.add(Arguments.of("version as a string", bytes(ecsWith("version", quoted("3")))));
@@ -146,7 +156,132 @@ public final class BadInputs {
                 "{\"taskId\":\"t1\",\"reason\":\"ring\\u0007\"}"))));
         inputs.add(Arguments.of("space in taskId", bytes(stopFor(quoted("t 1")))));
         inputs.add(Arguments.of("escaped newline in taskId", bytes(stopFor(quoted("t1\\nX-Injected: yes")))));
+        addHostile(inputs);
         return inputs;
+    }
+
+    /** The audit's kinds: nesting, huge arrays, duplicate keys, numeric edges, encodings, forged senders, times. */
+    private static void addHostile(List<Arguments> inputs) {
+        // Nesting and huge arrays
+        inputs.add(Arguments.of("detail nested 100 deep", bytes(envelope("Task Stop Requested",
+                "{\"taskId\":\"t1\",\"x\":" + "[".repeat(100) + "]".repeat(100) + "}"))));
+        inputs.add(Arguments.of("unknown field nested 70 objects deep", bytes(envelope("Task Stop Requested",
+                "{\"taskId\":\"t1\",\"x\":" + "{\"a\":".repeat(70) + "1" + "}".repeat(70) + "}"))));
+        inputs.add(Arguments.of("10,000 target groups", bytes(envelope("Task Launch Requested",
+                "{\"taskId\":\"t1\",\"targetGroups\":[" + String.join(",", java.util.Collections.nCopies(10_000,
+                        "\"arn:tg\"")) + "]}"))));
+        inputs.add(Arguments.of("50,000 containers that are numbers", bytes(ecsWith("version", "3,\"containers\":["
+                + String.join(",", java.util.Collections.nCopies(50_000, "0")) + "]"))));
+        inputs.add(Arguments.of("containers that are strings", bytes(ecsWith("version",
+                "3,\"containers\":[\"c1\",\"c2\"]"))));
+        // Duplicate keys: which one counts would be a guess
+        inputs.add(Arguments.of("detail-type twice", bytes(stopFor(quoted("t1")).replace("\"detail-type\":",
+                "\"detail-type\":\"Task Launch Requested\",\"detail-type\":"))));
+        inputs.add(Arguments.of("taskId twice", bytes(envelope("Task Stop Requested",
+                "{\"taskId\":\"t1\",\"taskId\":\"t2\"}"))));
+        inputs.add(Arguments.of("id twice", bytes(stopFor(quoted("t1")).replace("\"id\":\"bad-1\",",
+                "\"id\":\"bad-1\",\"id\":\"bad-2\","))));
+        inputs.add(Arguments.of("source twice, the second trusted", bytes(stopFor(quoted("t1")).replace("\"source\":",
+                "\"source\":\"evil.example\",\"source\":"))));
+        inputs.add(Arguments.of("version twice", bytes(ecsWith("version", "3,\"version\":4"))));
+        inputs.add(Arguments.of("state twice", bytes(agentWith("state", "\"TASK_RUNNING\",\"state\":\"TASK_KILLED\""))));
+        // Numeric edges of versions, timestamps and strategies
+        for (String version : new String[] {"1e400", "1.0e2", "2147483648", "9223372036854775807",
+                "9223372036854775808", "-0.5", "\"0x10\"", "true", "[3]", "{\"n\":3}"}) {
+            inputs.add(Arguments.of("ECS version " + version, bytes(ecsWith("version", version))));
+        }
+        for (String timestamp : new String[] {"1e11", "1e308", "99999999999", "\"Infinity\"", "[1]", "true",
+                "1e400"}) {
+            inputs.add(Arguments.of("agent timestamp " + timestamp, bytes(agentWith("timestamp", timestamp))));
+        }
+        for (String seconds : new String[] {"9223372036854775807", "31536001", "1e10", "1.5", "\"900\"", "-1e3"}) {
+            inputs.add(Arguments.of("expungeAfterSeconds " + seconds, bytes(envelope("Task Launch Requested",
+                    "{\"taskId\":\"t1\",\"service\":\"s\",\"unreachableStrategy\":{\"expungeAfterSeconds\":"
+                            + seconds + "}}"))));
+        }
+        inputs.add(Arguments.of("inactiveAfterSeconds of 100 years", bytes(envelope("Task Launch Requested",
+                "{\"taskId\":\"t1\",\"service\":\"s\",\"unreachableStrategy\":{\"inactiveAfterSeconds\":"
+                        + 100L * 365 * 24 * 3600 + "}}"))));
+        // Times ahead of the service's clock (real now: every fixture is in the past)
+        java.time.Instant now = java.time.Instant.now();
+        for (String time : new String[] {"9999-12-31T23:59:59Z", "+10000-01-01T00:00:00Z",
+                now.plusSeconds(3600).toString(), now.plusSeconds(400).toString(), "2026-13-45T99:00:00Z"}) {
+            inputs.add(Arguments.of("time " + time, bytes(stopFor(quoted("t1")).replace("2026-11-25T10:00:00Z", time))));
+        }
+        inputs.add(Arguments.of("agent timestamp an hour ahead", bytes(agentWith("timestamp",
+                Long.toString(now.getEpochSecond() + 3600)))));
+        inputs.add(Arguments.of("agent timestamp in year 5000", bytes(agentWith("timestamp", "95617584000"))));
+        // Encodings: only UTF-8 is JSON, and only well-formed UTF-8
+        String stop = stopFor(quoted("t1"));
+        inputs.add(Arguments.of("overlong UTF-8 slash", withBytes(stop, "t1", new byte[] {'t', (byte) 0xC0, (byte) 0xAF})));
+        inputs.add(Arguments.of("overlong UTF-8 quote", withBytes(stop, "t1", new byte[] {'t', (byte) 0xC0, (byte) 0xA2})));
+        inputs.add(Arguments.of("overlong 3-byte NUL", withBytes(stop, "t1", new byte[] {(byte) 0xE0, (byte) 0x80, (byte) 0x80})));
+        inputs.add(Arguments.of("CESU-8 surrogate bytes", withBytes(stop, "t1", new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80})));
+        inputs.add(Arguments.of("stray continuation byte", withBytes(stop, "t1", new byte[] {'t', (byte) 0x80})));
+        inputs.add(Arguments.of("truncated 3-byte sequence", withBytes(stop, "t1", new byte[] {'t', (byte) 0xE2, (byte) 0x82})));
+        inputs.add(Arguments.of("byte 0xFF", withBytes(stop, "t1", new byte[] {'t', (byte) 0xFF})));
+        inputs.add(Arguments.of("UTF-16LE with BOM", withBom(new byte[] {(byte) 0xFF, (byte) 0xFE},
+                stop.getBytes(StandardCharsets.UTF_16LE))));
+        inputs.add(Arguments.of("UTF-16BE without BOM", stop.getBytes(StandardCharsets.UTF_16BE)));
+        inputs.add(Arguments.of("UTF-32", stop.getBytes(java.nio.charset.Charset.forName("UTF-32"))));
+        inputs.add(Arguments.of("UTF-8 with BOM", withBom(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF},
+                bytes(stop))));
+        // Lone surrogates, which no UTF-8 consumer (DynamoDB included) takes
+        for (String field : new String[] {"reason", "message", "agentId"}) {
+            inputs.add(Arguments.of("lone high surrogate in " + field, bytes(agentWith("uuid",
+                    "\"u-1\",\"" + field + "\":\"x\\ud800y\""))));
+        }
+        inputs.add(Arguments.of("lone low surrogate in the stop reason", bytes(envelope("Task Stop Requested",
+                "{\"taskId\":\"t1\",\"reason\":\"\\udc00\"}"))));
+        inputs.add(Arguments.of("reversed surrogate pair in the stop reason", bytes(envelope("Task Stop Requested",
+                "{\"taskId\":\"t1\",\"reason\":\"\\udc00\\ud800\"}"))));
+        inputs.add(Arguments.of("lone surrogate at the end of stoppedReason", bytes(ecsWith("version",
+                "3,\"stoppedReason\":\"bye\\ud83d\""))));
+        inputs.add(Arguments.of("lone surrogate in the envelope id", bytes(stop.replace("\"bad-1\"",
+                "\"bad-\\ud800\""))));
+        // Forged or missing senders, for every detail-type
+        String[][] typed = {{"ECS Task State Change", ecsWith(null, null)}, {"Task Status Update", agentWith(null, null)},
+                {"Task Launch Requested", envelope("Task Launch Requested", "{\"taskId\":\"t1\"}")},
+                {"Task Stop Requested", stop}};
+        for (String[] type : typed) {
+            String source = "\"source\":\"" + trustedSource(type[0]) + "\"";
+            String account = "\"account\":\"" + Fixtures.ACCOUNT + "\"";
+            inputs.add(Arguments.of(type[0] + " from an untrusted source", bytes(type[1].replace(source,
+                    "\"source\":\"evil.example\""))));
+            inputs.add(Arguments.of(type[0] + " from an untrusted account", bytes(type[1].replace(account,
+                    "\"account\":\"999999999999\""))));
+            inputs.add(Arguments.of(type[0] + " without a source", bytes(type[1].replace(source + ",", ""))));
+            inputs.add(Arguments.of(type[0] + " without an account", bytes(type[1].replace(account + ",", ""))));
+            inputs.add(Arguments.of(type[0] + " from the service's own source", bytes(type[1].replace(source,
+                    "\"source\":\"dev.tasklife\""))));
+            inputs.add(Arguments.of(type[0] + " with a numeric account", bytes(type[1].replace(account,
+                    "\"account\":111122223333"))));
+        }
+        // Hostile ids
+        for (String id : new String[] {"t\u0430sk", "", "a".repeat(257), "task/..", "t1\u0000", "\u00a0t1",
+                "t1%00", "t1\\u0000"}) {
+            inputs.add(Arguments.of("hostile taskId " + abbreviate(id), bytes(stopFor(quoted(id)))));
+        }
+        inputs.add(Arguments.of("ECS taskArn whose id has a space", bytes(ecsWith("taskArn",
+                quoted("arn:aws:ecs:us-east-1:1:task/c/ab cd")))));
+    }
+
+    private static byte[] withBytes(String text, String replaced, byte[] replacement) {
+        int at = text.indexOf(quoted(replaced)) + 1;
+        byte[] head = bytes(text.substring(0, at));
+        byte[] tail = bytes(text.substring(at + replaced.length()));
+        byte[] all = new byte[head.length + replacement.length + tail.length];
+        System.arraycopy(head, 0, all, 0, head.length);
+        System.arraycopy(replacement, 0, all, head.length, replacement.length);
+        System.arraycopy(tail, 0, all, head.length + replacement.length, tail.length);
+        return all;
+    }
+
+    private static byte[] withBom(byte[] bom, byte[] body) {
+        byte[] all = new byte[bom.length + body.length];
+        System.arraycopy(bom, 0, all, 0, bom.length);
+        System.arraycopy(body, 0, all, bom.length, body.length);
+        return all;
     }
 
     private static byte[] bytes(String text) {

@@ -31,6 +31,7 @@ class LocalRunIT {
                 "read=1 notDue=0 expunged=1",
                 "published Task Expunged",
                 "-> StatusChangeFunction   REJECTED",
+                "published Task Kill Requested",
                 "\"tombstone\"",
                 "functions invocable at http://127.0.0.1:"}) {
             assertTrue(output.contains(expected), "missing '" + expected + "' in:\n" + output);

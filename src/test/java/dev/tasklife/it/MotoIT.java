@@ -50,6 +50,22 @@ class MotoIT {
     }
 
     @Nested
+    class Hostile extends HostileScenarios {
+        @Override
+        URI endpoint() {
+            return moto.endpoint();
+        }
+    }
+
+    @Nested
+    class VerdictCoverage extends VerdictCoverageScenarios {
+        @Override
+        URI endpoint() {
+            return moto.endpoint();
+        }
+    }
+
+    @Nested
     class Faults extends FaultScenarios {
         @Override
         URI endpoint() {
