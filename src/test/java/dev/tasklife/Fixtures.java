@@ -104,6 +104,7 @@ public final class Fixtures {
         private Instant since = T0;
         private Instant expungedAt;
         private String replacedBy;
+        private String stopCode;
 
         private RecordBuilder(String taskId, Phase lastStatus, long version) {
             this.taskId = taskId;
@@ -131,6 +132,12 @@ public final class Fixtures {
         public RecordBuilder expunged(Instant at, String replacement) {
             expungedAt = at;
             replacedBy = replacement;
+            return this;
+        }
+
+        /** An ECS stop code noticed before the task stopped. */
+        public RecordBuilder stopCode(String value) {
+            stopCode = value;
             return this;
         }
 
@@ -166,8 +173,8 @@ public final class Fixtures {
 
         public TaskRecord build() {
             return new TaskRecord(taskId, lastStatus, desired, agentState, null, null, version, ecsVersion,
-                    agentTimestamp, appliedKeys, steps, CLUSTER, ecsVersion == null ? null : taskArn(taskId), service, null, null, null, null,
-                    service != null, null, replacedBy, expungedAt,
+                    agentTimestamp, appliedKeys, steps, CLUSTER, ecsVersion == null ? null : taskArn(taskId), service, null, null, null,
+                    stopCode, service != null, null, replacedBy, expungedAt,
                     expungedAt == null ? null : expungedAt.getEpochSecond() + 7 * 24 * 3600, history, since, since);
         }
     }

@@ -144,6 +144,7 @@ public final class Lifecycle {
         }
         TaskChange.Builder fields = fieldsOf(event);
         if (event instanceof EcsStateChange ecs && ecs.lastStatus() == STOPPED && ecs.stopCode() == null) {
+            // A stop code noticed while the task still ran (a Spot termination notice) says why it stopped.
             fields.outcome(EcsStateChange.outcomeOf(current.stopCode(), false),
                     ecs.stoppedReason() != null ? ecs.stoppedReason() : current.stopReason(), true);
         }
@@ -158,6 +159,11 @@ public final class Lifecycle {
                 return new Decision.Skip(Verdict.UNCHANGED, "task is already " + from);
             }
             Set<Phase> stay = from == null ? Set.of() : Set.of(from);
+            if (event instanceof AgentStatusUpdate agent && agent.uuid() == null) {
+                // A report without uuid that moves nothing (a reconciliation answer, every few minutes for the
+                // task's whole life) is ordered by its timestamp alone: keeping its key would only grow the item.
+                fields.forgetKey();
+            }
             return new Decision.Write(fields.move(null, Guard.informed(current, stay)).build());
         }
         return moveOrReject(fields, current, target);
@@ -206,13 +212,15 @@ public final class Lifecycle {
     private TaskChange arrive(TaskChange.Builder fields, TaskRecord current, Phase target, Guard guard) {
         fields.move(target, guard);
         TaskChange draft = fields.build();
-        if (target == STOPPED && draft.outcome() == null && current.outcome() == null && current.stopCode() != null) {
-            // A stop code noticed while the task still ran (a Spot termination notice) says why it stopped.
-            fields.outcome(EcsStateChange.outcomeOf(current.stopCode(), false), current.stopReason(), true);
-        } else if (target == STOPPED && draft.outcome() == null && current.outcome() == null) {
-            boolean requested = current.desiredStatus() == DesiredStatus.STOPPED
-                    || draft.desiredStatus() == DesiredStatus.STOPPED;
-            fields.outcome(requested ? Outcome.STOPPED_BY_REQUEST : Outcome.UNKNOWN, draft.outcomeReason(), true);
+        if (target == STOPPED && draft.outcome() == null && current.outcome() == null) {
+            if (current.stopCode() != null) {
+                // A stop code noticed while the task still ran (a Spot termination notice) says why it stopped.
+                fields.outcome(EcsStateChange.outcomeOf(current.stopCode(), false), current.stopReason(), true);
+            } else {
+                boolean requested = current.desiredStatus() == DesiredStatus.STOPPED
+                        || draft.desiredStatus() == DesiredStatus.STOPPED;
+                fields.outcome(requested ? Outcome.STOPPED_BY_REQUEST : Outcome.UNKNOWN, draft.outcomeReason(), true);
+            }
         }
         Outcome outcome = draft.outcome() != null ? draft.outcome() : current.outcome();
         if (current.replaceOnFailure() && target == STOPPED && REPLACED_OUTCOMES.contains(outcome)) {
@@ -329,7 +337,7 @@ public final class Lifecycle {
     private static boolean sweepable(SweepFinding.Finding finding, TaskRecord task) {
         return switch (finding) {
             case UNREACHABLE_EXPIRED, REPLACEMENT_DUE -> task.lastStatus() == UNREACHABLE;
-            case STEP_TIMED_OUT -> task.lastStatus() != null && task.lastStatus().isStep();
+            case STEP_TIMED_OUT -> task.lastStatus() != null && task.steps().contains(Step.runningIn(task.lastStatus()));
             case TOMBSTONE_DUE -> task.lastStatus() == STOPPED && task.tombstoneUntil() != null;
         };
     }

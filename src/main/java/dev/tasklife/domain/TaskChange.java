@@ -15,6 +15,7 @@ import java.util.Set;
  * @param tombstoneUntil expunge: marks the task expunged for good, describable in full until this epoch second
  * @param compactTombstone drop what an expunged task kept for describe (history, dedupe keys, reasons), keeping
  *     the permanent marker
+ * @param forgetKey do not keep the event's dedupe key on the record (its source order recognises it again)
  * @param replacement the creation of the task that replaces this one, written in the same transaction, or null
  */
 public record TaskChange(
@@ -45,6 +46,7 @@ public record TaskChange(
         String replacedBy,
         Long tombstoneUntil,
         boolean compactTombstone,
+        boolean forgetKey,
         TaskChange replacement) {
 
     public TaskChange {
@@ -118,6 +120,7 @@ public record TaskChange(
         private String replacedBy;
         private Long tombstoneUntil;
         private boolean compactTombstone;
+        private boolean forgetKey;
         private TaskChange replacement;
 
         public Builder(String taskId, String cause, String dedupeKey, Instant at) {
@@ -212,11 +215,17 @@ public record TaskChange(
             return this;
         }
 
+        public Builder forgetKey() {
+            forgetKey = true;
+            return this;
+        }
+
         public TaskChange build() {
             return new TaskChange(taskId, cause, dedupeKey, at, moveTo, guard, desiredStatus, keepDesiredStatus,
                     agentState, agentTimestampMicros, outcome, outcomeReason, keepOutcome, ecsVersion, cluster,
                     taskArn, service, steps, inactiveAfterSeconds, expungeAfterSeconds, stopReason, stopCode,
-                    replaceOnFailure, replacementOf, replacedBy, tombstoneUntil, compactTombstone, replacement);
+                    replaceOnFailure, replacementOf, replacedBy, tombstoneUntil, compactTombstone, forgetKey,
+                    replacement);
         }
     }
 }

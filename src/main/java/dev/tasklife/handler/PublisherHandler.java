@@ -50,13 +50,15 @@ public class PublisherHandler extends JsonFunction {
         for (Change change : StreamRecords.read(streamEvent)) {
             String failure = change.unreadable();
             if (failure == null) {
-                List<OutboundEvent> events = FollowUps.of(change.before(), change.after());
                 try {
+                    List<OutboundEvent> events = FollowUps.of(change.before(), change.after());
                     publisher.publish(events);
                     published += events.size();
                     continue;
                 } catch (SdkException | PublishFailedException e) {
                     failure = e.getMessage();
+                } catch (RuntimeException e) {
+                    failure = "images that make no follow-up: " + e;
                 }
             }
             // This record and everything after it are handed back by Lambda; the ones before are done. A record

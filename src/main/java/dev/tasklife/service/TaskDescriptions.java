@@ -57,7 +57,7 @@ public final class TaskDescriptions {
             tombstone.put("expungedAt", record.expungedAt().toString());
             if (record.tombstoneUntil() != null) {
                 tombstone.put("describableUntil", Instant.ofEpochSecond(record.tombstoneUntil()).toString());
-            } else {
+            } else if (record.history().isEmpty()) {
                 // Compacted: the story is gone, the marker stays and keeps the task dead.
                 tombstone.put("compacted", true);
             }

@@ -46,8 +46,11 @@ public final class StreamRecords {
                     ? sequence.textValue() : null;
             String eventName = record.path("eventName").asText();
             try {
-                changes.add(new Change(sequenceNumber, eventName, image(dynamodb.get("OldImage")),
-                        image(dynamodb.get("NewImage")), null));
+                TaskRecord after = image(dynamodb.get("NewImage"));
+                if (after == null && !"REMOVE".equals(eventName)) {
+                    throw new InvalidEventException(eventName + " record without a task in its new image");
+                }
+                changes.add(new Change(sequenceNumber, eventName, image(dynamodb.get("OldImage")), after, null));
             } catch (InvalidEventException | RuntimeException e) {
                 changes.add(new Change(sequenceNumber, eventName, null, null, e.toString()));
             }

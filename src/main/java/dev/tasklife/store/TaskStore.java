@@ -320,6 +320,9 @@ public class TaskStore {
             set.add(expression.name(TaskItems.TOMBSTONE_UNTIL) + " = " + expression.number(change.tombstoneUntil()));
             set.add(expression.name(TaskItems.EXPUNGED_AT) + " = " + at);
         }
+        if (change.forgetKey()) {
+            return set + remove;
+        }
         return set + remove + " ADD " + expression.name(TaskItems.APPLIED_KEYS) + " "
                 + expression.value(AttributeValue.fromSs(List.of(change.dedupeKey())));
     }

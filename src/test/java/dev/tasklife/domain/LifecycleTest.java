@@ -307,6 +307,15 @@ class LifecycleTest {
         }
 
         @Test
+        void aStopCodeNoticedBeforeTheTaskStoppedIsItsOutcomeWhicheverWayItStops() {
+            TaskRecord deprovisioning = record("t1", Phase.DEPROVISIONING, 4).steps(Step.DEPROVISIONING)
+                    .desired(DesiredStatus.STOPPED).stopCode("SpotInterruption").build();
+            TaskChange change = write(LIFECYCLE.decide(stepDone("t1", Step.DEPROVISIONING, true), deprovisioning));
+            assertEquals(Phase.STOPPED, change.moveTo());
+            assertEquals(Outcome.GONE, change.outcome(), "the instance was taken away, not a stop request");
+        }
+
+        @Test
         void aFailedStepOnTheWayUpFailsTheTask() {
             TaskRecord provisioning = record("t1", Phase.PROVISIONING, 1).steps(Step.PROVISIONING).build();
             TaskChange change = write(LIFECYCLE.decide(stepDone("t1", Step.PROVISIONING, false), provisioning));

@@ -70,6 +70,25 @@ class PublisherHandlerTest {
     }
 
     @Test
+    void aWriteRecordWhoseNewImageHoldsNoTaskIsHandedBackNotTakenForARemoval() throws Exception {
+        String batch = "{\"Records\":[" + created("100", "t1", "RUNNING").replace("\"NewImage\":{\"taskId\":{\"S\":\"t1\"},",
+                "\"NewImage\":{") + "]}";
+        assertEquals("100", invoke(batch).at("/batchItemFailures/0/itemIdentifier").asText());
+    }
+
+    @Test
+    void aRecordWhoseImagesMakeNoFollowUpIsHandedBackAlone() throws Exception {
+        // An expunged task created without any history: nothing can name the move that expunged it.
+        String odd = """
+                {"eventName":"INSERT","eventSource":"aws:dynamodb","dynamodb":{"SequenceNumber":"200",
+                 "NewImage":{"taskId":{"S":"t2"},"lastStatus":{"S":"STOPPED"},"version":{"N":"1"},
+                  "expungedAt":{"S":"2026-11-25T10:00:00Z"},"tombstoneUntil":{"N":"1795000000"},
+                  "createdAt":{"S":"2026-11-25T10:00:00Z"},"updatedAt":{"S":"2026-11-25T10:00:00Z"}}}}""";
+        String batch = "{\"Records\":[" + created("100", "t1", "RUNNING") + "," + odd + "]}";
+        assertEquals("200", invoke(batch).at("/batchItemFailures/0/itemIdentifier").asText());
+    }
+
+    @Test
     void anUnreadableRecordWithoutASequenceNumberFailsTheWholeBatch() {
         String batch = "{\"Records\":[" + created("100", "t1", "RUNNING").replace("\"SequenceNumber\":\"100\",", "")
                 .replace("\"RUNNING\"", "\"SLEEPING\"") + "]}";

@@ -202,6 +202,14 @@ abstract class HostileScenarios {
         }
 
         @Test
+        void anEcsTaskWaitingInItsOwnPhaseIsNotTimedOutLikeAStepItNeverAskedFor() {
+            stack.service.apply(ecs("capacity", Phase.PROVISIONING, 1));
+            SweepReport report = stack.sweeper(T0.plusSeconds(1 + 3600)).sweep(() -> Long.MAX_VALUE);
+            assertEquals(0, report.stepsTimedOut(), report.toString());
+            assertEquals(Phase.PROVISIONING, task("capacity").lastStatus(), "ECS moves it on, not we");
+        }
+
+        @Test
         void aReplacementIdTakenInAdvanceIsDetectedAndAnotherChosen() throws Exception {
             UUID squatted = UUID.randomUUID();
             UUID fresh = UUID.randomUUID();
@@ -396,6 +404,26 @@ abstract class HostileScenarios {
             assertEquals("DUPLICATE", statusChange(finished).get("verdict").asText(), "the same report again");
             assertEquals("STALE", statusChange(sample("agent-task-reconciliation-running.json")).get("verdict")
                     .asText(), "the master's reconciliation answer carries the older state");
+        }
+
+        @Test
+        void reconciliationAnswersWithoutUuidAllTheTaskLongDoNotGrowItsRecord() throws Exception {
+            String taskId = "long-lived";
+            stack.clock.set(T0.plusSeconds(6 * 3600)); // after the five hours of answers below
+            stack.lateService.apply(launch(taskId, null, false, false, null));
+            stack.lateService.apply(agent(taskId, AgentState.RUNNING, 1, "r1"));
+            int keys = task(taskId).appliedKeys().size();
+            int size = stack.rawItem(taskId).toString().length();
+            String answer = null;
+            for (int i = 0; i < 30; i++) { // Marathon asks every 10 minutes: five hours of answers
+                answer = sample("agent-task-reconciliation-running.json")
+                        .replace("batch.0b9e4a1c-5b0e-11ef-9f3a-0242ac110002", taskId)
+                        .replace("1795601900.0", Long.toString(T0.getEpochSecond() + 600L * (i + 1)));
+                assertEquals("UPDATED", statusChange(answer).get("verdict").asText());
+            }
+            assertEquals(keys, task(taskId).appliedKeys().size(), "no key kept per answer");
+            assertTrue(stack.rawItem(taskId).toString().length() <= size + 10, "the record does not grow");
+            assertEquals("UNCHANGED", statusChange(answer).get("verdict").asText(), "the last answer again");
         }
 
         @Test
