@@ -337,7 +337,10 @@ public final class Lifecycle {
     private static boolean sweepable(SweepFinding.Finding finding, TaskRecord task) {
         return switch (finding) {
             case UNREACHABLE_EXPIRED, REPLACEMENT_DUE -> task.lastStatus() == UNREACHABLE;
-            case STEP_TIMED_OUT -> task.lastStatus() != null && task.steps().contains(Step.runningIn(task.lastStatus()));
+            case STEP_TIMED_OUT -> {
+                Step step = task.lastStatus() == null ? null : Step.runningIn(task.lastStatus());
+                yield step != null && task.steps().contains(step);
+            }
             case TOMBSTONE_DUE -> task.lastStatus() == STOPPED && task.tombstoneUntil() != null;
         };
     }

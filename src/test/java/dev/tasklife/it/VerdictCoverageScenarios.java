@@ -2,8 +2,10 @@ package dev.tasklife.it;
 
 import static dev.tasklife.Fixtures.T0;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +27,10 @@ import dev.tasklife.domain.TaskRecord;
 import dev.tasklife.domain.TransitionTable;
 import dev.tasklife.domain.Verdict;
 import dev.tasklife.emulated.LifecycleStack;
+import dev.tasklife.handler.ClientSettings;
 import dev.tasklife.service.StatusChangeResult;
 import dev.tasklife.store.RecordItems;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
@@ -52,9 +56,15 @@ abstract class VerdictCoverageScenarios {
 
     abstract URI endpoint();
 
+    /**
+     * Ten thousand requests to one emulator process: an occasional answer takes seconds (the emulator's pauses), so
+     * the budget is wider than production's; an AWS failure that still happens is allowed (lifecycle.md: only a
+     * failure of DynamoDB or EventBridge fails an invocation), counted, and must stay rare.
+     */
     @BeforeAll
     void createStack() throws Exception {
-        stack = new LifecycleStack(endpoint());
+        stack = new LifecycleStack(endpoint(), ClientSettings.overrides(3, Duration.ofSeconds(20),
+                Duration.ofSeconds(60)));
     }
 
     @AfterAll
@@ -134,6 +144,7 @@ abstract class VerdictCoverageScenarios {
     @Test
     void everyEventAgainstEveryRecordGetsAVerdictAndKeepsTheRules() {
         List<String> broken = new ArrayList<>();
+        List<String> awsFailures = new ArrayList<>();
         long started = System.nanoTime();
         int eventKinds = events("x").size();
         for (int e = 0; e < eventKinds; e++) {
@@ -150,14 +161,17 @@ abstract class VerdictCoverageScenarios {
                 String label = base.name() + " <- " + event.getClass().getSimpleName() + " " + event.eventId();
                 try {
                     check(label, record, event, broken);
+                } catch (SdkException awsFailure) {
+                    awsFailures.add(label + ": " + awsFailure);
                 } catch (RuntimeException thrown) {
                     broken.add(label + ": threw " + thrown);
                 }
             }
         }
-        System.out.printf("verdict coverage: %d combinations (%d event kinds) in %.1f s%n", combinations, eventKinds,
-                (System.nanoTime() - started) / 1e9);
+        System.out.printf("verdict coverage: %d combinations (%d event kinds) in %.1f s; AWS failures %d %s%n",
+                combinations, eventKinds, (System.nanoTime() - started) / 1e9, awsFailures.size(), awsFailures);
         assertEquals(List.of(), broken, broken.size() + " of " + combinations + " combinations broke a rule");
+        assertTrue(awsFailures.size() <= combinations / 100, "AWS failures are rare: " + awsFailures);
     }
 
     /** Writes the records of one round, 25 to a request. */
