@@ -99,7 +99,7 @@ public final class Lifecycle {
             if (ecs.lastStatus() == STOPPED && ecs.stopCode() == null) {
                 // Without a stop code of its own, a stop code noticed earlier would decide the outcome.
                 assumed.add(Assumption.NO_STOP_CODE_RECORDED);
-                fields.outcome(Outcome.UNKNOWN, ecs.stoppedReason(), true);
+                fields.outcomeUnlessSet(Outcome.UNKNOWN, ecs.stoppedReason());
             }
             if (mayBeReplaced(ecs.lastStatus(), fields.build().outcome())) {
                 assumed.add(Assumption.NOT_REPLACED_ON_FAILURE);
@@ -145,8 +145,8 @@ public final class Lifecycle {
         TaskChange.Builder fields = fieldsOf(event);
         if (event instanceof EcsStateChange ecs && ecs.lastStatus() == STOPPED && ecs.stopCode() == null) {
             // A stop code noticed while the task still ran (a Spot termination notice) says why it stopped.
-            fields.outcome(EcsStateChange.outcomeOf(current.stopCode(), false),
-                    ecs.stoppedReason() != null ? ecs.stoppedReason() : current.stopReason(), true);
+            fields.outcomeUnlessSet(EcsStateChange.outcomeOf(current.stopCode(), false),
+                    ecs.stoppedReason() != null ? ecs.stoppedReason() : current.stopReason());
         }
         Phase from = current.lastStatus();
         Phase target = targetOf(event, current);
@@ -215,11 +215,11 @@ public final class Lifecycle {
         if (target == STOPPED && draft.outcome() == null && current.outcome() == null) {
             if (current.stopCode() != null) {
                 // A stop code noticed while the task still ran (a Spot termination notice) says why it stopped.
-                fields.outcome(EcsStateChange.outcomeOf(current.stopCode(), false), current.stopReason(), true);
+                fields.outcomeUnlessSet(EcsStateChange.outcomeOf(current.stopCode(), false), current.stopReason());
             } else {
                 boolean requested = current.desiredStatus() == DesiredStatus.STOPPED
                         || draft.desiredStatus() == DesiredStatus.STOPPED;
-                fields.outcome(requested ? Outcome.STOPPED_BY_REQUEST : Outcome.UNKNOWN, draft.outcomeReason(), true);
+                fields.outcomeUnlessSet(requested ? Outcome.STOPPED_BY_REQUEST : Outcome.UNKNOWN, draft.outcomeReason());
             }
         }
         Outcome outcome = draft.outcome() != null ? draft.outcome() : current.outcome();
@@ -241,7 +241,7 @@ public final class Lifecycle {
         TaskChange creation = new TaskChange.Builder(replacementId, cause.cause(), "replacement-of:"
                 + current.taskId(), cause.at())
                 .move(launchPhase(current.steps()), new Guard(true, Set.of(), null, Set.of()))
-                .desired(DesiredStatus.RUNNING, false)
+                .desired(DesiredStatus.RUNNING)
                 .identity(current.cluster(), null, current.service())
                 .launchSettings(current.steps(), current.inactiveAfterSeconds(), current.expungeAfterSeconds(), true)
                 .replacementOf(current.taskId())
@@ -289,9 +289,13 @@ public final class Lifecycle {
     private Phase failStep(TaskChange.Builder fields, TaskRecord current, String reason) {
         Phase phase = current.lastStatus();
         boolean goingUp = phase == PROVISIONING || phase == ACTIVATING;
-        fields.outcome(goingUp ? Outcome.FAILED : current.outcome(), reason, goingUp && current.outcome() != null);
+        if (goingUp && current.outcome() != null) {
+            fields.outcomeUnlessSet(Outcome.FAILED, reason);
+        } else {
+            fields.outcome(goingUp ? Outcome.FAILED : current.outcome(), reason);
+        }
         if (goingUp) {
-            fields.desired(DesiredStatus.STOPPED, false);
+            fields.desired(DesiredStatus.STOPPED);
         }
         return stopPath(phase, current.steps());
     }
@@ -310,7 +314,7 @@ public final class Lifecycle {
         return switch (finding.finding()) {
             case UNREACHABLE_EXPIRED -> {
                 fields.agentState(AgentState.UNKNOWN).outcome(Outcome.UNKNOWN, "unreachable for more than "
-                        + policy.expungeAfterSeconds(current) + " s", false);
+                        + policy.expungeAfterSeconds(current) + " s");
                 TaskChange draft = fields.move(STOPPED, Guard.informed(current, Set.of(UNREACHABLE))).build();
                 // Every task unreachable too long is expunged, not only those a service replaces.
                 fields.expunge(tombstoneUntil(draft));
@@ -448,24 +452,24 @@ public final class Lifecycle {
     private TaskChange.Builder fieldsOf(TaskEvent event) {
         TaskChange.Builder fields = TaskChange.of(event, clock.instant());
         if (event instanceof EcsStateChange ecs) {
-            fields.desired(ecs.desiredStatus(), false).ecsVersion(ecs.version())
+            fields.desired(ecs.desiredStatus()).ecsVersion(ecs.version())
                     .identity(ecs.cluster(), ecs.taskArn(), ecs.service());
             if (ecs.stopCode() != null && ecs.lastStatus() == STOPPED) {
-                fields.outcome(ecs.outcome(), ecs.stoppedReason(), false);
+                fields.outcome(ecs.outcome(), ecs.stoppedReason());
             } else if (ecs.stopCode() != null) {
                 // An outcome belongs to a STOPPED task: until then the stop code (a Spot notice) is only kept.
                 fields.stopCode(ecs.stopCode()).stopReason(ecs.stoppedReason());
             }
         } else if (event instanceof AgentStatusUpdate agent) {
             fields.agent(agent.state(), agent.timestampMicros());
-            agent.state().outcome().ifPresent(outcome -> fields.outcome(outcome, reasonText(agent), false));
+            agent.state().outcome().ifPresent(outcome -> fields.outcome(outcome, reasonText(agent)));
         } else if (event instanceof LaunchRequest launch) {
-            fields.desired(DesiredStatus.RUNNING, true)
+            fields.desiredUnlessSet(DesiredStatus.RUNNING)
                     .identity(launch.cluster(), null, launch.service())
                     .launchSettings(launch.steps(), launch.inactiveAfterSeconds(), launch.expungeAfterSeconds(),
                             launch.service() != null);
         } else if (event instanceof StopRequest stop) {
-            fields.desired(DesiredStatus.STOPPED, false).stopReason(stop.reason());
+            fields.desired(DesiredStatus.STOPPED).stopReason(stop.reason());
         }
         return fields;
     }

@@ -9,9 +9,8 @@ import java.util.Set;
  * where the record has none yet: they never change for a task.
  *
  * @param moveTo the phase to enter (appending a history entry), or null for no move
- * @param keepDesiredStatus write {@code desiredStatus} only where the record has none (a launch must not undo a
- *     stop that overtook it)
- * @param keepOutcome write {@code outcome} only where the record has none (the agent's word comes first)
+ * @param keepDesiredStatus write {@code desiredStatus} only where the record has none ({@link Builder#desiredUnlessSet})
+ * @param keepOutcome write {@code outcome} only where the record has none ({@link Builder#outcomeUnlessSet})
  * @param tombstoneUntil expunge: marks the task expunged for good, describable in full until this epoch second
  * @param compactTombstone drop what an expunged task kept for describe (history, dedupe keys, reasons), keeping
  *     the permanent marker
@@ -136,9 +135,16 @@ public record TaskChange(
             return this;
         }
 
-        public Builder desired(DesiredStatus status, boolean onlyIfAbsent) {
+        public Builder desired(DesiredStatus status) {
             desiredStatus = status;
-            keepDesiredStatus = onlyIfAbsent;
+            keepDesiredStatus = false;
+            return this;
+        }
+
+        /** The desired status only where the record has none (a launch must not undo a stop that overtook it). */
+        public Builder desiredUnlessSet(DesiredStatus status) {
+            desiredStatus = status;
+            keepDesiredStatus = true;
             return this;
         }
 
@@ -153,10 +159,18 @@ public record TaskChange(
             return this;
         }
 
-        public Builder outcome(Outcome value, String reason, boolean onlyIfAbsent) {
+        public Builder outcome(Outcome value, String reason) {
             outcome = value;
             outcomeReason = reason;
-            keepOutcome = onlyIfAbsent;
+            keepOutcome = false;
+            return this;
+        }
+
+        /** The outcome and its reason only where the record has none (the agent's word comes first). */
+        public Builder outcomeUnlessSet(Outcome value, String reason) {
+            outcome = value;
+            outcomeReason = reason;
+            keepOutcome = true;
             return this;
         }
 
