@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 
 /** A validated status-change event, as read from its EventBridge envelope. */
 public sealed interface TaskEvent {
@@ -66,7 +67,7 @@ public sealed interface TaskEvent {
                 return "agent:" + uuid;
             }
             String report = state + "\n" + (reason == null ? "" : reason) + "\n" + timestampMicros;
-            return "agent-report:" + java.util.UUID.nameUUIDFromBytes(report.getBytes(StandardCharsets.UTF_8));
+            return "agent-report:" + UUID.nameUUIDFromBytes(report.getBytes(StandardCharsets.UTF_8));
         }
     }
 

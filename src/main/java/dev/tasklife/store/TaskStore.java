@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import dev.tasklife.domain.Assumption;
 import dev.tasklife.domain.DesiredStatus;
@@ -332,7 +333,7 @@ public class TaskStore {
      * outcome, the sources' order, identity, lineage, {@code expungedAt}) keeps it dead and still describable.
      */
     private static String compaction(Expression expression) {
-        return " REMOVE " + java.util.stream.Stream.of(TaskItems.HISTORY, TaskItems.APPLIED_KEYS,
+        return " REMOVE " + Stream.of(TaskItems.HISTORY, TaskItems.APPLIED_KEYS,
                         TaskItems.OUTCOME_REASON, TaskItems.STOP_REASON, TaskItems.STEPS, TaskItems.INACTIVE_AFTER,
                         TaskItems.EXPUNGE_AFTER, TaskItems.TOMBSTONE_UNTIL, TaskItems.SWEEP_KIND,
                         TaskItems.SWEEP_SINCE)
