@@ -21,6 +21,7 @@ import java.util.function.Supplier;
 import dev.tasklife.domain.TaskEvent.AgentStatusUpdate;
 import dev.tasklife.domain.TaskEvent.EcsStateChange;
 import dev.tasklife.domain.TaskEvent.LaunchRequest;
+import dev.tasklife.domain.TaskEvent.StatusChange;
 import dev.tasklife.domain.TaskEvent.StepCompleted;
 import dev.tasklife.domain.TaskEvent.StopRequest;
 import dev.tasklife.domain.TaskEvent.SweepFinding;
@@ -93,31 +94,37 @@ public final class Lifecycle {
      * without the record (step completions, sweep findings).
      */
     public TaskChange firstAttempt(TaskEvent event) {
+        return switch (event) {
+            case StatusChange change -> blindAttempt(change);
+            case StepCompleted step -> null;
+            case SweepFinding finding -> null;
+        };
+    }
+
+    private TaskChange blindAttempt(StatusChange event) {
         TaskChange.Builder fields = fieldsOf(event);
-        if (event instanceof EcsStateChange ecs) {
-            Set<Assumption> assumed = EnumSet.noneOf(Assumption.class);
-            if (ecs.lastStatus() == STOPPED && ecs.stopCode() == null) {
-                // Without a stop code of its own, a stop code noticed earlier would decide the outcome.
-                assumed.add(Assumption.NO_STOP_CODE_RECORDED);
-                fields.outcomeUnlessSet(Outcome.UNKNOWN, ecs.stoppedReason());
+        return switch (event) {
+            case EcsStateChange ecs -> {
+                Set<Assumption> assumed = EnumSet.noneOf(Assumption.class);
+                if (ecs.lastStatus() == STOPPED && ecs.stopCode() == null) {
+                    // Without a stop code of its own, a stop code noticed earlier would decide the outcome.
+                    assumed.add(Assumption.NO_STOP_CODE_RECORDED);
+                    fields.outcomeUnlessSet(Outcome.UNKNOWN, ecs.stoppedReason());
+                }
+                if (mayBeReplaced(ecs.lastStatus(), fields.build().outcome())) {
+                    assumed.add(Assumption.NOT_REPLACED_ON_FAILURE);
+                }
+                yield fields.move(ecs.lastStatus(), blind(ecs.lastStatus(), assumed)).build();
             }
-            if (mayBeReplaced(ecs.lastStatus(), fields.build().outcome())) {
-                assumed.add(Assumption.NOT_REPLACED_ON_FAILURE);
+            case AgentStatusUpdate agent -> {
+                Phase target = agentTarget(agent.state(), Set.of(), null, DesiredStatus.RUNNING);
+                yield fields.move(target, blind(target, agentAssumptions(agent.state()))).build();
             }
-            return fields.move(ecs.lastStatus(), blind(ecs.lastStatus(), assumed)).build();
-        }
-        if (event instanceof AgentStatusUpdate agent) {
-            Phase target = agentTarget(agent.state(), Set.of(), null, DesiredStatus.RUNNING);
-            return fields.move(target, blind(target, agentAssumptions(agent.state()))).build();
-        }
-        if (event instanceof LaunchRequest launch) {
-            return fields.move(launchPhase(launch.steps()), new Guard(true, Set.of(), null, Set.of())).build();
-        }
-        if (event instanceof StopRequest) {
+            case LaunchRequest launch ->
+                    fields.move(launchPhase(launch.steps()), new Guard(true, Set.of(), null, Set.of())).build();
             // Where the stop only records the wish, one write does; a running task fails this and moves.
-            return fields.move(null, new Guard(true, STOP_WAITS_IN, null, Set.of())).build();
-        }
-        return null;
+            case StopRequest stop -> fields.move(null, new Guard(true, STOP_WAITS_IN, null, Set.of())).build();
+        };
     }
 
     /** What the event means for the record as it is. */
@@ -129,12 +136,14 @@ public final class Lifecycle {
         if (outOfOrder != null) {
             return outOfOrder;
         }
-        if (event instanceof SweepFinding finding) {
-            return sweep(finding, current);
-        }
-        if (event instanceof StepCompleted step) {
-            return stepCompleted(step, current);
-        }
+        return switch (event) {
+            case StatusChange change -> statusChange(change, current);
+            case StepCompleted step -> stepCompleted(step, current);
+            case SweepFinding finding -> sweep(finding, current);
+        };
+    }
+
+    private Decision statusChange(StatusChange event, TaskRecord current) {
         if (current.lastStatus() == STOPPED) {
             return whenStopped(event, current);
         }
@@ -174,7 +183,7 @@ public final class Lifecycle {
      * was expunged, or after it was recorded stopped): rejected, and the task is to be killed. Any other move out
      * is rejected; a report or request that agrees with STOPPED changes nothing.
      */
-    private static Decision whenStopped(TaskEvent event, TaskRecord current) {
+    private static Decision whenStopped(StatusChange event, TaskRecord current) {
         String task = current.isExpunged() ? "task is expunged" : "task is STOPPED";
         Phase reported = reportedPhase(event);
         if (reported != null && reported.compareTo(RUNNING) <= 0) {
@@ -187,14 +196,13 @@ public final class Lifecycle {
     }
 
     /** The phase a report states by itself, without the record's steps; null for a request. */
-    private static Phase reportedPhase(TaskEvent event) {
-        if (event instanceof EcsStateChange ecs) {
-            return ecs.lastStatus();
-        }
-        if (event instanceof AgentStatusUpdate agent) {
-            return agentTarget(agent.state(), Set.of(), null, DesiredStatus.RUNNING);
-        }
-        return null;
+    private static Phase reportedPhase(StatusChange event) {
+        return switch (event) {
+            case EcsStateChange ecs -> ecs.lastStatus();
+            case AgentStatusUpdate agent -> agentTarget(agent.state(), Set.of(), null, DesiredStatus.RUNNING);
+            case LaunchRequest launch -> null;
+            case StopRequest stop -> null;
+        };
     }
 
     private Decision moveOrReject(TaskChange.Builder fields, TaskRecord current, Phase target) {
@@ -363,26 +371,23 @@ public final class Lifecycle {
      * A task reported running after a stop was requested starts its stop path instead.
      */
     static Phase agentTarget(AgentState state, Set<Step> steps, Phase current, DesiredStatus desired) {
-        switch (state) {
-            case STAGING:
-            case STARTING:
-                return PENDING;
-            case RUNNING:
+        return switch (state) {
+            case STAGING, STARTING -> PENDING;
+            case RUNNING -> {
                 if (current == ACTIVATING || STOPPING_PHASES.contains(current)) {
-                    return current; // the activation step, or the stop under way, decides what comes next
+                    yield current; // the activation step, or the stop under way, decides what comes next
                 }
                 if (desired == DesiredStatus.STOPPED && current != null) {
-                    return stopPath(current == PROVISIONING ? PENDING : current, steps);
+                    yield stopPath(current == PROVISIONING ? PENDING : current, steps);
                 }
                 boolean onTheWayUp = current == null || TransitionTable.isAllowed(current, ACTIVATING);
-                return steps.contains(Step.ACTIVATION) && onTheWayUp ? ACTIVATING : RUNNING;
-            case KILLING:
-                return STOPPING;
-            case UNREACHABLE:
-                return UNREACHABLE;
-            default:
-                return steps.contains(Step.DEPROVISIONING) ? DEPROVISIONING : STOPPED;
-        }
+                yield steps.contains(Step.ACTIVATION) && onTheWayUp ? ACTIVATING : RUNNING;
+            }
+            case KILLING -> STOPPING;
+            case UNREACHABLE -> UNREACHABLE;
+            case ERROR, FAILED, DROPPED, GONE, GONE_BY_OPERATOR, FINISHED, UNKNOWN, KILLED ->
+                    steps.contains(Step.DEPROVISIONING) ? DEPROVISIONING : STOPPED;
+        };
     }
 
     private static Set<Assumption> agentAssumptions(AgentState state) {
@@ -410,38 +415,49 @@ public final class Lifecycle {
     }
 
     /** The phase the event asks for on this record, or null when it asks for none. */
-    private static Phase targetOf(TaskEvent event, TaskRecord current) {
+    private static Phase targetOf(StatusChange event, TaskRecord current) {
         Phase from = current.lastStatus();
-        if (event instanceof EcsStateChange ecs) {
-            return ecs.lastStatus();
-        }
-        if (event instanceof AgentStatusUpdate agent) {
-            return agentTarget(agent.state(), current.steps(), from, current.desiredStatus());
-        }
-        if (event instanceof LaunchRequest launch) {
+        return switch (event) {
+            case EcsStateChange ecs -> ecs.lastStatus();
+            case AgentStatusUpdate agent -> agentTarget(agent.state(), current.steps(), from, current.desiredStatus());
             // A launch gives a phase only to a task not seen before; later it can only add its settings.
-            return from == null ? launchPhase(launch.steps()) : null;
-        }
-        // A stop request: a task that is pending or running starts its stop path now; elsewhere it waits.
-        return from == null || STOP_WAITS_IN.contains(from) || from == STOPPED ? null : stopPath(from, current.steps());
+            case LaunchRequest launch -> from == null ? launchPhase(launch.steps()) : null;
+            // A task that is pending or running starts its stop path now; elsewhere the stop waits.
+            case StopRequest stop -> from == null || STOP_WAITS_IN.contains(from) || from == STOPPED ? null
+                    : stopPath(from, current.steps());
+        };
     }
 
+    /** A report older than one the record holds from the same source; null when the event is not. */
     private static Decision sourceOrder(TaskEvent event, TaskRecord current) {
-        if (event instanceof EcsStateChange ecs && current.ecsVersion() != null) {
-            if (current.ecsVersion() == ecs.version()) {
-                return new Decision.Skip(Verdict.DUPLICATE, "ECS version " + ecs.version() + " was applied before");
-            }
-            if (current.ecsVersion() > ecs.version()) {
-                return new Decision.Skip(Verdict.STALE,
-                        "ECS version " + ecs.version() + " is older than " + current.ecsVersion());
-            }
+        return switch (event) {
+            case EcsStateChange ecs -> ecsOrder(ecs, current);
+            case AgentStatusUpdate agent -> agentOrder(agent, current);
+            // Requests, step completions and findings have no source order: the record's phase judges them.
+            case LaunchRequest launch -> null;
+            case StopRequest stop -> null;
+            case StepCompleted step -> null;
+            case SweepFinding finding -> null;
+        };
+    }
+
+    private static Decision ecsOrder(EcsStateChange ecs, TaskRecord current) {
+        if (current.ecsVersion() == null || current.ecsVersion() < ecs.version()) {
+            return null;
         }
-        if (event instanceof AgentStatusUpdate agent && current.agentTimestampMicros() != null
-                && current.agentTimestampMicros() > agent.timestampMicros()) {
-            return new Decision.Skip(Verdict.STALE, "agent update of " + agent.timestampMicros()
-                    + " is older than " + current.agentTimestampMicros());
+        if (current.ecsVersion() == ecs.version()) {
+            return new Decision.Skip(Verdict.DUPLICATE, "ECS version " + ecs.version() + " was applied before");
         }
-        return null;
+        return new Decision.Skip(Verdict.STALE,
+                "ECS version " + ecs.version() + " is older than " + current.ecsVersion());
+    }
+
+    private static Decision agentOrder(AgentStatusUpdate agent, TaskRecord current) {
+        if (current.agentTimestampMicros() == null || current.agentTimestampMicros() <= agent.timestampMicros()) {
+            return null;
+        }
+        return new Decision.Skip(Verdict.STALE, "agent update of " + agent.timestampMicros()
+                + " is older than " + current.agentTimestampMicros());
     }
 
     private static Guard blind(Phase target, Set<Assumption> assumptions) {
@@ -449,27 +465,28 @@ public final class Lifecycle {
     }
 
     /** The fields an event writes, whatever the phase it leads to. */
-    private TaskChange.Builder fieldsOf(TaskEvent event) {
+    private TaskChange.Builder fieldsOf(StatusChange event) {
         TaskChange.Builder fields = TaskChange.of(event, clock.instant());
-        if (event instanceof EcsStateChange ecs) {
-            fields.desired(ecs.desiredStatus()).ecsVersion(ecs.version())
-                    .identity(ecs.cluster(), ecs.taskArn(), ecs.service());
-            if (ecs.stopCode() != null && ecs.lastStatus() == STOPPED) {
-                fields.outcome(ecs.outcome(), ecs.stoppedReason());
-            } else if (ecs.stopCode() != null) {
-                // An outcome belongs to a STOPPED task: until then the stop code (a Spot notice) is only kept.
-                fields.stopCode(ecs.stopCode()).stopReason(ecs.stoppedReason());
+        switch (event) {
+            case EcsStateChange ecs -> {
+                fields.desired(ecs.desiredStatus()).ecsVersion(ecs.version())
+                        .identity(ecs.cluster(), ecs.taskArn(), ecs.service());
+                if (ecs.stopCode() != null && ecs.lastStatus() == STOPPED) {
+                    fields.outcome(ecs.outcome(), ecs.stoppedReason());
+                } else if (ecs.stopCode() != null) {
+                    // An outcome belongs to a STOPPED task: until then the stop code (a Spot notice) is only kept.
+                    fields.stopCode(ecs.stopCode()).stopReason(ecs.stoppedReason());
+                }
             }
-        } else if (event instanceof AgentStatusUpdate agent) {
-            fields.agent(agent.state(), agent.timestampMicros());
-            agent.state().outcome().ifPresent(outcome -> fields.outcome(outcome, reasonText(agent)));
-        } else if (event instanceof LaunchRequest launch) {
-            fields.desiredUnlessSet(DesiredStatus.RUNNING)
+            case AgentStatusUpdate agent -> {
+                fields.agent(agent.state(), agent.timestampMicros());
+                agent.state().outcome().ifPresent(outcome -> fields.outcome(outcome, reasonText(agent)));
+            }
+            case LaunchRequest launch -> fields.desiredUnlessSet(DesiredStatus.RUNNING)
                     .identity(launch.cluster(), null, launch.service())
                     .launchSettings(launch.steps(), launch.inactiveAfterSeconds(), launch.expungeAfterSeconds(),
                             launch.service() != null);
-        } else if (event instanceof StopRequest stop) {
-            fields.desired(DesiredStatus.STOPPED).stopReason(stop.reason());
+            case StopRequest stop -> fields.desired(DesiredStatus.STOPPED).stopReason(stop.reason());
         }
         return fields;
     }
