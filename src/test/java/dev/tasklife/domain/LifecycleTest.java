@@ -15,7 +15,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Set;
 
 import org.junit.jupiter.api.Nested;
@@ -255,29 +254,6 @@ class LifecycleTest {
 
     @Nested
     class StopPath {
-
-        @Test
-        void aStopGoesToTheFirstStopPhaseThatAppliesToTheTask() {
-            Set<Step> all = EnumSet.allOf(Step.class);
-            assertEquals(Phase.DEACTIVATING, Lifecycle.stopPath(Phase.RUNNING, all), "undo registrations first");
-            assertEquals(Phase.STOPPING, Lifecycle.stopPath(Phase.RUNNING, Set.of()), "then the agent's kill");
-            assertEquals(Phase.STOPPING, Lifecycle.stopPath(Phase.PENDING, all), "nothing was registered yet");
-            assertEquals(Phase.DEPROVISIONING, Lifecycle.stopPath(Phase.PROVISIONING, all),
-                    "no agent ever ran it: only undo the provisioning");
-            assertEquals(Phase.STOPPED, Lifecycle.stopPath(Phase.PROVISIONING, Set.of()));
-            assertEquals(Phase.DEPROVISIONING, Lifecycle.stopPath(Phase.STOPPING, all));
-            assertEquals(Phase.STOPPED, Lifecycle.stopPath(Phase.DEPROVISIONING, all));
-        }
-
-        @Test
-        void everyStopPathMoveIsAnAllowedMove() {
-            for (Phase from : EnumSet.complementOf(EnumSet.of(Phase.STOPPED))) {
-                for (Set<Step> steps : List.of(Set.<Step>of(), EnumSet.allOf(Step.class))) {
-                    Phase to = Lifecycle.stopPath(from, steps);
-                    assertTrue(TransitionTable.isAllowed(from, to), from + " -> " + to);
-                }
-            }
-        }
 
         @Test
         void aStopForARunningTaskMovesItAtOnce() {
