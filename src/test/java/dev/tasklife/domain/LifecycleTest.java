@@ -311,7 +311,7 @@ class LifecycleTest {
             TaskChange change = write(LIFECYCLE.decide(agent("t1", AgentState.GONE, 9, "g"), running));
             assertEquals(Phase.STOPPED, change.moveTo());
             assertEquals(T0, change.at(), "written at the service's time, not the event's");
-            assertEquals(T0.getEpochSecond() + LifecyclePolicy.DEFAULTS.tombstoneSeconds(), change.tombstoneUntil());
+            assertEquals(T0.getEpochSecond() + dev.tasklife.Fixtures.POLICY.tombstoneSeconds(), change.tombstoneUntil());
             TaskChange replacement = change.replacement();
             assertEquals(change.replacedBy(), replacement.taskId());
             assertTrue(replacement.taskId().startsWith("webapp."));

@@ -17,7 +17,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.tasklife.domain.Lifecycle;
-import dev.tasklife.domain.LifecyclePolicy;
 import dev.tasklife.Fixtures;
 import dev.tasklife.handler.ClientSettings;
 import dev.tasklife.handler.PublisherHandler;
@@ -71,7 +70,7 @@ public final class LifecycleStack implements AutoCloseable {
     public final SettableClock clock = new SettableClock(Fixtures.T0);
     /** Ids the next replacements take, in order, before random ones again (to stage a taken id). */
     public final Queue<UUID> nextReplacementIds = new ConcurrentLinkedQueue<>();
-    public final Lifecycle lifecycle = new Lifecycle(LifecyclePolicy.DEFAULTS, clock,
+    public final Lifecycle lifecycle = new Lifecycle(Fixtures.POLICY, clock,
             () -> Optional.ofNullable(nextReplacementIds.poll()).orElseGet(UUID::randomUUID));
     /**
      * The status-change service, each event delivered at the moment it is dated (the scenarios read as a timeline).

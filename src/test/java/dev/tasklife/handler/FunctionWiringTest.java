@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.tasklife.Fixtures;
+import dev.tasklife.domain.Lifecycle;
 import dev.tasklife.input.JsonFields;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -41,10 +43,18 @@ class FunctionWiringTest {
     @Named("publisher")
     RequestStreamHandler publisher;
 
+    @Inject
+    Lifecycle lifecycle;
+
     private static JsonNode call(RequestStreamHandler handler, String input) throws Exception {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         handler.handleRequest(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), output, null);
         return JsonFields.mapper().readTree(output.toByteArray());
+    }
+
+    @Test
+    void theLifecycleRunsWithThePolicyTheTestsTakeForTheDefaults() {
+        assertEquals(Fixtures.POLICY, lifecycle.policy());
     }
 
     @Test
