@@ -1,7 +1,9 @@
 package dev.tasklife;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +24,9 @@ import dev.tasklife.domain.TaskEvent;
 import dev.tasklife.domain.TaskRecord;
 import dev.tasklife.handler.EmbeddedMetrics;
 import dev.tasklife.input.Admission;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
 
 /** Events and records for tests, with the fields a scenario does not care about filled sensibly. */
 public final class Fixtures {
@@ -32,13 +37,33 @@ public final class Fixtures {
     public static final String ACCOUNT = "111122223333";
     /** The senders application.properties trusts; times judged by the real clock (every fixture is in the past). */
     public static final Admission ADMISSION = admission(Clock.systemUTC());
+    /** The policy a deployment that sets none runs with: application.properties' defaults. */
+    public static final LifecyclePolicy POLICY = defaultPolicy();
     /** The lifecycle with the default policy on a clock stopped at {@link #T0}. */
-    public static final Lifecycle LIFECYCLE = new Lifecycle(LifecyclePolicy.DEFAULTS, Clock.fixed(T0, ZoneOffset.UTC));
+    public static final Lifecycle LIFECYCLE = new Lifecycle(POLICY, Clock.fixed(T0, ZoneOffset.UTC));
     /** Metrics written nowhere, for handlers under test. */
     public static final EmbeddedMetrics NO_METRICS = new EmbeddedMetrics("test",
             new PrintStream(OutputStream.nullOutputStream()), Clock.systemUTC());
 
     private Fixtures() {
+    }
+
+    /**
+     * Reads the policy as the functions' configuration does, from application.properties alone: the environment of
+     * whoever runs the tests (INACTIVE_AFTER_SECONDS ...) does not change the defaults.
+     */
+    private static LifecyclePolicy defaultPolicy() {
+        try {
+            SmallRyeConfig config = new SmallRyeConfigBuilder().addDefaultInterceptors()
+                    .withSources(new PropertiesConfigSource(Fixtures.class.getResource("/application.properties")))
+                    .build();
+            return new LifecyclePolicy(config.getValue("tasklife.inactive-after-seconds", long.class),
+                    config.getValue("tasklife.expunge-after-seconds", long.class),
+                    config.getValue("tasklife.tombstone-seconds", long.class),
+                    config.getValue("tasklife.step-timeout-seconds", long.class));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static Admission admission(Clock clock) {
@@ -128,7 +153,7 @@ public final class Fixtures {
             return this;
         }
 
-        /** Expunged at {@code at} (describable for 7 days), replaced by {@code replacement}. */
+        /** Expunged at {@code at} (describable for the default tombstone time), replaced by {@code replacement}. */
         public RecordBuilder expunged(Instant at, String replacement) {
             expungedAt = at;
             replacedBy = replacement;
@@ -175,7 +200,7 @@ public final class Fixtures {
             return new TaskRecord(taskId, lastStatus, desired, agentState, null, null, version, ecsVersion,
                     agentTimestamp, appliedKeys, steps, CLUSTER, ecsVersion == null ? null : taskArn(taskId), service, null, null, null,
                     stopCode, service != null, null, replacedBy, expungedAt,
-                    expungedAt == null ? null : expungedAt.getEpochSecond() + 7 * 24 * 3600, history, since, since);
+                    expungedAt == null ? null : expungedAt.getEpochSecond() + POLICY.tombstoneSeconds(), history, since, since);
         }
     }
 }

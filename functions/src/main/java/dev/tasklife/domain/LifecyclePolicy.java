@@ -1,8 +1,8 @@
 package dev.tasklife.domain;
 
 /**
- * The configurable defaults of lifecycle.md ("defaults come from configuration"); a task's own unreachable
- * strategy, given at launch, wins over the first two.
+ * The configurable defaults of lifecycle.md ("defaults come from configuration": application.properties holds
+ * their values); a task's own unreachable strategy, given at launch, wins over the first two.
  *
  * @param inactiveAfterSeconds how long a service task may be UNREACHABLE before its replacement is requested
  * @param expungeAfterSeconds how long a task may be UNREACHABLE before the sweeper marks it UNKNOWN and expunges it
@@ -16,9 +16,6 @@ public record LifecyclePolicy(long inactiveAfterSeconds, long expungeAfterSecond
 
     /** The largest unreachable-strategy value a task may ask for (lifecycle.md: "between 0 and 1 year"). */
     public static final long MAX_STRATEGY_SECONDS = 365L * 24 * 3600;
-
-    /** Replace at once, expunge after 15 minutes (Marathon's task handling), keep tombstones 7 days. */
-    public static final LifecyclePolicy DEFAULTS = new LifecyclePolicy(0, 900, 7 * 24 * 3600, 600);
 
     public LifecyclePolicy {
         if (inactiveAfterSeconds < 0 || inactiveAfterSeconds > MAX_STRATEGY_SECONDS

@@ -20,10 +20,18 @@ public sealed interface TaskEvent {
     /** What makes a redelivery of this event recognisable: the source's own version or uuid where it has one. */
     String dedupeKey();
 
+    /**
+     * The events of the status-change function: a report of the task's state (ECS, agent) or a control-plane
+     * request. Each says enough by itself to be tried before the record is read; the others (a step's completion,
+     * a sweep finding) mean something only for the record as it is.
+     */
+    sealed interface StatusChange extends TaskEvent {
+    }
+
     /** {@code ECS Task State Change}: the real ECS event, fields we do not use ignored. */
     record EcsStateChange(String eventId, Instant time, String taskId, String taskArn, String cluster,
                           String service, Phase lastStatus, DesiredStatus desiredStatus, long version, String stopCode,
-                          String stoppedReason, boolean essentialContainerFailed) implements TaskEvent {
+                          String stoppedReason, boolean essentialContainerFailed) implements StatusChange {
         @Override
         public String dedupeKey() {
             return "ecs:" + version;
@@ -60,7 +68,7 @@ public sealed interface TaskEvent {
      * by its task, state, reason and timestamp.
      */
     record AgentStatusUpdate(String eventId, Instant time, String taskId, AgentState state, String reason,
-                             String message, String agentId, long timestampMicros, String uuid) implements TaskEvent {
+                             String message, String agentId, long timestampMicros, String uuid) implements StatusChange {
         @Override
         public String dedupeKey() {
             if (uuid != null) {
@@ -74,7 +82,7 @@ public sealed interface TaskEvent {
     /** {@code Task Launch Requested}: the control plane wants a task to run. */
     record LaunchRequest(String eventId, Instant time, String taskId, String cluster, String service,
                          boolean networkInterface, boolean serviceDiscovery, List<String> targetGroups,
-                         Long inactiveAfterSeconds, Long expungeAfterSeconds) implements TaskEvent {
+                         Long inactiveAfterSeconds, Long expungeAfterSeconds) implements StatusChange {
         @Override
         public String dedupeKey() {
             return "event:" + eventId;
@@ -96,7 +104,7 @@ public sealed interface TaskEvent {
     }
 
     /** {@code Task Stop Requested}: the control plane wants a task stopped. */
-    record StopRequest(String eventId, Instant time, String taskId, String reason) implements TaskEvent {
+    record StopRequest(String eventId, Instant time, String taskId, String reason) implements StatusChange {
         @Override
         public String dedupeKey() {
             return "event:" + eventId;

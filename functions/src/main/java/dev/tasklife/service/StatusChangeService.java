@@ -83,14 +83,15 @@ public class StatusChangeService {
                     return rejected(event, null, new Decision.Reject("no task " + event.taskId() + " is recorded",
                             false));
                 }
-                Decision decision = lifecycle.decide(event, current);
-                if (decision instanceof Decision.Skip skip) {
-                    return skipped(event, current, skip);
+                switch (lifecycle.decide(event, current)) {
+                    case Decision.Skip skip -> {
+                        return skipped(event, current, skip);
+                    }
+                    case Decision.Reject reject -> {
+                        return rejected(event, current, reject);
+                    }
+                    case Decision.Write write -> change = write.change();
                 }
-                if (decision instanceof Decision.Reject reject) {
-                    return rejected(event, current, reject);
-                }
-                change = ((Decision.Write) decision).change();
             }
             WriteResult result = store.apply(change);
             if (result.written()) {

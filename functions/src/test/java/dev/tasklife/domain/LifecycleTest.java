@@ -15,7 +15,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Set;
 
 import org.junit.jupiter.api.Nested;
@@ -257,29 +256,6 @@ class LifecycleTest {
     class StopPath {
 
         @Test
-        void aStopGoesToTheFirstStopPhaseThatAppliesToTheTask() {
-            Set<Step> all = EnumSet.allOf(Step.class);
-            assertEquals(Phase.DEACTIVATING, Lifecycle.stopPath(Phase.RUNNING, all), "undo registrations first");
-            assertEquals(Phase.STOPPING, Lifecycle.stopPath(Phase.RUNNING, Set.of()), "then the agent's kill");
-            assertEquals(Phase.STOPPING, Lifecycle.stopPath(Phase.PENDING, all), "nothing was registered yet");
-            assertEquals(Phase.DEPROVISIONING, Lifecycle.stopPath(Phase.PROVISIONING, all),
-                    "no agent ever ran it: only undo the provisioning");
-            assertEquals(Phase.STOPPED, Lifecycle.stopPath(Phase.PROVISIONING, Set.of()));
-            assertEquals(Phase.DEPROVISIONING, Lifecycle.stopPath(Phase.STOPPING, all));
-            assertEquals(Phase.STOPPED, Lifecycle.stopPath(Phase.DEPROVISIONING, all));
-        }
-
-        @Test
-        void everyStopPathMoveIsAnAllowedMove() {
-            for (Phase from : EnumSet.complementOf(EnumSet.of(Phase.STOPPED))) {
-                for (Set<Step> steps : List.of(Set.<Step>of(), EnumSet.allOf(Step.class))) {
-                    Phase to = Lifecycle.stopPath(from, steps);
-                    assertTrue(TransitionTable.isAllowed(from, to), from + " -> " + to);
-                }
-            }
-        }
-
-        @Test
         void aStopForARunningTaskMovesItAtOnce() {
             TaskRecord running = record("t1", Phase.RUNNING, 4).steps(Step.DEACTIVATION).build();
             TaskChange change = write(LIFECYCLE.decide(stop("t1"), running));
@@ -335,7 +311,7 @@ class LifecycleTest {
             TaskChange change = write(LIFECYCLE.decide(agent("t1", AgentState.GONE, 9, "g"), running));
             assertEquals(Phase.STOPPED, change.moveTo());
             assertEquals(T0, change.at(), "written at the service's time, not the event's");
-            assertEquals(T0.getEpochSecond() + LifecyclePolicy.DEFAULTS.tombstoneSeconds(), change.tombstoneUntil());
+            assertEquals(T0.getEpochSecond() + dev.tasklife.Fixtures.POLICY.tombstoneSeconds(), change.tombstoneUntil());
             TaskChange replacement = change.replacement();
             assertEquals(change.replacedBy(), replacement.taskId());
             assertTrue(replacement.taskId().startsWith("webapp."));

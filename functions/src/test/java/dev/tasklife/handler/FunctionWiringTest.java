@@ -2,9 +2,6 @@ package dev.tasklife.handler;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -14,8 +11,9 @@ import org.junit.jupiter.api.Test;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.tasklife.Fixtures;
+import dev.tasklife.domain.Lifecycle;
 import dev.tasklife.emulated.Invocations;
-import dev.tasklife.input.JsonFields;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** The artifact boots, and each name QUARKUS_LAMBDA_HANDLER can select resolves to its wired handler. */
@@ -42,8 +40,16 @@ class FunctionWiringTest {
     @Named("publisher")
     RequestStreamHandler publisher;
 
+    @Inject
+    Lifecycle lifecycle;
+
     private static JsonNode call(RequestStreamHandler handler, String input) {
         return Invocations.invoke(handler, input);
+    }
+
+    @Test
+    void theLifecycleRunsWithThePolicyTheTestsTakeForTheDefaults() {
+        assertEquals(Fixtures.POLICY, lifecycle.policy());
     }
 
     @Test
