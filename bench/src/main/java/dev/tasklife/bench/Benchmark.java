@@ -1,69 +1,77 @@
 package dev.tasklife.bench;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.tasklife.Fixtures;
-import dev.tasklife.domain.AgentState;
-import dev.tasklife.emulated.LifecycleStack;
-import dev.tasklife.emulated.MotoServer;
-import dev.tasklife.handler.ClientSettings;
-import dev.tasklife.handler.StatusChangeHandler;
-import dev.tasklife.input.JsonFields;
-import dev.tasklife.service.SweepReport;
-import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import dev.tasklife.emulator.EmulatedStack;
+import dev.tasklife.emulator.FaultProxy;
+import dev.tasklife.emulator.LambdaFunction;
+import dev.tasklife.emulator.LambdaProcess;
+import dev.tasklife.emulator.LocalRuntimeApi;
+import dev.tasklife.emulator.MotoServer;
+import dev.tasklife.emulator.PackagedFunctions;
+import dev.tasklife.emulator.ProjectFiles;
+import dev.tasklife.emulator.SamTemplate;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
- * Prints numbers: transitions per second and latency through the status-change handler against moto, beside a
- * read-then-write baseline; requests per transition; the packaged JVM function's cold start through a local Lambda
- * Runtime API, with its peak RSS; the sweep's cost at 100,000 tasks. Run: {@code ./mvnw -Pbench -DskipTests package
- * exec:java}. moto is slower than DynamoDB and serialises requests: compare the two columns, not the absolutes.
+ * Prints numbers, measured on the packaged artifact (functions/target/function.zip) run as Lambda runs it: each
+ * function in processes of AWS's runtime interface client polling a local Runtime API, against moto on loopback,
+ * every AWS request counted by a proxy in front of moto. Sections: moves per second and invocation latency of the
+ * status-change function beside a read-then-write baseline (the SDK called directly, no function around it);
+ * requests per move; cold start to the first answer with peak RSS; the sweep's cost among 100,000 tasks. moto is
+ * slower than DynamoDB and serialises requests: compare requests and the two columns, not the absolutes. Run:
+ * {@code ./mvnw -Pbench -DskipTests package} ({@code -Dbench=throughput|coldstart|sweep} for one section).
  */
 public final class Benchmark {
 
-    /** Bulk work on moto (100,000 seeded items, a stream backlog) is slow: the benchmark's own calls wait longer. */
-    private static final ClientOverrideConfiguration GENEROUS = ClientSettings.overrides(5, Duration.ofSeconds(60),
-            Duration.ofSeconds(180));
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int EVENTS_PER_TASK = 25;
     private static final int EVENTS_PER_LEVEL = 400;
+    private static final int[] CONCURRENCY = {1, 4, 16};
+    private static final int COLD_STARTS = 5;
 
     private Benchmark() {
     }
 
     public static void main(String[] args) throws Exception {
-        try (MotoServer moto = MotoServer.start()) {
+        try (MotoServer moto = MotoServer.start(); FaultProxy proxy = new FaultProxy(moto.endpoint());
+             EmulatedStack stack = EmulatedStack.create(moto.endpoint())) {
             System.out.println("# task-lifecycle benchmark, moto on " + moto.endpoint() + ", "
                     + Runtime.getRuntime().availableProcessors() + " cores, " + Instant.now());
             String only = System.getProperty("bench", "all");
             if (only.equals("all") || only.equals("throughput")) {
-                throughput(moto);
+                throughput(stack, proxy);
             }
             if (only.equals("all") || only.equals("coldstart")) {
-                coldStart(moto);
+                coldStart(stack, moto.endpoint());
             }
             if (only.equals("all") || only.equals("sweep")) {
-                sweepCost(moto, 100_000, 100);
+                sweepCost(stack, proxy, 100_000, 100);
             }
         }
     }
@@ -74,10 +82,11 @@ public final class Benchmark {
         for (int i = 0; i < EVENTS_PER_TASK; i++) {
             String state = i == 0 ? "TASK_STAGING" : i % 2 == 1 ? "TASK_RUNNING" : "TASK_UNREACHABLE";
             String reason = state.equals("TASK_UNREACHABLE") ? ",\"reason\":\"REASON_AGENT_DISCONNECTED\"" : "";
-            events.add(("{\"id\":\"" + taskId + "-" + i + "\",\"detail-type\":\"Task Status Update\","
-                    + "\"source\":\"bench\",\"time\":\"2026-11-25T10:00:00Z\",\"detail\":{\"taskId\":\"" + taskId
-                    + "\",\"state\":\"" + state + "\"" + reason + ",\"timestamp\":" + (1795600800 + i)
-                    + ",\"uuid\":\"" + taskId + "-u" + i + "\"}}").getBytes(StandardCharsets.UTF_8));
+            events.add(("{\"version\":\"0\",\"id\":\"" + taskId + "-" + i + "\",\"detail-type\":\"Task Status Update\","
+                    + "\"source\":\"dev.tasklife.agent\",\"account\":\"" + SamTemplate.SAMPLE_ACCOUNT + "\","
+                    + "\"time\":\"2026-11-25T10:00:00Z\",\"detail\":{\"taskId\":\"" + taskId + "\",\"state\":\""
+                    + state + "\"" + reason + ",\"timestamp\":" + (1795600800 + i) + ",\"uuid\":\"" + taskId + "-u"
+                    + i + "\"}}").getBytes(StandardCharsets.UTF_8));
         }
         return events;
     }
@@ -86,7 +95,7 @@ public final class Benchmark {
         boolean apply(String taskId, int index, byte[] event) throws Exception;
     }
 
-    private record Level(int tasks, double perSecond, double p50, double p99, int accepted) {
+    private record Level(double perSecond, double p50, double p99, int accepted) {
     }
 
     private static Level run(int concurrency, String prefix, Writer writer) throws Exception {
@@ -95,87 +104,102 @@ public final class Benchmark {
         AtomicInteger accepted = new AtomicInteger();
         AtomicInteger next = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(concurrency);
-        long start = System.nanoTime();
-        List<Future<?>> workers = new ArrayList<>();
-        for (int w = 0; w < concurrency; w++) {
-            workers.add(pool.submit(() -> {
-                for (int t = next.getAndIncrement(); t < tasks; t = next.getAndIncrement()) {
-                    String taskId = prefix + "-" + t;
-                    List<byte[]> events = agentEvents(taskId);
-                    for (int i = 0; i < events.size(); i++) {
-                        long began = System.nanoTime();
-                        if (writer.apply(taskId, i, events.get(i))) {
-                            accepted.incrementAndGet();
+        try {
+            long start = System.nanoTime();
+            List<Future<?>> workers = new ArrayList<>();
+            for (int w = 0; w < concurrency; w++) {
+                workers.add(pool.submit(() -> {
+                    for (int t = next.getAndIncrement(); t < tasks; t = next.getAndIncrement()) {
+                        String taskId = prefix + "-" + t;
+                        List<byte[]> events = agentEvents(taskId);
+                        for (int i = 0; i < events.size(); i++) {
+                            long began = System.nanoTime();
+                            if (writer.apply(taskId, i, events.get(i))) {
+                                accepted.incrementAndGet();
+                            }
+                            latencies.add(System.nanoTime() - began);
                         }
-                        latencies.add(System.nanoTime() - began);
                     }
-                }
-                return null;
-            }));
+                    return null;
+                }));
+            }
+            for (Future<?> worker : workers) {
+                worker.get();
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            List<Long> sorted = new ArrayList<>(latencies);
+            Collections.sort(sorted);
+            return new Level(accepted.get() / seconds, sorted.get(sorted.size() / 2) / 1e6,
+                    sorted.get((int) Math.floor(sorted.size() * 0.99)) / 1e6, accepted.get());
+        } finally {
+            pool.shutdownNow();
         }
-        for (Future<?> worker : workers) {
-            worker.get();
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        pool.shutdown();
-        List<Long> sorted = new ArrayList<>(latencies);
-        Collections.sort(sorted);
-        return new Level(tasks, accepted.get() / seconds, sorted.get(sorted.size() / 2) / 1e6,
-                sorted.get((int) Math.floor(sorted.size() * 0.99)) / 1e6, accepted.get());
     }
 
-    private static void throughput(MotoServer moto) throws Exception {
+    private static void throughput(EmulatedStack stack, FaultProxy proxy) throws Exception {
+        int environments = CONCURRENCY[CONCURRENCY.length - 1];
         System.out.println();
-        System.out.println("## Transitions through the status-change handler (in-process), "
-                + EVENTS_PER_LEVEL + " accepted moves per level, " + EVENTS_PER_TASK + " per task");
+        System.out.println("## Moves through the packaged status-change function (" + environments + " environments"
+                + " of the runtime interface client), " + EVENTS_PER_LEVEL + " accepted moves per level, "
+                + EVENTS_PER_TASK + " per task; latency is the invocation's, Runtime API included");
         System.out.printf("%-11s | %-44s | %-44s | %s%n", "concurrent", "this service: moves/s  p50 ms  p99 ms  req/move",
                 "read-then-write: moves/s  p50 ms  p99 ms  req/move", "throughput ratio");
-        try (LifecycleStack stack = new LifecycleStack(moto.endpoint(), GENEROUS)) {
-            StatusChangeHandler handler = new StatusChangeHandler(stack.service, dev.tasklife.Fixtures.ADMISSION, Fixtures.NO_METRICS);
-            ReadThenWrite baseline = new ReadThenWrite(stack);
-            int transitions = 0;
+        try (PackagedFunctions functions = PackagedFunctions.start(PackagedFunctions.functionZip(),
+                stack.functionEnvironment(proxy.endpoint()), List.of("status-change", "publisher"), environments,
+                List.of());
+             DynamoDbClient direct = client(proxy.endpoint())) {
+            LambdaFunction statusChange = functions.function("status-change");
+            // Every environment answers a first event before anything is timed: cold starts are the next section.
+            run(environments, "warm", (taskId, index, event) -> applied(statusChange, event));
+            ReadThenWrite baseline = new ReadThenWrite(direct, stack.tableName + "-baseline");
+            int moves = 0;
             int publishCalls = 0;
-            for (int concurrency : new int[] {1, 4, 16}) {
-                stack.dynamoRequests.reset();
-                Level ours = run(concurrency, "c" + concurrency, (taskId, index, event) -> {
-                    ByteArrayOutputStream out = new ByteArrayOutputStream();
-                    handler.handleRequest(new ByteArrayInputStream(event), out, null);
-                    return JsonFields.mapper().readTree(out.toByteArray()).get("verdict").asText().equals("APPLIED");
-                });
-                double oursRequests = (double) stack.dynamoRequests.total() / ours.accepted();
+            for (int concurrency : CONCURRENCY) {
+                proxy.dynamoRequests().reset();
+                Level ours = run(concurrency, "c" + concurrency, (taskId, index, event) -> applied(statusChange, event));
+                double oursRequests = (double) proxy.dynamoRequests().total() / ours.accepted();
                 if (concurrency == 1) {
-                    // What the publisher sends for these moves, read off the stream now, while the backlog is small.
-                    stack.eventBridgeRequests.reset();
-                    stack.drainNotifications(0);
-                    transitions = ours.accepted();
-                    publishCalls = stack.eventBridgeRequests.count("PutEvents");
+                    // What the publisher sends for these moves, read off the stream while the backlog is small.
+                    stack.streamTo(functions.function("publisher")).pump();
+                    moves = ours.accepted() + EVENTS_PER_LEVEL;
+                    publishCalls = proxy.eventBridgeRequests().count("PutEvents");
                 }
-                stack.dynamoRequests.reset();
+                proxy.dynamoRequests().reset();
                 Level theirs = run(concurrency, "b" + concurrency, baseline::apply);
-                double theirRequests = (double) stack.dynamoRequests.total() / theirs.accepted();
-                System.out.printf("%-11d | %8.1f  %6.1f  %6.1f  %4.2f (UpdateItem)      | %8.1f  %6.1f  %6.1f  %4.2f (Get+Put)     "
-                                + "     | %.2fx%n", concurrency, ours.perSecond(), ours.p50(), ours.p99(), oursRequests,
-                        theirs.perSecond(), theirs.p50(), theirs.p99(), theirRequests,
+                double theirRequests = (double) proxy.dynamoRequests().total() / theirs.accepted();
+                System.out.printf("%-11d | %8.1f  %6.1f  %6.1f  %4.2f (UpdateItem)      | %8.1f  %6.1f  %6.1f  %4.2f"
+                                + " (Get+Put)          | %.2fx%n", concurrency, ours.perSecond(), ours.p50(),
+                        ours.p99(), oursRequests, theirs.perSecond(), theirs.p50(), theirs.p99(), theirRequests,
                         ours.perSecond() / theirs.perSecond());
             }
             System.out.printf("EventBridge: status-change 0 PutEvents per move; publisher %.2f PutEvents per move "
-                            + "(%d calls for the %d moves at concurrency 1: one per write, a write's events batched"
-                            + " together)%n", (double) publishCalls / transitions, publishCalls, transitions);
-            JsonNode item = JsonFields.mapper().readTree(describeSize(stack, "c1-0"));
+                    + "(%d calls for the %d moves so far, the warm-up's included)%n", (double) publishCalls / moves,
+                    publishCalls, moves);
+            int bytes = itemBytes(stack.rawItem("c1-0"));
             System.out.printf("Write units: one conditional UpdateItem per move; DynamoDB charges 1 WCU per started"
                     + " KB of the larger image: this task's item is %d bytes after %d moves -> %d WCU per write%n",
-                    item.get("bytes").asInt(), EVENTS_PER_TASK, (item.get("bytes").asInt() + 1023) / 1024);
+                    bytes, EVENTS_PER_TASK, (bytes + 1023) / 1024);
         }
     }
 
+    private static boolean applied(LambdaFunction statusChange, byte[] event) throws Exception {
+        return JSON.readTree(statusChange.invoke(event)).path("verdict").asText().equals("APPLIED");
+    }
+
+    private static DynamoDbClient client(URI endpoint) {
+        return DynamoDbClient.builder().endpointOverride(endpoint).region(Region.of(EmulatedStack.REGION))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                        EmulatedStack.ACCESS_KEY, EmulatedStack.SECRET_KEY)))
+                .httpClient(UrlConnectionHttpClient.create()).build();
+    }
+
     /** The item's size as DynamoDB counts it (names + values), approximately. */
-    private static String describeSize(LifecycleStack stack, String taskId) {
-        Map<String, AttributeValue> item = stack.rawItem(taskId);
+    private static int itemBytes(Map<String, AttributeValue> item) {
         int bytes = 0;
         for (Map.Entry<String, AttributeValue> attribute : item.entrySet()) {
             bytes += attribute.getKey().length() + size(attribute.getValue());
         }
-        return "{\"bytes\":" + bytes + "}";
+        return bytes;
     }
 
     private static int size(AttributeValue value) {
@@ -203,15 +227,14 @@ public final class Benchmark {
      * read (retrying on conflict). Same phases and history as the service, two requests per move at best.
      */
     private static final class ReadThenWrite {
-        private final LifecycleStack stack;
-
+        private final DynamoDbClient dynamo;
         private final String table;
 
         /** On a table of its own, without a stream: nothing of ours reads its items. */
-        ReadThenWrite(LifecycleStack stack) {
-            this.stack = stack;
-            this.table = stack.tableName + "-baseline";
-            stack.dynamo.createTable(create -> create.tableName(table)
+        ReadThenWrite(DynamoDbClient dynamo, String table) {
+            this.dynamo = dynamo;
+            this.table = table;
+            dynamo.createTable(create -> create.tableName(table)
                     .billingMode("PAY_PER_REQUEST")
                     .attributeDefinitions(definition -> definition.attributeName("taskId").attributeType("S"))
                     .keySchema(key -> key.attributeName("taskId").keyType("HASH")));
@@ -220,7 +243,7 @@ public final class Benchmark {
         boolean apply(String taskId, int index, byte[] event) {
             String phase = index == 0 ? "PENDING" : index % 2 == 1 ? "RUNNING" : "UNREACHABLE";
             while (true) {
-                Map<String, AttributeValue> current = stack.dynamo.getItem(get -> get.tableName(table)
+                Map<String, AttributeValue> current = dynamo.getItem(get -> get.tableName(table)
                         .consistentRead(true).key(Map.of("taskId", AttributeValue.fromS(taskId)))).item();
                 long version = current == null || current.isEmpty() ? 0 : Long.parseLong(current.get("version").n());
                 List<AttributeValue> history = new ArrayList<>(current == null || current.isEmpty()
@@ -235,7 +258,7 @@ public final class Benchmark {
                 next.put("version", AttributeValue.fromN(Long.toString(version + 1)));
                 next.put("history", AttributeValue.fromL(history));
                 try {
-                    stack.dynamo.putItem(put -> put.tableName(table).item(next)
+                    dynamo.putItem(put -> put.tableName(table).item(next)
                             .conditionExpression("attribute_not_exists(taskId) OR version = :v")
                             .expressionAttributeValues(Map.of(":v", AttributeValue.fromN(Long.toString(version)))));
                     return true;
@@ -246,55 +269,39 @@ public final class Benchmark {
         }
     }
 
-    private static void coldStart(MotoServer moto) throws Exception {
-        Path jar = Path.of(System.getProperty("runner.jar", "target/task-lifecycle-0.1.0-SNAPSHOT-runner.jar"));
+    /** Process start to the first event answered, median of {@link #COLD_STARTS}, per set of JVM options. */
+    private static void coldStart(EmulatedStack stack, URI aws) throws Exception {
         System.out.println();
-        System.out.println("## Cold start of the packaged JVM function (" + jar.getFileName()
-                + " behind QuarkusStreamHandler, as the template's JVM handler), process start to first event"
-                + " answered, through a local Lambda Runtime API");
-        if (!Files.exists(jar)) {
-            System.out.println("skipped: " + jar + " not built (run with package)");
-            return;
-        }
-        try (LifecycleStack stack = new LifecycleStack(moto.endpoint(), GENEROUS)) {
-            byte[] event = Files.readAllBytes(Path.of(System.getProperty("project.root", "."), "events",
-                    "ecs-task-running.json"));
+        System.out.println("## Cold start of the packaged JVM function through AWS's runtime interface client"
+                + " (status-change, a real ECS event), process start to first answer, median of " + COLD_STARTS);
+        byte[] event = Files.readAllBytes(ProjectFiles.resolve("events", "ecs-task-running.json"));
+        Map<String, String> environment = new HashMap<>(stack.functionEnvironment(aws));
+        environment.put("QUARKUS_LAMBDA_HANDLER", "status-change");
+        LambdaProcess.Unpacked function = LambdaProcess.unpack(PackagedFunctions.functionZip());
+        for (List<String> options : List.of(List.<String>of(),
+                List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1"))) {
             List<Long> millis = new ArrayList<>();
-            for (int run = 1; run <= 3; run++) {
-                try (LocalRuntimeApi runtime = new LocalRuntimeApi()) {
-                    runtime.offer(event);
-                    // The runner jar (its manifest lists lib/) plus the stand-in for the managed runtime's client.
-                    String classpath = jar + java.io.File.pathSeparator + Path.of(ManagedRuntimeStandIn.class
-                            .getProtectionDomain().getCodeSource().getLocation().toURI());
-                    ProcessBuilder builder = new ProcessBuilder("java", "-cp", classpath,
-                            ManagedRuntimeStandIn.class.getName())
-                            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-                    Map<String, String> env = builder.environment();
-                    env.put("AWS_LAMBDA_RUNTIME_API", runtime.address());
-                    env.put("QUARKUS_LAMBDA_HANDLER", "status-change");
-                    env.put("TABLE_NAME", stack.tableName);
-                    env.put("EVENT_BUS_NAME", stack.busName);
-                    env.put("TRUSTED_ACCOUNTS", Fixtures.ACCOUNT);
-                    env.put("AWS_REGION", "us-east-1");
-                    env.put("AWS_ACCESS_KEY_ID", "test");
-                    env.put("AWS_SECRET_ACCESS_KEY", "test");
-                    env.put("QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE", moto.endpoint().toString());
-                    env.put("TASKLIFE_EVENTBRIDGE_ENDPOINT_OVERRIDE", moto.endpoint().toString());
+            List<Long> peaks = new ArrayList<>();
+            for (int run = 0; run < COLD_STARTS; run++) {
+                try (LocalRuntimeApi api = new LocalRuntimeApi()) {
                     long start = System.nanoTime();
-                    Process process = builder.start();
-                    String answer = runtime.awaitAnswer(60);
-                    long elapsed = (System.nanoTime() - start) / 1_000_000;
-                    long peakKb = peakRssKb(process.pid());
-                    process.destroy();
-                    process.waitFor(10, TimeUnit.SECONDS);
-                    millis.add(elapsed);
-                    System.out.printf("run %d: %d ms to the first answer, peak RSS %d MB; answer %s%n", run, elapsed,
-                            peakKb / 1024, answer == null ? "none" : answer.substring(0, Math.min(90, answer.length())));
+                    try (LambdaProcess process = LambdaProcess.start(function, api, environment, options)) {
+                        JsonNode answer = JSON.readTree(api.invoke(event));
+                        millis.add((System.nanoTime() - start) / 1_000_000);
+                        peaks.add(peakRssKb(process.pid()) / 1024);
+                        if (!answer.has("verdict")) {
+                            throw new IllegalStateException("no verdict: " + answer);
+                        }
+                    }
                 }
             }
             Collections.sort(millis);
-            System.out.println("median cold start " + millis.get(1) + " ms");
+            Collections.sort(peaks);
+            System.out.printf("JVM options %s: median %d ms (runs %s), peak RSS median %d MB%n",
+                    options.isEmpty() ? "none (the template's)" : String.join(" ", options),
+                    millis.get(COLD_STARTS / 2), millis, peaks.get(COLD_STARTS / 2));
         }
+        System.out.printf("function.zip: %.1f MB%n", Files.size(PackagedFunctions.functionZip()) / 1e6);
     }
 
     private static long peakRssKb(long pid) {
@@ -310,44 +317,61 @@ public final class Benchmark {
         return -1;
     }
 
-    private static void sweepCost(MotoServer moto, int tasks, int unreachable) throws Exception {
+    /** One sweep among {@code tasks}, of which {@code unreachable} are UNREACHABLE, 80% of them already due. */
+    private static void sweepCost(EmulatedStack stack, FaultProxy proxy, int tasks, int unreachable)
+            throws Exception {
         System.out.println();
-        System.out.println("## Sweep cost: " + tasks + " tasks, " + unreachable + " unreachable (80% past expiry)");
-        try (LifecycleStack stack = new LifecycleStack(moto.endpoint(), GENEROUS)) {
-            int healthy = tasks - unreachable;
-            List<WriteRequest> batch = new ArrayList<>();
-            for (int i = 0; i < healthy; i++) {
-                batch.add(WriteRequest.builder().putRequest(PutRequest.builder().item(Map.of(
-                        "taskId", AttributeValue.fromS("healthy-" + i),
-                        "lastStatus", AttributeValue.fromS("RUNNING"),
-                        "version", AttributeValue.fromN("2"))).build()).build());
-                if (batch.size() == 25 || i == healthy - 1) {
-                    List<WriteRequest> items = List.copyOf(batch);
-                    stack.dynamo.batchWriteItem(write -> write.requestItems(Map.of(stack.tableName, items)));
-                    batch.clear();
-                }
+        System.out.println("## Sweep cost: " + tasks + " tasks, " + unreachable + " unreachable (80% past expiry),"
+                + " one invocation of the packaged sweeper function");
+        stack.recreateTable();
+        int healthy = tasks - unreachable;
+        List<WriteRequest> batch = new ArrayList<>();
+        for (int i = 0; i < healthy; i++) {
+            batch.add(WriteRequest.builder().putRequest(PutRequest.builder().item(Map.of(
+                    "taskId", AttributeValue.fromS("healthy-" + i),
+                    "lastStatus", AttributeValue.fromS("RUNNING"),
+                    "version", AttributeValue.fromN("2"))).build()).build());
+            if (batch.size() == 25 || i == healthy - 1) {
+                List<WriteRequest> items = List.copyOf(batch);
+                stack.dynamo.batchWriteItem(write -> write.requestItems(Map.of(stack.tableName, items)));
+                batch.clear();
             }
-            int stale = unreachable * 8 / 10;
+        }
+        try (PackagedFunctions functions = PackagedFunctions.start(PackagedFunctions.functionZip(),
+                stack.functionEnvironment(proxy.endpoint()), List.of("status-change", "sweeper"), 1, List.of())) {
+            LambdaFunction statusChange = functions.function("status-change");
+            int due = unreachable * 8 / 10;
             for (int i = 0; i < unreachable; i++) {
-                String taskId = "lost-" + i;
-                long second = i < stale ? 10 : 800;
-                stack.service.apply(Fixtures.agent(taskId, AgentState.RUNNING, second - 1, taskId + "-r"));
-                stack.service.apply(Fixtures.agent(taskId, AgentState.UNREACHABLE, second, taskId + "-u"));
+                // A task's own unreachable strategy decides when it is expunged: now, or after the default.
+                String strategy = i < due ? ",\"unreachableStrategy\":{\"expungeAfterSeconds\":0}" : "";
+                statusChange.invoke(envelope("Task Launch Requested", "dev.tasklife.control",
+                        "{\"taskId\":\"lost-" + i + "\"" + strategy + "}"));
+                statusChange.invoke(envelope("Task Status Update", "dev.tasklife.agent", "{\"taskId\":\"lost-" + i
+                        + "\",\"state\":\"TASK_RUNNING\",\"timestamp\":1795600801,\"uuid\":\"r" + i + "\"}"));
+                statusChange.invoke(envelope("Task Status Update", "dev.tasklife.agent", "{\"taskId\":\"lost-" + i
+                        + "\",\"state\":\"TASK_UNREACHABLE\",\"timestamp\":1795600802,\"uuid\":\"u" + i + "\"}"));
             }
-            stack.dynamoRequests.reset();
+            proxy.dynamoRequests().reset();
             long start = System.nanoTime();
-            SweepReport report = stack.sweeper(Fixtures.T0.plusSeconds(10 + 900)).sweep(() -> Long.MAX_VALUE);
+            JsonNode report = JSON.readTree(functions.function("sweeper").invoke("{}".getBytes(StandardCharsets.UTF_8)));
             long millis = (System.nanoTime() - start) / 1_000_000;
-            var requests = stack.dynamoRequests.all();
             int indexBytes = 0;
             for (int i = 0; i < unreachable; i++) {
-                indexBytes += Integer.parseInt(describeSize(stack, "lost-" + i).replaceAll("[^0-9]", ""));
+                indexBytes += itemBytes(stack.rawItem("lost-" + i));
             }
-            System.out.printf("read %d of %d tasks; requests %s; %d ms; expunged %d, not due %d%n", report.read(),
-                    tasks, requests, millis, report.expunged(), report.notDue());
+            System.out.printf("read %d of %d tasks; requests %s; %d ms; expunged %d, not due %d%n",
+                    report.path("read").asInt(), tasks, proxy.dynamoRequests().all(), millis,
+                    report.path("expunged").asInt(), report.path("notDue").asInt());
             System.out.printf("read units: moto reports %.1f; on DynamoDB the Query reads ~%d KB of index items -> "
-                    + "~%d RCU (eventually consistent), for %d unreachable among %d tasks%n", report.readUnits(),
-                    indexBytes / 1024, (int) Math.ceil(indexBytes / 4096.0 / 2), unreachable, tasks);
+                    + "~%d RCU (eventually consistent), for %d unreachable among %d tasks%n",
+                    report.path("readUnits").asDouble(), indexBytes / 1024, (int) Math.ceil(indexBytes / 4096.0 / 2),
+                    unreachable, tasks);
         }
+    }
+
+    private static byte[] envelope(String detailType, String source, String detail) {
+        return ("{\"version\":\"0\",\"id\":\"" + UUID.randomUUID() + "\",\"detail-type\":\"" + detailType
+                + "\",\"source\":\"" + source + "\",\"account\":\"" + SamTemplate.SAMPLE_ACCOUNT
+                + "\",\"time\":\"2026-11-25T10:00:00Z\",\"detail\":" + detail + "}").getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -105,7 +105,7 @@ class EventParserTest {
         TaskEvent.LaunchRequest launch = assertInstanceOf(TaskEvent.LaunchRequest.class,
                 parseFile("launch-requested.json"));
         assertEquals("webapp", launch.service());
-        assertEquals(900L, launch.expungeAfterSeconds());
+        assertEquals(20L, launch.expungeAfterSeconds());
         assertTrue(launch.steps().isEmpty());
         TaskEvent.StopRequest stop = assertInstanceOf(TaskEvent.StopRequest.class, parseFile("stop-requested.json"));
         assertEquals("scaled down by operator", stop.reason());

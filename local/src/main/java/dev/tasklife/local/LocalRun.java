@@ -48,10 +48,10 @@ public final class LocalRun {
 
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The demo's timers, short so that it ends in a minute: expunge after this long UNREACHABLE... */
-    private static final Duration EXPUNGE_AFTER = Duration.ofSeconds(20);
-    /** ...with the sweeper invoked this often (the template's default schedule is once a minute, expunge 900 s). */
+    /** The sweeper is invoked this often, not on the template's schedule, so that the demo ends in a minute. */
     private static final Duration SWEEP_EVERY = Duration.ofSeconds(5);
+    /** How long the demo waits, at most, for the sweeper to expunge the task it lost. */
+    private static final Duration SWEEP_AT_MOST = Duration.ofSeconds(60);
     private static final List<String> FUNCTIONS = List.of("StatusChangeFunction", "StepCompletionFunction",
             "PublisherFunction", "SweeperFunction", "DescribeFunction");
 
@@ -83,8 +83,7 @@ public final class LocalRun {
         out.println("[local] starting moto on 127.0.0.1 ...");
         SamTemplate template = SamTemplate.load();
         try (MotoServer moto = MotoServer.start(); EmulatedStack stack = EmulatedStack.create(moto.endpoint())) {
-            Map<String, String> environment = new LinkedHashMap<>(stack.functionEnvironment(moto.endpoint()));
-            environment.put("EXPUNGE_AFTER_SECONDS", Long.toString(EXPUNGE_AFTER.toSeconds()));
+            Map<String, String> environment = stack.functionEnvironment(moto.endpoint());
             out.println("[local] moto at " + moto.endpoint() + "; table " + stack.tableName + ", bus " + stack.busName
                     + "; starting the five functions from " + ProjectFiles.root().relativize(
                     PackagedFunctions.functionZip()) + " with AWS's runtime interface client ...");
@@ -92,10 +91,8 @@ public final class LocalRun {
             try (PackagedFunctions functions = PackagedFunctions.start(PackagedFunctions.functionZip(), environment,
                     handlers, 1, List.of())) {
                 LocalRun local = new LocalRun(template, functions, stack, out);
-                out.println("[local] routing by template.yaml's rules; demo timers: UNREACHABLE tasks expunged after "
-                        + EXPUNGE_AFTER.toSeconds() + " s (deployed: " + template.parameterDefault("ExpungeAfterSeconds")
-                        + " s), the sweeper every " + SWEEP_EVERY.toSeconds() + " s (deployed: "
-                        + template.parameterDefault("SweepSchedule") + ")");
+                out.println("[local] routing by template.yaml's rules; the sweeper every " + SWEEP_EVERY.toSeconds()
+                        + " s (deployed: " + template.parameterDefault("SweepSchedule") + ")");
                 local.feed(ProjectFiles.resolve("events"));
                 local.describeAll();
                 Map<String, LambdaFunction> invocable = new LinkedHashMap<>(local.functionsById);
@@ -122,7 +119,7 @@ public final class LocalRun {
                 continue;
             }
             if (entry.equals("@sweep")) {
-                sweepUntilExpungeIsDue();
+                sweepUntilSomethingIsExpunged();
                 continue;
             }
             say("in  " + entry);
@@ -194,10 +191,10 @@ public final class LocalRun {
         return List.of(completion);
     }
 
-    /** The sweeper on its (short) schedule until an UNREACHABLE task is due, and one run past that. */
-    private void sweepUntilExpungeIsDue() throws Exception {
-        Instant until = clock.instant().plus(EXPUNGE_AFTER).plus(SWEEP_EVERY);
-        while (clock.instant().isBefore(until)) {
+    /** The sweeper on its (short) schedule until it expunges a task. */
+    private void sweepUntilSomethingIsExpunged() throws Exception {
+        Instant giveUp = clock.instant().plus(SWEEP_AT_MOST);
+        for (int expunged = 0; expunged == 0 && clock.instant().isBefore(giveUp); ) {
             Thread.sleep(SWEEP_EVERY.toMillis());
             JsonNode report = invoke(functionsById.get("SweeperFunction"),
                     "{\"source\":\"aws.events\",\"detail-type\":\"Scheduled Event\",\"detail\":{}}");
@@ -205,6 +202,7 @@ public final class LocalRun {
                     "SweeperFunction", report.path("read").asInt(), report.path("notDue").asInt(),
                     report.path("expunged").asInt(), report.path("replacementsRequested").asInt(),
                     report.path("stepsTimedOut").asInt()));
+            expunged = report.path("expunged").asInt();
             for (JsonNode next : publishedSoFar()) {
                 deliver(next);
             }
