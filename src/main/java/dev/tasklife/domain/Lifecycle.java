@@ -139,8 +139,9 @@ public final class Lifecycle {
             return whenStopped(event, current);
         }
         if (event instanceof LaunchRequest && current.taskArn() != null) {
-            return new Decision.Reject("task " + current.taskId() + " is an ECS task: a launch cannot give it a"
-                    + " service or steps", false);
+            // A launch asks a known task for no phase: only its settings, which an ECS task cannot take.
+            return new Decision.Reject(null, "task " + current.taskId() + " is an ECS task: a launch cannot give"
+                    + " it a service or steps", false);
         }
         TaskChange.Builder fields = fieldsOf(event);
         if (event instanceof EcsStateChange ecs && ecs.lastStatus() == STOPPED && ecs.stopCode() == null) {
@@ -178,12 +179,13 @@ public final class Lifecycle {
         String task = current.isExpunged() ? "task is expunged" : "task is STOPPED";
         Phase reported = reportedPhase(event);
         if (reported != null && reported.compareTo(RUNNING) <= 0) {
-            return new Decision.Reject(task + " but reported " + reported + ": it is to be killed", true);
+            return new Decision.Reject(reported, task + " but reported " + reported + ": it is to be killed", true);
         }
         if (reported == null || reported == STOPPED) {
             return new Decision.Skip(Verdict.UNCHANGED, task + " already");
         }
-        return new Decision.Reject("STOPPED -> " + reported + " is not an allowed move (" + task + ")", false);
+        return new Decision.Reject(reported, "STOPPED -> " + reported + " is not an allowed move (" + task + ")",
+                false);
     }
 
     /** The phase a report states by itself, without the record's steps; null for a request. */
@@ -199,7 +201,8 @@ public final class Lifecycle {
 
     private Decision moveOrReject(TaskChange.Builder fields, TaskRecord current, Phase target) {
         if (!TransitionTable.isAllowed(current.lastStatus(), target)) {
-            return new Decision.Reject(current.lastStatus() + " -> " + target + " is not an allowed move", false);
+            return new Decision.Reject(target, current.lastStatus() + " -> " + target + " is not an allowed move",
+                    false);
         }
         return new Decision.Write(arrive(fields, current, target,
                 Guard.informed(current, TransitionTable.predecessorsOf(target))));
@@ -264,29 +267,36 @@ public final class Lifecycle {
     }
 
     private Decision stepCompleted(StepCompleted event, TaskRecord current) {
-        Phase stepPhase = event.step().phase();
-        if (current.lastStatus() != stepPhase) {
-            return new Decision.Skip(Verdict.STALE, "step " + event.step() + " completed but the task is "
+        Phase target = afterStep(event, current);
+        if (current.lastStatus() != event.step().phase()) {
+            return new Decision.Skip(Verdict.STALE, target, "step " + event.step() + " completed but the task is "
                     + current.lastStatus());
         }
         TaskChange.Builder fields = TaskChange.of(event, clock.instant());
-        Phase target;
-        if (event.succeeded()) {
-            boolean wantedRunning = current.desiredStatus() != DesiredStatus.STOPPED;
-            Phase up = UP_AFTER_STEP.get(event.step());
-            target = wantedRunning && up != null ? up : stopPath(stepPhase, current.steps());
-        } else {
-            target = failStep(fields, current, event.step() + " failed"
+        if (!event.succeeded()) {
+            failStep(fields, current, event.step() + " failed"
                     + (event.reason() == null ? "" : ": " + event.reason()));
         }
         return moveOrReject(fields, current, target);
     }
 
     /**
-     * A failed or timed-out step: a task on its way up stops with outcome FAILED and is no longer wanted running;
-     * a task already stopping is forced on along the stop path. Either way the reason is kept.
+     * Where a step's completion leads a task in the step's phase: a success up, while the task is wanted running
+     * and the step leads up; anything else on along the stop path.
      */
-    private Phase failStep(TaskChange.Builder fields, TaskRecord current, String reason) {
+    private static Phase afterStep(StepCompleted event, TaskRecord current) {
+        Phase up = UP_AFTER_STEP.get(event.step());
+        boolean wantedRunning = current.desiredStatus() != DesiredStatus.STOPPED;
+        return event.succeeded() && wantedRunning && up != null ? up
+                : stopPath(event.step().phase(), current.steps());
+    }
+
+    /**
+     * What a failed or timed-out step writes besides the move on along the stop path: a task on its way up stops
+     * with outcome FAILED and is no longer wanted running; a task already stopping is forced on. Either way the
+     * reason is kept.
+     */
+    private static void failStep(TaskChange.Builder fields, TaskRecord current, String reason) {
         Phase phase = current.lastStatus();
         boolean goingUp = phase == PROVISIONING || phase == ACTIVATING;
         if (goingUp && current.outcome() != null) {
@@ -297,7 +307,6 @@ public final class Lifecycle {
         if (goingUp) {
             fields.desired(DesiredStatus.STOPPED);
         }
-        return stopPath(phase, current.steps());
     }
 
     private Decision sweep(SweepFinding finding, TaskRecord current) {
@@ -331,8 +340,11 @@ public final class Lifecycle {
                 requestReplacement(fields, current, noMove);
                 yield new Decision.Write(fields.build());
             }
-            case STEP_TIMED_OUT -> moveOrReject(fields, current, failStep(fields, current, finding.phase()
-                    + " timed out after " + policy.stepTimeoutSeconds() + " s"));
+            case STEP_TIMED_OUT -> {
+                failStep(fields, current, finding.phase() + " timed out after " + policy.stepTimeoutSeconds()
+                        + " s");
+                yield moveOrReject(fields, current, stopPath(current.lastStatus(), current.steps()));
+            }
             case TOMBSTONE_DUE -> new Decision.Write(fields.compactTombstone()
                     .move(null, Guard.informed(current, Set.of(STOPPED))).build());
         };
@@ -432,13 +444,13 @@ public final class Lifecycle {
                 return new Decision.Skip(Verdict.DUPLICATE, "ECS version " + ecs.version() + " was applied before");
             }
             if (current.ecsVersion() > ecs.version()) {
-                return new Decision.Skip(Verdict.STALE,
+                return new Decision.Skip(Verdict.STALE, ecs.lastStatus(),
                         "ECS version " + ecs.version() + " is older than " + current.ecsVersion());
             }
         }
         if (event instanceof AgentStatusUpdate agent && current.agentTimestampMicros() != null
                 && current.agentTimestampMicros() > agent.timestampMicros()) {
-            return new Decision.Skip(Verdict.STALE, "agent update of " + agent.timestampMicros()
+            return new Decision.Skip(Verdict.STALE, reportedPhase(agent), "agent update of " + agent.timestampMicros()
                     + " is older than " + current.agentTimestampMicros());
         }
         return null;

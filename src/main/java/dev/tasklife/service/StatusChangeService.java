@@ -80,8 +80,9 @@ public class StatusChangeService {
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             if (change == null) {
                 if (current == null) {
-                    return rejected(event, null, new Decision.Reject("no task " + event.taskId() + " is recorded",
-                            false));
+                    // Without a record the task's steps are unknown, and with them where the event leads.
+                    return rejected(event, null, new Decision.Reject(null, "no task " + event.taskId()
+                            + " is recorded", false));
                 }
                 Decision decision = lifecycle.decide(event, current);
                 if (decision instanceof Decision.Skip skip) {
