@@ -1,0 +1,377 @@
+package dev.tasklife.bench;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.tasklife.emulator.EmulatedStack;
+import dev.tasklife.emulator.FaultProxy;
+import dev.tasklife.emulator.LambdaFunction;
+import dev.tasklife.emulator.LambdaProcess;
+import dev.tasklife.emulator.LocalRuntimeApi;
+import dev.tasklife.emulator.MotoServer;
+import dev.tasklife.emulator.PackagedFunctions;
+import dev.tasklife.emulator.ProjectFiles;
+import dev.tasklife.emulator.SamTemplate;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/**
+ * Prints numbers, measured on the packaged artifact (functions/target/function.zip) run as Lambda runs it: each
+ * function in processes of AWS's runtime interface client polling a local Runtime API, against moto on loopback,
+ * every AWS request counted by a proxy in front of moto. Sections: moves per second and invocation latency of the
+ * status-change function beside a read-then-write baseline (the SDK called directly, no function around it);
+ * requests per move; cold start to the first answer with peak RSS; the sweep's cost among 100,000 tasks. moto is
+ * slower than DynamoDB and serialises requests: compare requests and the two columns, not the absolutes. Run:
+ * {@code ./mvnw -Pbench -DskipTests package} ({@code -Dbench=throughput|coldstart|sweep} for one section).
+ */
+public final class Benchmark {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int EVENTS_PER_TASK = 25;
+    private static final int EVENTS_PER_LEVEL = 400;
+    private static final int[] CONCURRENCY = {1, 4, 16};
+    private static final int COLD_STARTS = 5;
+
+    private Benchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        try (MotoServer moto = MotoServer.start(); FaultProxy proxy = new FaultProxy(moto.endpoint());
+             EmulatedStack stack = EmulatedStack.create(moto.endpoint())) {
+            System.out.println("# task-lifecycle benchmark, moto on " + moto.endpoint() + ", "
+                    + Runtime.getRuntime().availableProcessors() + " cores, " + Instant.now());
+            String only = System.getProperty("bench", "all");
+            if (only.equals("all") || only.equals("throughput")) {
+                throughput(stack, proxy);
+            }
+            if (only.equals("all") || only.equals("coldstart")) {
+                coldStart(stack, moto.endpoint());
+            }
+            if (only.equals("all") || only.equals("sweep")) {
+                sweepCost(stack, proxy, 100_000, 100);
+            }
+        }
+    }
+
+    /** An agent's flapping task: STAGING, RUNNING, then UNREACHABLE/RUNNING; every report an accepted move. */
+    private static List<byte[]> agentEvents(String taskId) {
+        List<byte[]> events = new ArrayList<>();
+        for (int i = 0; i < EVENTS_PER_TASK; i++) {
+            String state = i == 0 ? "TASK_STAGING" : i % 2 == 1 ? "TASK_RUNNING" : "TASK_UNREACHABLE";
+            String reason = state.equals("TASK_UNREACHABLE") ? ",\"reason\":\"REASON_AGENT_DISCONNECTED\"" : "";
+            events.add(("{\"version\":\"0\",\"id\":\"" + taskId + "-" + i + "\",\"detail-type\":\"Task Status Update\","
+                    + "\"source\":\"dev.tasklife.agent\",\"account\":\"" + SamTemplate.SAMPLE_ACCOUNT + "\","
+                    + "\"time\":\"2026-11-25T10:00:00Z\",\"detail\":{\"taskId\":\"" + taskId + "\",\"state\":\""
+                    + state + "\"" + reason + ",\"timestamp\":" + (1795600800 + i) + ",\"uuid\":\"" + taskId + "-u"
+                    + i + "\"}}").getBytes(StandardCharsets.UTF_8));
+        }
+        return events;
+    }
+
+    private interface Writer {
+        boolean apply(String taskId, int index, byte[] event) throws Exception;
+    }
+
+    private record Level(double perSecond, double p50, double p99, int accepted) {
+    }
+
+    private static Level run(int concurrency, String prefix, Writer writer) throws Exception {
+        int tasks = EVENTS_PER_LEVEL / EVENTS_PER_TASK;
+        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger accepted = new AtomicInteger();
+        AtomicInteger next = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+        try {
+            long start = System.nanoTime();
+            List<Future<?>> workers = new ArrayList<>();
+            for (int w = 0; w < concurrency; w++) {
+                workers.add(pool.submit(() -> {
+                    for (int t = next.getAndIncrement(); t < tasks; t = next.getAndIncrement()) {
+                        String taskId = prefix + "-" + t;
+                        List<byte[]> events = agentEvents(taskId);
+                        for (int i = 0; i < events.size(); i++) {
+                            long began = System.nanoTime();
+                            if (writer.apply(taskId, i, events.get(i))) {
+                                accepted.incrementAndGet();
+                            }
+                            latencies.add(System.nanoTime() - began);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> worker : workers) {
+                worker.get();
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            List<Long> sorted = new ArrayList<>(latencies);
+            Collections.sort(sorted);
+            return new Level(accepted.get() / seconds, sorted.get(sorted.size() / 2) / 1e6,
+                    sorted.get((int) Math.floor(sorted.size() * 0.99)) / 1e6, accepted.get());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void throughput(EmulatedStack stack, FaultProxy proxy) throws Exception {
+        int environments = CONCURRENCY[CONCURRENCY.length - 1];
+        System.out.println();
+        System.out.println("## Moves through the packaged status-change function (" + environments + " environments"
+                + " of the runtime interface client), " + EVENTS_PER_LEVEL + " accepted moves per level, "
+                + EVENTS_PER_TASK + " per task; latency is the invocation's, Runtime API included");
+        System.out.printf("%-11s | %-44s | %-44s | %s%n", "concurrent", "this service: moves/s  p50 ms  p99 ms  req/move",
+                "read-then-write: moves/s  p50 ms  p99 ms  req/move", "throughput ratio");
+        try (PackagedFunctions functions = PackagedFunctions.start(PackagedFunctions.functionZip(),
+                stack.functionEnvironment(proxy.endpoint()), List.of("status-change", "publisher"), environments,
+                List.of());
+             DynamoDbClient direct = client(proxy.endpoint())) {
+            LambdaFunction statusChange = functions.function("status-change");
+            // Every environment answers a first event before anything is timed: cold starts are the next section.
+            run(environments, "warm", (taskId, index, event) -> applied(statusChange, event));
+            ReadThenWrite baseline = new ReadThenWrite(direct, stack.tableName + "-baseline");
+            int moves = 0;
+            int publishCalls = 0;
+            for (int concurrency : CONCURRENCY) {
+                proxy.dynamoRequests().reset();
+                Level ours = run(concurrency, "c" + concurrency, (taskId, index, event) -> applied(statusChange, event));
+                double oursRequests = (double) proxy.dynamoRequests().total() / ours.accepted();
+                if (concurrency == 1) {
+                    // What the publisher sends for these moves, read off the stream while the backlog is small.
+                    stack.streamTo(functions.function("publisher")).pump();
+                    moves = ours.accepted() + EVENTS_PER_LEVEL;
+                    publishCalls = proxy.eventBridgeRequests().count("PutEvents");
+                }
+                proxy.dynamoRequests().reset();
+                Level theirs = run(concurrency, "b" + concurrency, baseline::apply);
+                double theirRequests = (double) proxy.dynamoRequests().total() / theirs.accepted();
+                System.out.printf("%-11d | %8.1f  %6.1f  %6.1f  %4.2f (UpdateItem)      | %8.1f  %6.1f  %6.1f  %4.2f"
+                                + " (Get+Put)          | %.2fx%n", concurrency, ours.perSecond(), ours.p50(),
+                        ours.p99(), oursRequests, theirs.perSecond(), theirs.p50(), theirs.p99(), theirRequests,
+                        ours.perSecond() / theirs.perSecond());
+            }
+            System.out.printf("EventBridge: status-change 0 PutEvents per move; publisher %.2f PutEvents per move "
+                    + "(%d calls for the %d moves so far, the warm-up's included)%n", (double) publishCalls / moves,
+                    publishCalls, moves);
+            int bytes = itemBytes(stack.rawItem("c1-0"));
+            System.out.printf("Write units: one conditional UpdateItem per move; DynamoDB charges 1 WCU per started"
+                    + " KB of the larger image: this task's item is %d bytes after %d moves -> %d WCU per write%n",
+                    bytes, EVENTS_PER_TASK, (bytes + 1023) / 1024);
+        }
+    }
+
+    private static boolean applied(LambdaFunction statusChange, byte[] event) throws Exception {
+        return JSON.readTree(statusChange.invoke(event)).path("verdict").asText().equals("APPLIED");
+    }
+
+    private static DynamoDbClient client(URI endpoint) {
+        return DynamoDbClient.builder().endpointOverride(endpoint).region(Region.of(EmulatedStack.REGION))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                        EmulatedStack.ACCESS_KEY, EmulatedStack.SECRET_KEY)))
+                .httpClient(UrlConnectionHttpClient.create()).build();
+    }
+
+    /** The item's size as DynamoDB counts it (names + values), approximately. */
+    private static int itemBytes(Map<String, AttributeValue> item) {
+        int bytes = 0;
+        for (Map.Entry<String, AttributeValue> attribute : item.entrySet()) {
+            bytes += attribute.getKey().length() + size(attribute.getValue());
+        }
+        return bytes;
+    }
+
+    private static int size(AttributeValue value) {
+        if (value.s() != null) {
+            return value.s().getBytes(StandardCharsets.UTF_8).length;
+        }
+        if (value.n() != null) {
+            return value.n().length();
+        }
+        if (value.hasSs()) {
+            return value.ss().stream().mapToInt(String::length).sum();
+        }
+        if (value.hasL()) {
+            return 3 + value.l().stream().mapToInt(element -> 1 + size(element)).sum();
+        }
+        if (value.hasM()) {
+            return 3 + value.m().entrySet().stream().mapToInt(e -> 1 + e.getKey().length() + size(e.getValue()))
+                    .sum();
+        }
+        return 1;
+    }
+
+    /**
+     * The common ECS sample's way: read the record, decide, write it back whole with a condition on the version
+     * read (retrying on conflict). Same phases and history as the service, two requests per move at best.
+     */
+    private static final class ReadThenWrite {
+        private final DynamoDbClient dynamo;
+        private final String table;
+
+        /** On a table of its own, without a stream: nothing of ours reads its items. */
+        ReadThenWrite(DynamoDbClient dynamo, String table) {
+            this.dynamo = dynamo;
+            this.table = table;
+            dynamo.createTable(create -> create.tableName(table)
+                    .billingMode("PAY_PER_REQUEST")
+                    .attributeDefinitions(definition -> definition.attributeName("taskId").attributeType("S"))
+                    .keySchema(key -> key.attributeName("taskId").keyType("HASH")));
+        }
+
+        boolean apply(String taskId, int index, byte[] event) {
+            String phase = index == 0 ? "PENDING" : index % 2 == 1 ? "RUNNING" : "UNREACHABLE";
+            while (true) {
+                Map<String, AttributeValue> current = dynamo.getItem(get -> get.tableName(table)
+                        .consistentRead(true).key(Map.of("taskId", AttributeValue.fromS(taskId)))).item();
+                long version = current == null || current.isEmpty() ? 0 : Long.parseLong(current.get("version").n());
+                List<AttributeValue> history = new ArrayList<>(current == null || current.isEmpty()
+                        ? List.of() : current.get("history").l());
+                history.add(AttributeValue.fromM(Map.of("to", AttributeValue.fromS(phase),
+                        "cause", AttributeValue.fromS(taskId + "-" + index),
+                        "key", AttributeValue.fromS("agent:" + taskId + "-u" + index),
+                        "at", AttributeValue.fromS("2026-11-25T10:00:00Z"))));
+                Map<String, AttributeValue> next = new HashMap<>();
+                next.put("taskId", AttributeValue.fromS(taskId));
+                next.put("lastStatus", AttributeValue.fromS(phase));
+                next.put("version", AttributeValue.fromN(Long.toString(version + 1)));
+                next.put("history", AttributeValue.fromL(history));
+                try {
+                    dynamo.putItem(put -> put.tableName(table).item(next)
+                            .conditionExpression("attribute_not_exists(taskId) OR version = :v")
+                            .expressionAttributeValues(Map.of(":v", AttributeValue.fromN(Long.toString(version)))));
+                    return true;
+                } catch (ConditionalCheckFailedException conflict) {
+                    // someone else wrote in between: read again
+                }
+            }
+        }
+    }
+
+    /** Process start to the first event answered, median of {@link #COLD_STARTS}, per set of JVM options. */
+    private static void coldStart(EmulatedStack stack, URI aws) throws Exception {
+        System.out.println();
+        System.out.println("## Cold start of the packaged JVM function through AWS's runtime interface client"
+                + " (status-change, a real ECS event), process start to first answer, median of " + COLD_STARTS);
+        byte[] event = Files.readAllBytes(ProjectFiles.resolve("events", "ecs-task-running.json"));
+        Map<String, String> environment = new HashMap<>(stack.functionEnvironment(aws));
+        environment.put("QUARKUS_LAMBDA_HANDLER", "status-change");
+        LambdaProcess.Unpacked function = LambdaProcess.unpack(PackagedFunctions.functionZip());
+        for (List<String> options : List.of(List.<String>of(),
+                List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1"))) {
+            List<Long> millis = new ArrayList<>();
+            List<Long> peaks = new ArrayList<>();
+            for (int run = 0; run < COLD_STARTS; run++) {
+                try (LocalRuntimeApi api = new LocalRuntimeApi()) {
+                    long start = System.nanoTime();
+                    try (LambdaProcess process = LambdaProcess.start(function, api, environment, options)) {
+                        JsonNode answer = JSON.readTree(api.invoke(event));
+                        millis.add((System.nanoTime() - start) / 1_000_000);
+                        peaks.add(peakRssKb(process.pid()) / 1024);
+                        if (!answer.has("verdict")) {
+                            throw new IllegalStateException("no verdict: " + answer);
+                        }
+                    }
+                }
+            }
+            Collections.sort(millis);
+            Collections.sort(peaks);
+            System.out.printf("JVM options %s: median %d ms (runs %s), peak RSS median %d MB%n",
+                    options.isEmpty() ? "none (the template's)" : String.join(" ", options),
+                    millis.get(COLD_STARTS / 2), millis, peaks.get(COLD_STARTS / 2));
+        }
+        System.out.printf("function.zip: %.1f MB%n", Files.size(PackagedFunctions.functionZip()) / 1e6);
+    }
+
+    private static long peakRssKb(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (Exception e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    /** One sweep among {@code tasks}, of which {@code unreachable} are UNREACHABLE, 80% of them already due. */
+    private static void sweepCost(EmulatedStack stack, FaultProxy proxy, int tasks, int unreachable)
+            throws Exception {
+        System.out.println();
+        System.out.println("## Sweep cost: " + tasks + " tasks, " + unreachable + " unreachable (80% past expiry),"
+                + " one invocation of the packaged sweeper function");
+        stack.recreateTable();
+        int healthy = tasks - unreachable;
+        List<WriteRequest> batch = new ArrayList<>();
+        for (int i = 0; i < healthy; i++) {
+            batch.add(WriteRequest.builder().putRequest(PutRequest.builder().item(Map.of(
+                    "taskId", AttributeValue.fromS("healthy-" + i),
+                    "lastStatus", AttributeValue.fromS("RUNNING"),
+                    "version", AttributeValue.fromN("2"))).build()).build());
+            if (batch.size() == 25 || i == healthy - 1) {
+                List<WriteRequest> items = List.copyOf(batch);
+                stack.dynamo.batchWriteItem(write -> write.requestItems(Map.of(stack.tableName, items)));
+                batch.clear();
+            }
+        }
+        try (PackagedFunctions functions = PackagedFunctions.start(PackagedFunctions.functionZip(),
+                stack.functionEnvironment(proxy.endpoint()), List.of("status-change", "sweeper"), 1, List.of())) {
+            LambdaFunction statusChange = functions.function("status-change");
+            int due = unreachable * 8 / 10;
+            for (int i = 0; i < unreachable; i++) {
+                // A task's own unreachable strategy decides when it is expunged: now, or after the default.
+                String strategy = i < due ? ",\"unreachableStrategy\":{\"expungeAfterSeconds\":0}" : "";
+                statusChange.invoke(envelope("Task Launch Requested", "dev.tasklife.control",
+                        "{\"taskId\":\"lost-" + i + "\"" + strategy + "}"));
+                statusChange.invoke(envelope("Task Status Update", "dev.tasklife.agent", "{\"taskId\":\"lost-" + i
+                        + "\",\"state\":\"TASK_RUNNING\",\"timestamp\":1795600801,\"uuid\":\"r" + i + "\"}"));
+                statusChange.invoke(envelope("Task Status Update", "dev.tasklife.agent", "{\"taskId\":\"lost-" + i
+                        + "\",\"state\":\"TASK_UNREACHABLE\",\"timestamp\":1795600802,\"uuid\":\"u" + i + "\"}"));
+            }
+            proxy.dynamoRequests().reset();
+            long start = System.nanoTime();
+            JsonNode report = JSON.readTree(functions.function("sweeper").invoke("{}".getBytes(StandardCharsets.UTF_8)));
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            int indexBytes = 0;
+            for (int i = 0; i < unreachable; i++) {
+                indexBytes += itemBytes(stack.rawItem("lost-" + i));
+            }
+            System.out.printf("read %d of %d tasks; requests %s; %d ms; expunged %d, not due %d%n",
+                    report.path("read").asInt(), tasks, proxy.dynamoRequests().all(), millis,
+                    report.path("expunged").asInt(), report.path("notDue").asInt());
+            System.out.printf("read units: moto reports %.1f; on DynamoDB the Query reads ~%d KB of index items -> "
+                    + "~%d RCU (eventually consistent), for %d unreachable among %d tasks%n",
+                    report.path("readUnits").asDouble(), indexBytes / 1024, (int) Math.ceil(indexBytes / 4096.0 / 2),
+                    unreachable, tasks);
+        }
+    }
+
+    private static byte[] envelope(String detailType, String source, String detail) {
+        return ("{\"version\":\"0\",\"id\":\"" + UUID.randomUUID() + "\",\"detail-type\":\"" + detailType
+                + "\",\"source\":\"" + source + "\",\"account\":\"" + SamTemplate.SAMPLE_ACCOUNT
+                + "\",\"time\":\"2026-11-25T10:00:00Z\",\"detail\":" + detail + "}").getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,207 @@
+package dev.tasklife.emulator;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.eventbridge.model.Target;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * The deployed shape of the service on an emulator, made from {@code template.yaml}: the task table (its key, sparse
+ * sweep index and stream), the lifecycle bus, and the notifications rule delivering to an SQS queue where what the
+ * functions publish can be read. Its own clients talk to the emulator directly, never through a proxy the
+ * functions' clients may go through.
+ */
+public final class EmulatedStack implements AutoCloseable {
+
+    /** The account moto runs everything in. */
+    public static final String MOTO_ACCOUNT = "123456789012";
+    public static final String REGION = "us-east-1";
+    /** moto takes any keys; these are the ones every client here and every function's configuration uses. */
+    public static final String ACCESS_KEY = "test";
+    public static final String SECRET_KEY = "test";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public final URI endpoint;
+    public final DynamoDbClient dynamo;
+    public final DynamoDbStreamsClient streams;
+    public final EventBridgeClient eventBridge;
+    public final SqsClient sqs;
+    public final String tableName;
+    public final String busName;
+    public final String queueUrl;
+
+    private EmulatedStack(URI endpoint) throws IOException {
+        this.endpoint = endpoint;
+        StaticCredentialsProvider credentials = StaticCredentialsProvider.create(
+                AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
+        // moto is slower than AWS under load: the stack's own calls (set-up, bulk seeding, a look at the whole table)
+        // wait longer than the functions' budget.
+        Duration patient = Duration.ofMinutes(3);
+        dynamo = DynamoDbClient.builder().endpointOverride(endpoint).region(Region.of(REGION))
+                .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(call -> call.apiCallTimeout(patient).apiCallAttemptTimeout(patient)).build();
+        streams = DynamoDbStreamsClient.builder().endpointOverride(endpoint).region(Region.of(REGION))
+                .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
+        eventBridge = EventBridgeClient.builder().endpointOverride(endpoint).region(Region.of(REGION))
+                .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
+        sqs = SqsClient.builder().endpointOverride(endpoint).region(Region.of(REGION))
+                .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
+
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        tableName = "tasks-" + suffix;
+        busName = "lifecycle-" + suffix;
+        createTable();
+
+        eventBridge.createEventBus(bus -> bus.name(busName));
+        queueUrl = sqs.createQueue(queue -> queue.queueName("notifications-" + suffix)).queueUrl();
+        String queueArn = sqs.getQueueAttributes(attributes -> attributes.queueUrl(queueUrl)
+                .attributeNames(QueueAttributeName.QUEUE_ARN)).attributes().get(QueueAttributeName.QUEUE_ARN);
+        String rule = "notifications-" + suffix;
+        String pattern = SamTemplate.load(MOTO_ACCOUNT).eventPattern("LifecycleNotificationsRule");
+        eventBridge.putRule(put -> put.name(rule).eventBusName(busName).eventPattern(pattern));
+        eventBridge.putTargets(put -> put.rule(rule).eventBusName(busName)
+                .targets(Target.builder().id("queue").arn(queueArn).build()));
+    }
+
+    /** Makes the stack on the emulator at {@code endpoint}, its names unique there. */
+    public static EmulatedStack create(URI endpoint) throws IOException {
+        return new EmulatedStack(endpoint);
+    }
+
+    /**
+     * What a function deployed on this stack finds in its environment: the template's names and retry mode, the
+     * sample events' account and this emulator's trusted, and every client pointed at {@code awsEndpoint} (the
+     * emulator, or a proxy in front of it).
+     */
+    public Map<String, String> functionEnvironment(URI awsEndpoint) {
+        Map<String, String> environment = new LinkedHashMap<>();
+        environment.put("TABLE_NAME", tableName);
+        environment.put("EVENT_BUS_NAME", busName);
+        environment.put("TRUSTED_ACCOUNTS", SamTemplate.SAMPLE_ACCOUNT + "," + MOTO_ACCOUNT);
+        environment.put("AWS_REGION", REGION);
+        environment.put("AWS_ACCESS_KEY_ID", ACCESS_KEY);
+        environment.put("AWS_SECRET_ACCESS_KEY", SECRET_KEY);
+        environment.put("QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE", awsEndpoint.toString());
+        environment.put("TASKLIFE_EVENTBRIDGE_ENDPOINT_OVERRIDE", awsEndpoint.toString());
+        try {
+            SamTemplate.load().globalEnvironment().forEach((name, value) -> {
+                if (value.isTextual() && name.startsWith("AWS_")) {
+                    environment.put(name, value.asText()); // the retry mode and attempts: literals in the template
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return environment;
+    }
+
+    /** Drops the table and makes it again, empty: a suite starts from nothing. */
+    public void recreateTable() throws IOException {
+        dynamo.deleteTable(delete -> delete.tableName(tableName));
+        dynamo.waiter().waitUntilTableNotExists(wait -> wait.tableName(tableName));
+        createTable();
+    }
+
+    /** The table as template.yaml declares it: key schema, the sparse sweep index, the stream, TTL if any. */
+    private void createTable() throws IOException {
+        JsonNode declared = SamTemplate.load().resource("TaskTable").path("Properties");
+        List<AttributeDefinition> attributes = new ArrayList<>();
+        declared.path("AttributeDefinitions").forEach(attribute -> attributes.add(AttributeDefinition.builder()
+                .attributeName(attribute.path("AttributeName").asText())
+                .attributeType(attribute.path("AttributeType").asText()).build()));
+        List<GlobalSecondaryIndex> indexes = new ArrayList<>();
+        declared.path("GlobalSecondaryIndexes").forEach(index -> indexes.add(GlobalSecondaryIndex.builder()
+                .indexName(index.path("IndexName").asText())
+                .keySchema(keySchema(index.path("KeySchema")))
+                .projection(Projection.builder().projectionType(index.at("/Projection/ProjectionType").asText())
+                        .build())
+                .build()));
+        JsonNode stream = declared.path("StreamSpecification");
+        dynamo.createTable(table -> table.tableName(tableName)
+                .streamSpecification(spec -> spec.streamEnabled(!stream.isMissingNode())
+                        .streamViewType(stream.path("StreamViewType").asText(null)))
+                .billingMode(declared.path("BillingMode").asText())
+                .attributeDefinitions(attributes)
+                .keySchema(keySchema(declared.path("KeySchema")))
+                .globalSecondaryIndexes(indexes));
+        dynamo.waiter().waitUntilTableExists(wait -> wait.tableName(tableName));
+        JsonNode ttl = declared.path("TimeToLiveSpecification");
+        if (!ttl.isMissingNode()) {
+            dynamo.updateTimeToLive(update -> update.tableName(tableName).timeToLiveSpecification(spec -> spec
+                    .attributeName(ttl.path("AttributeName").asText()).enabled(ttl.path("Enabled").asBoolean())));
+        }
+    }
+
+    private static List<KeySchemaElement> keySchema(JsonNode declared) {
+        List<KeySchemaElement> keys = new ArrayList<>();
+        declared.forEach(key -> keys.add(KeySchemaElement.builder().attributeName(key.path("AttributeName").asText())
+                .keyType(key.path("KeyType").asText()).build()));
+        return keys;
+    }
+
+    /** Lambda's event source for the table's stream, delivering to {@code publisher}. */
+    public StreamPump streamTo(LambdaFunction publisher) {
+        return new StreamPump(dynamo, streams, tableName, publisher);
+    }
+
+    /** Every event the notifications rule delivered, received and deleted, waiting at most {@code waitSeconds}. */
+    public List<JsonNode> receiveNotifications(int waitSeconds) throws IOException {
+        List<JsonNode> events = new ArrayList<>();
+        while (true) {
+            List<Message> messages = sqs.receiveMessage(receive -> receive.queueUrl(queueUrl)
+                    .maxNumberOfMessages(10).waitTimeSeconds(waitSeconds)).messages();
+            if (messages.isEmpty()) {
+                return events;
+            }
+            for (Message message : messages) {
+                events.add(JSON.readTree(message.body()));
+                sqs.deleteMessage(delete -> delete.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
+            }
+        }
+    }
+
+    /** How many items the table holds (a look at the whole table, never the functions'). */
+    public int itemCount() {
+        return dynamo.scanPaginator(scan -> scan.tableName(tableName).select("COUNT")).stream()
+                .mapToInt(page -> page.count()).sum();
+    }
+
+    public Map<String, AttributeValue> rawItem(String taskId) {
+        return dynamo.getItem(get -> get.tableName(tableName).consistentRead(true)
+                .key(Map.of("taskId", AttributeValue.fromS(taskId)))).item();
+    }
+
+    @Override
+    public void close() {
+        streams.close();
+        dynamo.close();
+        eventBridge.close();
+        sqs.close();
+    }
+}

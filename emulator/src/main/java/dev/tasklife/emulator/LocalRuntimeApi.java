@@ -1,0 +1,117 @@
+package dev.tasklife.emulator;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * The Lambda Runtime API of one function on 127.0.0.1 (GET .../runtime/invocation/next, POST
+ * .../invocation/ID/response or /error, POST .../runtime/init/error): the processes running the function poll it as
+ * in Lambda, each taking one invocation at a time, so that several processes are the function's concurrency.
+ */
+public final class LocalRuntimeApi implements LambdaFunction, AutoCloseable {
+
+    private static final String BASE = "/2018-06-01/runtime";
+    /** Lambda's own limit for one invocation; the template's functions take 30 s. */
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private record Invocation(String requestId, byte[] payload, CompletableFuture<byte[]> answer) {
+    }
+
+    private final HttpServer server;
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+    private final BlockingQueue<Invocation> waiting = new LinkedBlockingQueue<>();
+    private final Map<String, Invocation> running = new ConcurrentHashMap<>();
+    private final CompletableFuture<String> initError = new CompletableFuture<>();
+
+    public LocalRuntimeApi() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext(BASE, this::handle);
+        server.setExecutor(threads);
+        server.start();
+    }
+
+    /** The value of AWS_LAMBDA_RUNTIME_API for the function's processes. */
+    public String address() {
+        return "127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** Invokes the function and waits for its answer; a function error fails the invocation. */
+    @Override
+    public byte[] invoke(byte[] payload) throws IOException {
+        Invocation invocation = new Invocation(UUID.randomUUID().toString(), payload, new CompletableFuture<>());
+        waiting.add(invocation);
+        try {
+            return CompletableFuture.anyOf(invocation.answer(), initError.thenApply(error -> {
+                throw new IllegalStateException("the function failed to start: " + error);
+            })).thenApply(byte[].class::cast).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause().getMessage(), e);
+        } catch (TimeoutException e) {
+            throw new IOException("no answer within " + TIMEOUT, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getPath();
+        byte[] body = exchange.getRequestBody().readAllBytes();
+        if (path.equals(BASE + "/invocation/next")) {
+            Invocation next;
+            try {
+                next = waiting.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                exchange.close();
+                return;
+            }
+            running.put(next.requestId(), next);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.getResponseHeaders().add("Lambda-Runtime-Aws-Request-Id", next.requestId());
+            exchange.getResponseHeaders().add("Lambda-Runtime-Deadline-Ms",
+                    Long.toString(System.currentTimeMillis() + TIMEOUT.toMillis()));
+            exchange.getResponseHeaders().add("Lambda-Runtime-Invoked-Function-Arn",
+                    "arn:aws:lambda:" + EmulatedStack.REGION + ":" + EmulatedStack.MOTO_ACCOUNT + ":function:local");
+            exchange.getResponseHeaders().add("Lambda-Runtime-Trace-Id", "Root=1-00000000-000000000000000000000000");
+            Http.send(exchange, 200, next.payload());
+        } else if (path.endsWith("/response") || path.endsWith("/error")) {
+            String requestId = path.substring((BASE + "/invocation/").length(), path.lastIndexOf('/'));
+            Invocation done = running.remove(requestId);
+            Http.send(exchange, done == null ? 400 : 202, new byte[0]);
+            if (done != null && path.endsWith("/response")) {
+                done.answer().complete(body);
+            } else if (done != null) {
+                done.answer().completeExceptionally(new InvocationFailedException(
+                        new String(body, StandardCharsets.UTF_8)));
+            }
+        } else if (path.equals(BASE + "/init/error")) {
+            Http.send(exchange, 202, new byte[0]);
+            initError.complete(new String(body, StandardCharsets.UTF_8));
+        } else {
+            Http.send(exchange, 404, new byte[0]);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        threads.shutdownNow();
+    }
+}

@@ -1,0 +1,70 @@
+package dev.tasklife.domain;
+
+import static dev.tasklife.domain.Phase.RUNNING;
+import static dev.tasklife.domain.Phase.STOPPED;
+
+import dev.tasklife.domain.TaskEvent.EcsStateChange;
+import dev.tasklife.domain.TaskEvent.StatusChange;
+
+/**
+ * Allowed moves (lifecycle.md): a move the {@link TransitionTable} allows is written together with what arriving
+ * brings; every other move is rejected. STOPPED is final.
+ */
+final class AllowedMoves {
+
+    private final MarathonHandling marathon;
+
+    AllowedMoves(MarathonHandling marathon) {
+        this.marathon = marathon;
+    }
+
+    /** The move into {@code target}, guarded by the allowed predecessors and the version decided on; or why not. */
+    Decision moveOrReject(TaskChange.Builder fields, TaskRecord current, Phase target) {
+        if (!TransitionTable.isAllowed(current.lastStatus(), target)) {
+            return new Decision.Reject(target, current.lastStatus() + " -> " + target + " is not an allowed move",
+                    false);
+        }
+        return new Decision.Write(arrive(fields, current, target,
+                Guard.informed(current, TransitionTable.predecessorsOf(target))));
+    }
+
+    /**
+     * The move into {@code target} with what arriving there brings: an outcome for a task that stops without one,
+     * and for a task a service replaces, Marathon's expunge and replacement.
+     */
+    TaskChange arrive(TaskChange.Builder fields, TaskRecord current, Phase target, Guard guard) {
+        fields.move(target, guard);
+        TaskChange draft = fields.build();
+        if (target == STOPPED && draft.outcome() == null && current.outcome() == null) {
+            if (current.stopCode() != null) {
+                // A stop code noticed while the task still ran (a Spot termination notice) says why it stopped.
+                fields.outcomeUnlessSet(EcsStateChange.outcomeOf(current.stopCode(), false), current.stopReason());
+            } else {
+                boolean requested = current.desiredStatus() == DesiredStatus.STOPPED
+                        || draft.desiredStatus() == DesiredStatus.STOPPED;
+                fields.outcomeUnlessSet(requested ? Outcome.STOPPED_BY_REQUEST : Outcome.UNKNOWN, draft.outcomeReason());
+            }
+        }
+        marathon.onArrival(fields, current, target, draft);
+        return fields.build();
+    }
+
+    /**
+     * STOPPED is final. A live report from a stopped task means it runs unaccounted for (it came back after it
+     * was expunged, or after it was recorded stopped): rejected, and the task is to be killed (lifecycle.md,
+     * "Returning tasks"). Any other move out is rejected; a report or request that agrees with STOPPED changes
+     * nothing.
+     */
+    static Decision outOfStopped(StatusChange event, TaskRecord current) {
+        String task = current.isExpunged() ? "task is expunged" : "task is STOPPED";
+        Phase reported = RequestedPhase.reported(event);
+        if (reported != null && reported.compareTo(RUNNING) <= 0) {
+            return new Decision.Reject(reported, task + " but reported " + reported + ": it is to be killed", true);
+        }
+        if (reported == null || reported == STOPPED) {
+            return new Decision.Skip(Verdict.UNCHANGED, task + " already");
+        }
+        return new Decision.Reject(reported, "STOPPED -> " + reported + " is not an allowed move (" + task + ")",
+                false);
+    }
+}

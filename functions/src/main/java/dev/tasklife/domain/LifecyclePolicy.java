@@ -1,0 +1,41 @@
+package dev.tasklife.domain;
+
+/**
+ * The configurable defaults of lifecycle.md ("defaults come from configuration": application.properties holds
+ * their values); a task's own unreachable strategy, given at launch, wins over the first two.
+ *
+ * @param inactiveAfterSeconds how long a service task may be UNREACHABLE before its replacement is requested
+ * @param expungeAfterSeconds how long a task may be UNREACHABLE before the sweeper marks it UNKNOWN and expunges it
+ * @param tombstoneSeconds how long an expunged task keeps its full record (history, reasons) for describe before
+ *     the sweeper compacts it to the permanent marker that keeps it dead
+ * @param stepTimeoutSeconds how long a control-plane step (PROVISIONING, ACTIVATING, DEACTIVATING,
+ *     DEPROVISIONING) may take before the sweeper fails it or forces the task on
+ */
+public record LifecyclePolicy(long inactiveAfterSeconds, long expungeAfterSeconds, long tombstoneSeconds,
+                              long stepTimeoutSeconds) {
+
+    /** The largest unreachable-strategy value a task may ask for (lifecycle.md: "between 0 and 1 year"). */
+    public static final long MAX_STRATEGY_SECONDS = 365L * 24 * 3600;
+
+    public LifecyclePolicy {
+        if (inactiveAfterSeconds < 0 || inactiveAfterSeconds > MAX_STRATEGY_SECONDS
+                || expungeAfterSeconds < 0 || expungeAfterSeconds > MAX_STRATEGY_SECONDS
+                || tombstoneSeconds < 0 || tombstoneSeconds > 10 * MAX_STRATEGY_SECONDS
+                || stepTimeoutSeconds < 1 || stepTimeoutSeconds > MAX_STRATEGY_SECONDS) {
+            throw new IllegalArgumentException("lifecycle policy out of bounds: " + this);
+        }
+    }
+
+    public long inactiveAfterSeconds(TaskRecord task) {
+        return bounded(task.inactiveAfterSeconds(), inactiveAfterSeconds);
+    }
+
+    public long expungeAfterSeconds(TaskRecord task) {
+        return bounded(task.expungeAfterSeconds(), expungeAfterSeconds);
+    }
+
+    /** A task's own value, held to the bounds even if a record written before they existed carries another. */
+    private static long bounded(Long own, long fallback) {
+        return own == null ? fallback : Math.max(0, Math.min(own, MAX_STRATEGY_SECONDS));
+    }
+}

@@ -1,0 +1,82 @@
+package dev.tasklife.domain;
+
+import static dev.tasklife.domain.Phase.STOPPED;
+import static dev.tasklife.domain.Phase.UNREACHABLE;
+
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * Marathon handling (lifecycle.md): a task that belongs to a service is expunged and replaced when it fails, and
+ * replaced when it has been UNREACHABLE for {@code inactiveAfterSeconds}. Expunged tasks keep a tombstone.
+ */
+final class MarathonHandling {
+
+    /** Outcomes after which a service replaces its task; FINISHED and KILLED are not replaced. */
+    private static final Set<Outcome> REPLACED_OUTCOMES = EnumSet.of(Outcome.ERROR, Outcome.FAILED,
+            Outcome.DROPPED, Outcome.GONE, Outcome.GONE_BY_OPERATOR, Outcome.UNKNOWN);
+
+    private final LifecyclePolicy policy;
+    private final Supplier<UUID> replacementIds;
+
+    MarathonHandling(LifecyclePolicy policy, Supplier<UUID> replacementIds) {
+        this.policy = policy;
+        this.replacementIds = replacementIds;
+    }
+
+    /** Whether a task a service replaces would be expunged or replaced by this move. */
+    static boolean mayBeReplaced(Phase target, Outcome outcome) {
+        return target == UNREACHABLE || (target == STOPPED && outcome != null && REPLACED_OUTCOMES.contains(outcome));
+    }
+
+    /**
+     * What arriving in {@code target} brings a task a service replaces: after a failure, the expunge and the
+     * replacement; on becoming UNREACHABLE with no time allowed to come back, the replacement.
+     *
+     * @param draft the move as the event made it, before an outcome was inferred for a task that stops without one
+     */
+    void onArrival(TaskChange.Builder fields, TaskRecord current, Phase target, TaskChange draft) {
+        Outcome outcome = draft.outcome() != null ? draft.outcome() : current.outcome();
+        if (current.replaceOnFailure() && target == STOPPED && REPLACED_OUTCOMES.contains(outcome)) {
+            expunge(fields, draft);
+            requestReplacement(fields, current, draft);
+        }
+        if (current.replaceOnFailure() && target == UNREACHABLE && policy.inactiveAfterSeconds(current) == 0) {
+            requestReplacement(fields, current, draft);
+        }
+    }
+
+    /** Expunges the task, describable in full for the policy's tombstone time from {@code change}. */
+    void expunge(TaskChange.Builder fields, TaskChange change) {
+        fields.expunge(change.at().getEpochSecond() + policy.tombstoneSeconds());
+    }
+
+    /** Creates the replacement in the same write as {@code cause}, unless the task has one already. */
+    void requestReplacement(TaskChange.Builder fields, TaskRecord current, TaskChange cause) {
+        if (current.replacedBy() != null) {
+            return; // requested before (the task went UNREACHABLE first)
+        }
+        String replacementId = replacementId(current.service());
+        TaskChange creation = new TaskChange.Builder(replacementId, cause.cause(), "replacement-of:"
+                + current.taskId(), cause.at())
+                .move(RequestedPhase.ofLaunch(current.steps()), new Guard(true, Set.of(), null, Set.of()))
+                .desired(DesiredStatus.RUNNING)
+                .identity(current.cluster(), null, current.service())
+                .launchSettings(current.steps(), current.inactiveAfterSeconds(), current.expungeAfterSeconds(), true)
+                .replacementOf(current.taskId())
+                .build();
+        fields.replacedBy(creation);
+    }
+
+    /**
+     * A new id for the task that replaces one of {@code service}, shaped as Marathon names tasks,
+     * {@code service.uuid}. It is random, so it cannot be taken in advance; a retry decides again and either finds
+     * the replacement made (the link is on the record) or makes one with a new id.
+     */
+    private String replacementId(String service) {
+        String safe = service.replaceAll("[^A-Za-z0-9_-]", "_");
+        return safe.substring(0, Math.min(safe.length(), 64)) + "." + replacementIds.get();
+    }
+}

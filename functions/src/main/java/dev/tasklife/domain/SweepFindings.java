@@ -1,0 +1,81 @@
+package dev.tasklife.domain;
+
+import static dev.tasklife.domain.Phase.STOPPED;
+import static dev.tasklife.domain.Phase.UNREACHABLE;
+
+import java.time.Clock;
+import java.util.Set;
+
+import dev.tasklife.domain.TaskEvent.SweepFinding;
+
+/**
+ * What the scheduled sweeper found (lifecycle.md, "Marathon handling"; steps that hang; tombstones due): an
+ * UNREACHABLE task expired or due for its replacement, a step that timed out, a tombstone to compact. A finding
+ * acts only on the record exactly as the sweep found it.
+ */
+final class SweepFindings {
+
+    private final LifecyclePolicy policy;
+    private final Clock clock;
+    private final AllowedMoves moves;
+    private final MarathonHandling marathon;
+
+    SweepFindings(LifecyclePolicy policy, Clock clock, AllowedMoves moves, MarathonHandling marathon) {
+        this.policy = policy;
+        this.clock = clock;
+        this.moves = moves;
+        this.marathon = marathon;
+    }
+
+    Decision decide(SweepFinding finding, TaskRecord current) {
+        if (current.lastStatus() != finding.phase() || current.version() != finding.version()) {
+            return new Decision.Skip(Verdict.UNCHANGED, "task moved on since the sweep found it "
+                    + finding.phase() + " (now " + current.lastStatus() + ")");
+        }
+        if (!sweepable(finding.finding(), current)) {
+            // A finding that does not fit the record (not one the sweep index gives) has nothing to act on.
+            return new Decision.Skip(Verdict.UNCHANGED, "nothing to sweep: " + finding.finding() + " on a task "
+                    + current.lastStatus());
+        }
+        TaskChange.Builder fields = TaskChange.of(finding, clock.instant());
+        return switch (finding.finding()) {
+            case UNREACHABLE_EXPIRED -> {
+                fields.agentState(AgentState.UNKNOWN).outcome(Outcome.UNKNOWN, "unreachable for more than "
+                        + policy.expungeAfterSeconds(current) + " s");
+                TaskChange draft = fields.move(STOPPED, Guard.informed(current, Set.of(UNREACHABLE))).build();
+                // Every task unreachable too long is expunged, not only those a service replaces.
+                marathon.expunge(fields, draft);
+                if (current.replaceOnFailure()) {
+                    marathon.requestReplacement(fields, current, draft);
+                }
+                yield new Decision.Write(fields.build());
+            }
+            case REPLACEMENT_DUE -> {
+                if (!current.replaceOnFailure() || current.replacedBy() != null) {
+                    yield new Decision.Skip(Verdict.UNCHANGED, "no replacement to request");
+                }
+                TaskChange noMove = fields.move(null, Guard.informed(current, Set.of(UNREACHABLE))).build();
+                marathon.requestReplacement(fields, current, noMove);
+                yield new Decision.Write(fields.build());
+            }
+            case STEP_TIMED_OUT -> {
+                StepCompletions.fail(fields, current, finding.phase() + " timed out after "
+                        + policy.stepTimeoutSeconds() + " s");
+                yield moves.moveOrReject(fields, current, StopPath.next(current.lastStatus(), current.steps()));
+            }
+            case TOMBSTONE_DUE -> new Decision.Write(fields.compactTombstone()
+                    .move(null, Guard.informed(current, Set.of(STOPPED))).build());
+        };
+    }
+
+    private static boolean sweepable(SweepFinding.Finding finding, TaskRecord task) {
+        return switch (finding) {
+            case UNREACHABLE_EXPIRED, REPLACEMENT_DUE -> task.lastStatus() == UNREACHABLE;
+            case STEP_TIMED_OUT -> {
+                Step step = task.lastStatus() == null ? null : Step.runningIn(task.lastStatus());
+                yield step != null && task.steps().contains(step);
+            }
+            case TOMBSTONE_DUE -> task.lastStatus() == STOPPED && task.tombstoneUntil() != null;
+        };
+    }
+}

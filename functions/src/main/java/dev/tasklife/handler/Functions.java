@@ -1,0 +1,148 @@
+package dev.tasklife.handler;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import dev.tasklife.domain.Lifecycle;
+import dev.tasklife.domain.LifecyclePolicy;
+import dev.tasklife.input.Admission;
+import dev.tasklife.publish.EventPublisher;
+import dev.tasklife.service.StatusChangeService;
+import dev.tasklife.service.Sweeper;
+import dev.tasklife.store.TaskStore;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClientBuilder;
+
+/** Wires the plain classes into CDI for the handlers, from configuration (application.properties, env). */
+@ApplicationScoped
+public class Functions {
+
+    @Produces
+    @ApplicationScoped
+    TaskStore taskStore(DynamoDbClient dynamo, @ConfigProperty(name = "tasklife.table-name") String tableName) {
+        return new TaskStore(dynamo, tableName);
+    }
+
+    /**
+     * EventBridge's client, configured as the Quarkiverse extension configures DynamoDB's ({@code quarkus.dynamodb.*}):
+     * {@code tasklife.eventbridge.endpoint-override}, {@code .aws.region} and {@code .aws.credentials.*}; unset, the
+     * SDK's default chains (the Lambda environment) decide. Same HTTP client, retries and time budget.
+     */
+    @Produces
+    @ApplicationScoped
+    EventBridgeClient eventBridge(
+            @ConfigProperty(name = "tasklife.eventbridge.endpoint-override") Optional<URI> endpointOverride,
+            @ConfigProperty(name = "tasklife.eventbridge.aws.region") Optional<String> region,
+            @ConfigProperty(name = "tasklife.eventbridge.aws.credentials.type") String credentialsType,
+            @ConfigProperty(name = "tasklife.eventbridge.aws.credentials.static-provider.access-key-id")
+            Optional<String> accessKeyId,
+            @ConfigProperty(name = "tasklife.eventbridge.aws.credentials.static-provider.secret-access-key")
+            Optional<String> secretAccessKey,
+            @ConfigProperty(name = "tasklife.aws.max-attempts") int maxAttempts,
+            @ConfigProperty(name = "tasklife.aws.attempt-timeout") Duration attemptTimeout,
+            @ConfigProperty(name = "tasklife.aws.call-timeout") Duration callTimeout) {
+        EventBridgeClientBuilder builder = EventBridgeClient.builder().httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(ClientSettings.overrides(maxAttempts, attemptTimeout, callTimeout));
+        endpointOverride.ifPresent(builder::endpointOverride);
+        region.map(Region::of).ifPresent(builder::region);
+        switch (credentialsType) {
+            case "default" -> { }
+            case "static" -> builder.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                    accessKeyId.orElseThrow(), secretAccessKey.orElseThrow())));
+            default -> throw new IllegalStateException(
+                    "tasklife.eventbridge.aws.credentials.type is default or static, not " + credentialsType);
+        }
+        return builder.build();
+    }
+
+    @Produces
+    @ApplicationScoped
+    EventPublisher publisher(EventBridgeClient eventBridge,
+                             @ConfigProperty(name = "tasklife.event-bus-name") String busName,
+                             @ConfigProperty(name = "tasklife.event-source") String source) {
+        return new EventPublisher(eventBridge, busName, source);
+    }
+
+    @Produces
+    @ApplicationScoped
+    EmbeddedMetrics metrics(@ConfigProperty(name = "tasklife.metrics.namespace") String namespace) {
+        return new EmbeddedMetrics(namespace, System.out, Clock.systemUTC());
+    }
+
+    /** The service's clock: it decides every timer; event times only order reports. */
+    @Produces
+    @Singleton
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    /** Replacement ids are random: nobody can take a replacement's id before it is created. */
+    @Produces
+    @Singleton
+    Supplier<UUID> replacementIds() {
+        return UUID::randomUUID;
+    }
+
+    @Produces
+    @ApplicationScoped
+    Lifecycle lifecycle(@ConfigProperty(name = "tasklife.inactive-after-seconds") long inactiveAfterSeconds,
+                        @ConfigProperty(name = "tasklife.expunge-after-seconds") long expungeAfterSeconds,
+                        @ConfigProperty(name = "tasklife.tombstone-seconds") long tombstoneSeconds,
+                        @ConfigProperty(name = "tasklife.step-timeout-seconds") long stepTimeoutSeconds,
+                        Clock clock, Supplier<UUID> replacementIds) {
+        return new Lifecycle(new LifecyclePolicy(inactiveAfterSeconds, expungeAfterSeconds, tombstoneSeconds,
+                stepTimeoutSeconds), clock, replacementIds);
+    }
+
+    /** Who may send what (lifecycle.md, "Time and trust"); template.yaml's rules filter on the same values. */
+    @Produces
+    @Singleton
+    Admission admission(@ConfigProperty(name = "tasklife.trust.agent-sources") Set<String> agentSources,
+                        @ConfigProperty(name = "tasklife.trust.control-plane-sources") Set<String> controlPlane,
+                        @ConfigProperty(name = "tasklife.trust.step-worker-sources") Set<String> stepWorkers,
+                        @ConfigProperty(name = "tasklife.trust.accounts") Set<String> accounts,
+                        @ConfigProperty(name = "tasklife.trust.max-clock-skew") Duration maxSkew,
+                        @ConfigProperty(name = "tasklife.event-source") String ownSource,
+                        Clock clock) {
+        Set<String> inputSources = new HashSet<>(agentSources);
+        inputSources.addAll(controlPlane);
+        inputSources.addAll(stepWorkers);
+        if (inputSources.contains(ownSource)) {
+            // What the functions publish must never be read back as input.
+            throw new IllegalStateException("the service's own event source " + ownSource
+                    + " cannot be a trusted input source");
+        }
+        return Admission.of(agentSources, controlPlane, stepWorkers, accounts, maxSkew, clock);
+    }
+
+    @Produces
+    @ApplicationScoped
+    StatusChangeService statusChanges(TaskStore store, EventPublisher publisher, Lifecycle lifecycle) {
+        return new StatusChangeService(store, publisher, lifecycle);
+    }
+
+    @Produces
+    @ApplicationScoped
+    Sweeper sweeper(TaskStore store, StatusChangeService statusChanges,
+                    @ConfigProperty(name = "tasklife.sweep.safety-margin-millis") long safetyMarginMillis,
+                    @ConfigProperty(name = "tasklife.sweep.page-size") int pageSize, Clock clock) {
+        return new Sweeper(store, statusChanges, clock, safetyMarginMillis, pageSize);
+    }
+}

@@ -1,0 +1,206 @@
+package dev.tasklife;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import dev.tasklife.domain.AgentState;
+import dev.tasklife.domain.DesiredStatus;
+import dev.tasklife.domain.HistoryEntry;
+import dev.tasklife.domain.Lifecycle;
+import dev.tasklife.domain.LifecyclePolicy;
+import dev.tasklife.domain.Phase;
+import dev.tasklife.domain.Step;
+import dev.tasklife.domain.TaskEvent;
+import dev.tasklife.domain.TaskRecord;
+import dev.tasklife.handler.EmbeddedMetrics;
+import dev.tasklife.input.Admission;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+
+/** Events and records for tests, with the fields a scenario does not care about filled sensibly. */
+public final class Fixtures {
+
+    public static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
+    public static final String CLUSTER = "arn:aws:ecs:us-west-2:111122223333:cluster/FargateCluster";
+    /** The account of the sample events, trusted by the tests' admission. */
+    public static final String ACCOUNT = "111122223333";
+    /** The senders application.properties trusts; times judged by the real clock (every fixture is in the past). */
+    public static final Admission ADMISSION = admission(Clock.systemUTC());
+    /** The policy a deployment that sets none runs with: application.properties' defaults. */
+    public static final LifecyclePolicy POLICY = defaultPolicy();
+    /** The lifecycle with the default policy on a clock stopped at {@link #T0}. */
+    public static final Lifecycle LIFECYCLE = new Lifecycle(POLICY, Clock.fixed(T0, ZoneOffset.UTC));
+    /** Metrics written nowhere, for handlers under test. */
+    public static final EmbeddedMetrics NO_METRICS = new EmbeddedMetrics("test",
+            new PrintStream(OutputStream.nullOutputStream()), Clock.systemUTC());
+
+    private Fixtures() {
+    }
+
+    /**
+     * Reads the policy as the functions' configuration does, from application.properties alone: the environment of
+     * whoever runs the tests (INACTIVE_AFTER_SECONDS ...) does not change the defaults.
+     */
+    private static LifecyclePolicy defaultPolicy() {
+        try {
+            SmallRyeConfig config = new SmallRyeConfigBuilder().addDefaultInterceptors()
+                    .withSources(new PropertiesConfigSource(Fixtures.class.getResource("/application.properties")))
+                    .build();
+            return new LifecyclePolicy(config.getValue("tasklife.inactive-after-seconds", long.class),
+                    config.getValue("tasklife.expunge-after-seconds", long.class),
+                    config.getValue("tasklife.tombstone-seconds", long.class),
+                    config.getValue("tasklife.step-timeout-seconds", long.class));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static Admission admission(Clock clock) {
+        return Admission.of(Set.of("dev.tasklife.agent"), Set.of("dev.tasklife.control"), Set.of("dev.tasklife.steps"),
+                Set.of(ACCOUNT), Duration.ofMinutes(5), clock);
+    }
+
+    public static String taskArn(String taskId) {
+        return "arn:aws:ecs:us-west-2:111122223333:task/FargateCluster/" + taskId;
+    }
+
+    public static TaskEvent.EcsStateChange ecs(String taskId, Phase lastStatus, long version) {
+        DesiredStatus desired = lastStatus.compareTo(Phase.DEACTIVATING) >= 0 ? DesiredStatus.STOPPED
+                : DesiredStatus.RUNNING;
+        String stopCode = lastStatus == Phase.STOPPED ? "EssentialContainerExited" : null;
+        return new TaskEvent.EcsStateChange("ecs-" + taskId + "-" + version, T0.plusSeconds(version), taskId,
+                taskArn(taskId), CLUSTER, null, lastStatus, desired, version, stopCode,
+                stopCode == null ? null : "Essential container in task exited", false);
+    }
+
+    public static TaskEvent.AgentStatusUpdate agent(String taskId, AgentState state, long second, String uuid) {
+        return new TaskEvent.AgentStatusUpdate("agent-" + uuid, T0.plusSeconds(second), taskId, state, null,
+                state.isTerminal() ? "exited" : null, "agent-1", (T0.getEpochSecond() + second) * 1_000_000L, uuid);
+    }
+
+    public static TaskEvent.LaunchRequest launch(String taskId, boolean networkInterface, boolean serviceDiscovery) {
+        return launch(taskId, "webapp", networkInterface, serviceDiscovery, null);
+    }
+
+    /** A launch; a null service is a task no service replaces; inactiveAfter null takes the default. */
+    public static TaskEvent.LaunchRequest launch(String taskId, String service, boolean networkInterface,
+                                                 boolean serviceDiscovery, Long inactiveAfterSeconds) {
+        return new TaskEvent.LaunchRequest("launch-" + taskId, T0, taskId, "marathon-east", service,
+                networkInterface, serviceDiscovery, List.of(), inactiveAfterSeconds, 900L);
+    }
+
+    public static TaskEvent.StepCompleted stepDone(String taskId, Step step, boolean succeeded) {
+        return new TaskEvent.StepCompleted("step-" + taskId + "-" + step + "-" + succeeded, T0.plusSeconds(60),
+                taskId, step, succeeded, succeeded ? null : "target group not found");
+    }
+
+    public static TaskEvent.StopRequest stop(String taskId) {
+        return new TaskEvent.StopRequest("stop-" + taskId, T0.plusSeconds(30), taskId, "scaled down");
+    }
+
+    /** A record builder; only what a test sets differs from an empty record. */
+    public static RecordBuilder record(String taskId, Phase lastStatus, long version) {
+        return new RecordBuilder(taskId, lastStatus, version);
+    }
+
+    public static final class RecordBuilder {
+        private final String taskId;
+        private final Phase lastStatus;
+        private final long version;
+        private DesiredStatus desired = DesiredStatus.RUNNING;
+        private AgentState agentState;
+        private Long ecsVersion;
+        private Long agentTimestamp;
+        private final Set<String> appliedKeys = new HashSet<>();
+        private final Set<Step> steps = new HashSet<>();
+        private final List<HistoryEntry> history = new ArrayList<>();
+        private String service;
+        private Instant since = T0;
+        private Instant expungedAt;
+        private String replacedBy;
+        private String stopCode;
+
+        private RecordBuilder(String taskId, Phase lastStatus, long version) {
+            this.taskId = taskId;
+            this.lastStatus = lastStatus;
+            this.version = version;
+            if (lastStatus != null) {
+                history.add(new HistoryEntry(lastStatus, "earlier", "earlier", T0));
+            }
+        }
+
+        /** A task launched for this service: Marathon handling applies. */
+        public RecordBuilder service(String value) {
+            service = value;
+            return this;
+        }
+
+        /** When the task entered its phase. */
+        public RecordBuilder since(Instant value) {
+            since = value;
+            history.replaceAll(entry -> new HistoryEntry(entry.to(), entry.cause(), entry.dedupeKey(), value));
+            return this;
+        }
+
+        /** Expunged at {@code at} (describable for the default tombstone time), replaced by {@code replacement}. */
+        public RecordBuilder expunged(Instant at, String replacement) {
+            expungedAt = at;
+            replacedBy = replacement;
+            return this;
+        }
+
+        /** An ECS stop code noticed before the task stopped. */
+        public RecordBuilder stopCode(String value) {
+            stopCode = value;
+            return this;
+        }
+
+        public RecordBuilder desired(DesiredStatus value) {
+            desired = value;
+            return this;
+        }
+
+        public RecordBuilder agentState(AgentState value) {
+            agentState = value;
+            return this;
+        }
+
+        public RecordBuilder ecsVersion(long value) {
+            ecsVersion = value;
+            return this;
+        }
+
+        public RecordBuilder agentTimestamp(long value) {
+            agentTimestamp = value;
+            return this;
+        }
+
+        public RecordBuilder applied(String key) {
+            appliedKeys.add(key);
+            return this;
+        }
+
+        public RecordBuilder steps(Step... values) {
+            steps.addAll(List.of(values));
+            return this;
+        }
+
+        public TaskRecord build() {
+            return new TaskRecord(taskId, lastStatus, desired, agentState, null, null, version, ecsVersion,
+                    agentTimestamp, appliedKeys, steps, CLUSTER, ecsVersion == null ? null : taskArn(taskId), service, null, null, null,
+                    stopCode, service != null, null, replacedBy, expungedAt,
+                    expungedAt == null ? null : expungedAt.getEpochSecond() + POLICY.tombstoneSeconds(), history, since, since);
+        }
+    }
+}

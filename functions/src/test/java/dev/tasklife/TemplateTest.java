@@ -1,0 +1,226 @@
+package dev.tasklife;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.Spliterators;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.tasklife.emulator.ProjectFiles;
+import dev.tasklife.domain.EventTypes;
+import dev.tasklife.domain.Step;
+import dev.tasklife.emulator.SamTemplate;
+import dev.tasklife.handler.StatusChangeHandler;
+import jakarta.inject.Named;
+
+/** template.yaml is valid CloudFormation/SAM and deploys exactly the handlers the code has. */
+class TemplateTest {
+
+    @Test
+    void cfnLintPassesOffline() throws IOException, InterruptedException {
+        Process lint;
+        try {
+            lint = new ProcessBuilder("cfn-lint", "template.yaml").directory(ProjectFiles.root().toFile()).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cfn-lint is needed for the template check (.ci/run checks it)", e);
+        }
+        assertTrue(lint.waitFor(120, TimeUnit.SECONDS), "cfn-lint did not finish");
+        String output = new String(lint.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, lint.exitValue(), output);
+    }
+
+    @Test
+    void everyFunctionRunsAHandlerTheArtifactHas() throws IOException {
+        Set<String> handlers = new TreeSet<>();
+        for (Class<?> handler : new Class<?>[] {dev.tasklife.handler.StatusChangeHandler.class,
+                dev.tasklife.handler.StepCompletionHandler.class, dev.tasklife.handler.SweeperHandler.class,
+                dev.tasklife.handler.PublisherHandler.class,
+                dev.tasklife.handler.DescribeHandler.class}) {
+            handlers.add(handler.getAnnotation(Named.class).value());
+        }
+        SamTemplate template = SamTemplate.load();
+        Set<String> deployed = new TreeSet<>();
+        for (String function : new String[] {"StatusChangeFunction", "StepCompletionFunction", "SweeperFunction",
+                "PublisherFunction", "DescribeFunction"}) {
+            JsonNode resource = template.resource(function);
+            assertEquals("AWS::Serverless::Function", resource.path("Type").asText());
+            deployed.add(resource.at("/Properties/Environment/Variables/QUARKUS_LAMBDA_HANDLER").asText());
+        }
+        assertEquals(handlers, deployed);
+    }
+
+    private static Set<String> detailTypesRoutedTo(String function) throws IOException {
+        JsonNode events = SamTemplate.load().resource(function).at("/Properties/Events");
+        Set<String> detailTypes = new TreeSet<>();
+        events.forEach(event -> event.at("/Properties/Pattern/detail-type")
+                .forEach(type -> detailTypes.add(type.asText())));
+        return detailTypes;
+    }
+
+    @Test
+    void eachFunctionIsRoutedExactlyTheDetailTypesItHandles() throws IOException {
+        assertEquals(new TreeSet<>(StatusChangeHandler.HANDLED), detailTypesRoutedTo("StatusChangeFunction"));
+        assertEquals(Set.of(EventTypes.TASK_STEP_COMPLETED), detailTypesRoutedTo("StepCompletionFunction"));
+    }
+
+    @Test
+    void theSweepIndexIsSparseOnTheAttributesTheStoreWrites() throws IOException {
+        JsonNode table = SamTemplate.load().resource("TaskTable").path("Properties");
+        JsonNode index = table.path("GlobalSecondaryIndexes").get(0);
+        assertEquals("sweep", index.path("IndexName").asText());
+        assertEquals("sweepKind", index.at("/KeySchema/0/AttributeName").asText());
+        assertEquals("sweepSince", index.at("/KeySchema/1/AttributeName").asText());
+    }
+
+    private static final List<String> FUNCTIONS = List.of("StatusChangeFunction", "StepCompletionFunction",
+            "SweeperFunction", "PublisherFunction", "DescribeFunction");
+
+    @Test
+    void theTableIsProtectedAndNeverDeletesATaskByItself() throws IOException {
+        JsonNode table = SamTemplate.load().resource("TaskTable").path("Properties");
+        assertTrue(table.path("DeletionProtectionEnabled").asBoolean());
+        assertTrue(table.path("TimeToLiveSpecification").isMissingNode(),
+                "no TTL: a deleted expunged task could be brought back by a late report");
+    }
+
+    @Test
+    void everyRuleTakesEventsOnlyFromTrustedSourcesAndAccounts() throws IOException {
+        SamTemplate template = SamTemplate.load();
+        int rules = 0;
+        for (String function : FUNCTIONS) {
+            for (JsonNode event : template.resource(function).at("/Properties/Events")) {
+                if (!event.path("Type").asText().equals("EventBridgeRule")) {
+                    continue;
+                }
+                rules++;
+                JsonNode pattern = template.resolveParameters(event.at("/Properties/Pattern"));
+                assertTrue(pattern.path("source").isArray() && !pattern.path("source").isEmpty(), pattern.toString());
+                assertEquals(List.of(Fixtures.ACCOUNT), texts(pattern.path("account")), pattern.toString());
+                assertFalse(texts(pattern.path("source")).contains(template.parameterDefault("EventSource")),
+                        "what the functions publish is never their input: " + pattern);
+            }
+        }
+        assertEquals(4, rules);
+    }
+
+    @Test
+    void theFunctionsMayPublishOnlyTheirOwnOutboundEventsAsThemselves() throws IOException {
+        SamTemplate template = SamTemplate.load();
+        Set<String> outbound = new TreeSet<>(List.of(EventTypes.TASK_STATE_CHANGED, EventTypes.TASK_TRANSITION_REJECTED,
+                EventTypes.TASK_REPLACEMENT_REQUESTED, EventTypes.TASK_EXPUNGED, EventTypes.TASK_KILL_REQUESTED));
+        for (Step step : Step.values()) {
+            outbound.add(EventTypes.stepRequested(step));
+        }
+        int statements = 0;
+        for (String function : FUNCTIONS) {
+            for (JsonNode policy : template.resource(function).at("/Properties/Policies")) {
+                for (JsonNode statement : policy.path("Statement")) {
+                    if (!statement.path("Action").asText().equals("events:PutEvents")) {
+                        continue;
+                    }
+                    statements++;
+                    JsonNode condition = statement.at("/Condition/StringEquals");
+                    assertEquals("EventSource", condition.path("events:source").asText(), function);
+                    List<String> types = texts(condition.path("events:detail-type"));
+                    assertFalse(types.isEmpty(), function);
+                    assertTrue(outbound.containsAll(types), function + " may put " + types);
+                }
+            }
+        }
+        assertEquals(4, statements, "every function that publishes, the describe function not");
+    }
+
+    @Test
+    void everyFunctionLogsToAGroupWithRetention() throws IOException {
+        SamTemplate template = SamTemplate.load();
+        for (String function : FUNCTIONS) {
+            String group = template.resource(function).at("/Properties/LoggingConfig/LogGroup").asText();
+            JsonNode logGroup = template.resource(group);
+            assertEquals("AWS::Logs::LogGroup", logGroup.path("Type").asText(), function);
+            assertEquals("LogRetentionDays", logGroup.at("/Properties/RetentionInDays").asText(), function);
+        }
+    }
+
+    @Test
+    void failedStreamRecordsAreKeptWholeBeforeTheStreamForgetsThem() throws IOException {
+        SamTemplate template = SamTemplate.load();
+        JsonNode stream = template.resource("PublisherFunction").at("/Properties/Events/TaskTableStream/Properties");
+        assertEquals("S3", stream.at("/DestinationConfig/OnFailure/Type").asText(),
+                "an S3 destination keeps the records; SQS would get only their positions");
+        assertEquals("AWS::S3::Bucket", template.resource(stream.at("/DestinationConfig/OnFailure/Destination")
+                .asText().replace(".Arn", "")).path("Type").asText());
+        assertTrue(stream.path("MaximumRecordAgeInSeconds").asInt() <= 86_400 / 2,
+                "retries end well before the stream's 24 hours of retention");
+        assertTrue(texts(stream.path("FunctionResponseTypes")).contains("ReportBatchItemFailures"));
+    }
+
+    @Test
+    void everyFailureDestinationAndTheSweeperHaveAnAlarm() throws IOException {
+        SamTemplate template = SamTemplate.load();
+        String alarms = StreamSupport.stream(Spliterators.spliteratorUnknownSize(template.resources(), 0), false)
+                .filter(resource -> resource.getValue().path("Type").asText().equals("AWS::CloudWatch::Alarm"))
+                .map(resource -> resource.getValue().toString()).collect(Collectors.joining("\n"));
+        assertTrue(alarms.contains("FailedInvocationsQueue"), "the failed-invocations queue");
+        assertTrue(alarms.contains("OnFailureDestinationDeliveredEventCount")
+                && alarms.contains("PublisherFunctionTaskTableStream"), "the stream-failures bucket");
+        assertTrue(alarms.contains("SweepFailures") && alarms.contains("SweeperFunction"), "the sweeper");
+    }
+
+    @Test
+    void onlyThisStacksRulesCanDeadLetterIntoTheFailureQueue() throws IOException {
+        SamTemplate template = SamTemplate.load();
+        JsonNode statement = template.resource("FailedInvocationsQueuePolicy")
+                .at("/Properties/PolicyDocument/Statement/0");
+        Set<String> allowed = new TreeSet<>(texts(statement.at("/Condition/ArnEquals/aws:SourceArn")));
+        Set<String> deadLettering = new TreeSet<>();
+        for (String function : FUNCTIONS) {
+            template.resource(function).at("/Properties/Events").fields().forEachRemaining(event -> {
+                if (event.getValue().at("/Properties/DeadLetterConfig/Arn").asText().startsWith("FailedInvocations")) {
+                    deadLettering.add(function + event.getKey() + ".Arn"); // SAM's name for the rule it makes
+                }
+            });
+        }
+        assertEquals(deadLettering, allowed);
+    }
+
+    @Test
+    void theBusPolicyLetsEachPublisherPutOnlyItsOwnDetailTypesUnderItsOwnSource() throws IOException {
+        SamTemplate template = SamTemplate.load();
+        Map<String, String> sourceParameter = Map.of(EventTypes.TASK_STATUS_UPDATE, "AgentSources",
+                EventTypes.TASK_LAUNCH_REQUESTED, "ControlPlaneSources", EventTypes.TASK_STOP_REQUESTED,
+                "ControlPlaneSources", EventTypes.TASK_STEP_COMPLETED, "StepWorkerSources");
+        JsonNode policy = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                ProjectFiles.resolve("infra", "bus-policy-publishers.json").toFile());
+        Set<String> covered = new TreeSet<>();
+        for (JsonNode statement : policy.path("Statement")) {
+            JsonNode condition = statement.at("/Condition/StringEquals");
+            String source = condition.path("events:source").asText();
+            JsonNode types = condition.path("events:detail-type");
+            List<String> detailTypes = types.isArray() ? texts(types) : List.of(types.asText());
+            for (String detailType : detailTypes) {
+                assertEquals(template.parameterDefault(sourceParameter.get(detailType)), source, detailType);
+                covered.add(detailType);
+            }
+        }
+        assertEquals(new TreeSet<>(sourceParameter.keySet()), covered);
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> texts = new java.util.ArrayList<>();
+        array.forEach(element -> texts.add(element.asText()));
+        return texts;
+    }
+}

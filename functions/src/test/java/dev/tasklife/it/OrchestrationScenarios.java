@@ -1,0 +1,465 @@
+package dev.tasklife.it;
+
+import static dev.tasklife.Fixtures.T0;
+import static dev.tasklife.Fixtures.agent;
+import static dev.tasklife.Fixtures.launch;
+import static dev.tasklife.Fixtures.stepDone;
+import static dev.tasklife.Fixtures.stop;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.tasklife.domain.AgentState;
+import dev.tasklife.domain.DesiredStatus;
+import dev.tasklife.domain.Outcome;
+import dev.tasklife.domain.Phase;
+import dev.tasklife.domain.Step;
+import dev.tasklife.domain.TaskEvent;
+import dev.tasklife.domain.TaskRecord;
+import dev.tasklife.domain.Verdict;
+import dev.tasklife.emulated.LifecycleStack;
+import dev.tasklife.handler.DescribeHandler;
+import dev.tasklife.input.JsonFields;
+import dev.tasklife.service.SweepReport;
+import dev.tasklife.service.Sweeper;
+
+/**
+ * Issue 3 on real emulated services: desired status, step events, Marathon's expunge and replacement, the
+ * sweeper, stuck steps. Each scenario gets its own table (the sweep index is table-wide).
+ */
+abstract class OrchestrationScenarios {
+
+    /** Expunge after 15 minutes, the default. */
+    private static final long EXPUNGE_AFTER = 900;
+
+    LifecycleStack stack;
+
+    @BeforeEach
+    void createStack() throws Exception {
+        stack = LifecycleStack.fresh();
+    }
+
+    private Verdict apply(TaskEvent event) {
+        return stack.apply(event).verdict();
+    }
+
+    private TaskRecord task(String taskId) {
+        return stack.store.find(taskId).orElseThrow();
+    }
+
+    private List<JsonNode> published(String detailType) throws Exception {
+        return stack.drainNotifications().stream()
+                .filter(event -> event.get("detail-type").asText().equals(detailType)).toList();
+    }
+
+    private List<Phase> phases(String taskId) {
+        return task(taskId).history().stream().map(entry -> entry.to()).toList();
+    }
+
+    @Nested
+    class DesiredStatus_ {
+
+        @Test
+        void aLaunchWantsTheTaskRunningAndAStopWantsItStoppedAndTheRecordShowsBoth() {
+            apply(launch("t1", false, false));
+            assertEquals(DesiredStatus.RUNNING, task("t1").desiredStatus());
+            assertEquals(Phase.PENDING, task("t1").lastStatus());
+            apply(agent("t1", AgentState.RUNNING, 1, "r1"));
+
+            assertEquals(Verdict.APPLIED, apply(stop("t1")));
+
+            TaskRecord stopping = task("t1");
+            assertEquals(DesiredStatus.STOPPED, stopping.desiredStatus());
+            assertEquals(Phase.STOPPING, stopping.lastStatus(), "no deactivation step: the agent is asked to kill");
+            assertEquals("scaled down", stopping.stopReason());
+        }
+
+        @Test
+        void aStopForATaskStillProvisioningIsHonouredOnceProvisioningCompletes() throws Exception {
+            apply(launch("t1", true, false));
+            assertEquals(Verdict.UPDATED, apply(stop("t1")), "the step under way finishes first");
+            assertEquals(Phase.PROVISIONING, task("t1").lastStatus());
+
+            apply(stepDone("t1", Step.PROVISIONING, true));
+            assertEquals(Phase.DEPROVISIONING, task("t1").lastStatus(), "undo the provisioning, never start");
+            apply(stepDone("t1", Step.DEPROVISIONING, true));
+
+            TaskRecord stopped = task("t1");
+            assertEquals(List.of(Phase.PROVISIONING, Phase.DEPROVISIONING, Phase.STOPPED), phases("t1"));
+            assertEquals(Outcome.STOPPED_BY_REQUEST, stopped.outcome());
+            assertEquals(List.of(), published("Task Replacement Requested"), "a stopped task is not replaced");
+        }
+
+        @Test
+        void aStopThatOvertakesTheLaunchIsNotLost() {
+            assertEquals(Verdict.UPDATED, apply(stop("t1")));
+            apply(launch("t1", false, false));
+            assertEquals(DesiredStatus.STOPPED, task("t1").desiredStatus(), "the launch does not undo the stop");
+
+            apply(agent("t1", AgentState.RUNNING, 1, "r1"));
+
+            assertEquals(Phase.STOPPING, task("t1").lastStatus(), "running, but wanted stopped: kill it");
+        }
+
+        @Test
+        void anUnreachableTaskAskedToStopStartsStoppingWhenItComesBack() {
+            apply(launch("t1", false, false));
+            apply(agent("t1", AgentState.RUNNING, 1, "r1"));
+            apply(agent("t1", AgentState.UNREACHABLE, 2, "u1"));
+            assertEquals(Verdict.UPDATED, apply(stop("t1")));
+
+            apply(agent("t1", AgentState.RUNNING, 40, "r2"));
+
+            assertEquals(Phase.STOPPING, task("t1").lastStatus());
+        }
+    }
+
+    @Nested
+    class StepEvents {
+
+        @Test
+        void everyStepOfTheFullPathIsRequestedOnceWithAStableIdempotencyKey() throws Exception {
+            apply(new TaskEvent.LaunchRequest("launch-full", T0, "full", "east", "webapp", true, false,
+                    List.of("arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/web/1"), null, null));
+            apply(stepDone("full", Step.PROVISIONING, true));
+            apply(agent("full", AgentState.RUNNING, 70, "r1"));
+            apply(stepDone("full", Step.ACTIVATION, true));
+            apply(stop("full"));
+            apply(stepDone("full", Step.DEACTIVATION, true));
+            apply(agent("full", AgentState.KILLED, 200, "k1"));
+            apply(stepDone("full", Step.DEPROVISIONING, true));
+
+            assertEquals(Phase.LIFECYCLE_ORDER, phases("full"));
+            assertEquals(Outcome.KILLED, task("full").outcome());
+            List<JsonNode> events = stack.drainNotifications();
+            List<String> requests = events.stream().map(event -> event.get("detail-type").asText())
+                    .filter(type -> type.endsWith("Requested")).toList();
+            assertEquals(List.of("Task Provisioning Requested", "Task Activation Requested",
+                    "Task Deactivation Requested", "Task Deprovisioning Requested"), requests.stream().sorted(
+                    java.util.Comparator.comparing(type -> List.of("Task Provisioning Requested",
+                            "Task Activation Requested", "Task Deactivation Requested",
+                            "Task Deprovisioning Requested").indexOf(type))).toList());
+            for (JsonNode request : events) {
+                if (request.get("detail-type").asText().endsWith("Requested")) {
+                    assertEquals(request.at("/detail/eventId").asText(),
+                            request.at("/detail/idempotencyKey").asText());
+                    assertFalse(request.at("/detail/idempotencyKey").asText().isEmpty());
+                }
+            }
+            assertEquals(Verdict.DUPLICATE, apply(stepDone("full", Step.DEPROVISIONING, true)));
+            assertEquals(List.of(), stack.drainNotifications(), "a redelivered completion asks for nothing again");
+        }
+
+        @Test
+        void aTaskWithoutStepsGoesStraightToPendingAndAsksForNoStep() throws Exception {
+            apply(launch("plain", false, false));
+            assertEquals(Phase.PENDING, task("plain").lastStatus());
+            assertEquals(List.of("Task State Changed"), stack.drainNotifications().stream()
+                    .map(event -> event.get("detail-type").asText()).toList());
+        }
+
+        @Test
+        void aFailedActivationStopsTheTaskWithAClearOutcome() {
+            apply(launch("t1", false, true));
+            apply(agent("t1", AgentState.RUNNING, 1, "r1"));
+            assertEquals(Phase.ACTIVATING, task("t1").lastStatus());
+
+            assertEquals(Verdict.APPLIED, apply(stepDone("t1", Step.ACTIVATION, false)));
+
+            TaskRecord failed = task("t1");
+            assertEquals(Phase.DEACTIVATING, failed.lastStatus(), "undo what activation registered");
+            assertEquals(Outcome.FAILED, failed.outcome());
+            assertEquals("ACTIVATION failed: target group not found", failed.outcomeReason());
+            assertEquals(DesiredStatus.STOPPED, failed.desiredStatus());
+        }
+
+        @Test
+        void aCompletionForAStepNotUnderWayIsStaleAndChangesNothing() {
+            apply(launch("t1", false, false));
+            long version = task("t1").version();
+            assertEquals(Verdict.STALE, apply(stepDone("t1", Step.ACTIVATION, true)));
+            assertEquals(version, task("t1").version());
+        }
+
+        @Test
+        void aCompletionForAnUnknownTaskIsRejected() {
+            assertEquals(Verdict.REJECTED, apply(stepDone("nobody", Step.PROVISIONING, true)));
+            assertEquals(0, stack.itemCount());
+        }
+    }
+
+    @Nested
+    class MarathonHandling {
+
+        @ParameterizedTest
+        @EnumSource(value = AgentState.class, names = {"ERROR", "FAILED", "DROPPED", "GONE", "GONE_BY_OPERATOR",
+                "UNKNOWN"})
+        void aServiceTaskThatFailsIsExpungedAndReplacedWithItsLineage(AgentState failure) throws Exception {
+            apply(launch("old", false, false));
+            apply(agent("old", AgentState.RUNNING, 1, "r1"));
+            stack.drainNotifications();
+
+            assertEquals(Verdict.APPLIED, apply(agent("old", failure, 2, "f1")));
+
+            TaskRecord old = task("old");
+            assertEquals(Phase.STOPPED, old.lastStatus());
+            assertEquals(failure.outcome().orElseThrow(), old.outcome());
+            assertNotNull(old.replacedBy());
+            assertEquals(T0.plusSeconds(2).getEpochSecond() + 7 * 24 * 3600, old.tombstoneUntil(),
+                    "describable for the tombstone time");
+            TaskRecord replacement = task(old.replacedBy());
+            assertEquals("old", replacement.replacementOf());
+            assertEquals(Phase.PENDING, replacement.lastStatus(), "created in its first phase");
+            assertEquals(DesiredStatus.RUNNING, replacement.desiredStatus());
+            assertEquals("webapp", replacement.service());
+            assertTrue(replacement.replaceOnFailure());
+
+            List<JsonNode> events = stack.drainNotifications();
+            JsonNode request = events.stream().filter(event -> event.get("detail-type").asText()
+                    .equals("Task Replacement Requested")).findFirst().orElseThrow();
+            assertEquals(old.replacedBy(), request.at("/detail/taskId").asText());
+            assertEquals("old", request.at("/detail/replacementOf").asText());
+            assertEquals("webapp", request.at("/detail/service").asText());
+            assertEquals(1, events.stream().filter(event -> event.get("detail-type").asText()
+                    .equals("Task Expunged")).count());
+
+            JsonNode description = stack.describe("old");
+            assertEquals(old.replacedBy(), description.at("/lineage/replacedBy").asText());
+            assertTrue(description.at("/tombstone/why").asText().startsWith("expunged after " + failure.name()));
+            assertEquals("old", stack.describe(old.replacedBy()).at("/lineage/replacementOf").asText());
+        }
+
+        @ParameterizedTest
+        @EnumSource(value = AgentState.class, names = {"FINISHED", "KILLED"})
+        void finishedAndKilledTasksAreNotReplaced(AgentState end) throws Exception {
+            apply(launch("t1", false, false));
+            apply(agent("t1", AgentState.RUNNING, 1, "r1"));
+            apply(agent("t1", end, 2, "e1"));
+            assertNull(task("t1").replacedBy());
+            assertFalse(task("t1").isExpunged());
+            assertEquals(List.of(), published("Task Replacement Requested"));
+        }
+
+        @Test
+        void aTaskNoServiceRunsIsNotReplaced() {
+            apply(launch("solo", null, false, false, null));
+            apply(agent("solo", AgentState.RUNNING, 1, "r1"));
+            apply(agent("solo", AgentState.FAILED, 2, "f1"));
+            assertEquals(Phase.STOPPED, task("solo").lastStatus());
+            assertNull(task("solo").replacedBy());
+            assertEquals(1, stack.itemCount());
+        }
+
+        @Test
+        void anUnreachableServiceTaskIsReplacedAtOnceByDefault() throws Exception {
+            apply(launch("t1", false, false));
+            apply(agent("t1", AgentState.RUNNING, 1, "r1"));
+            apply(agent("t1", AgentState.UNREACHABLE, 2, "u1"));
+            TaskRecord unreachable = task("t1");
+            assertEquals(Phase.UNREACHABLE, unreachable.lastStatus());
+            assertNotNull(unreachable.replacedBy());
+            assertFalse(unreachable.isExpunged(), "it may still come back");
+            assertEquals(1, published("Task Replacement Requested").size());
+
+            apply(agent("t1", AgentState.RUNNING, 30, "r2"));
+            assertEquals(Phase.RUNNING, task("t1").lastStatus(), "it came back first");
+        }
+
+        @Test
+        void withInactiveAfterSecondsTheSweeperRequestsTheReplacementWhenItIsDue() throws Exception {
+            apply(launch("t1", "webapp", false, false, 300L));
+            apply(agent("t1", AgentState.RUNNING, 1, "r1"));
+            apply(agent("t1", AgentState.UNREACHABLE, 2, "u1"));
+            assertNull(task("t1").replacedBy());
+
+            SweepReport early = stack.sweeper(T0.plusSeconds(2 + 200)).sweep(() -> Long.MAX_VALUE);
+            assertEquals(1, early.notDue());
+            assertNull(task("t1").replacedBy());
+
+            SweepReport due = stack.sweeper(T0.plusSeconds(2 + 300)).sweep(() -> Long.MAX_VALUE);
+            assertEquals(1, due.replacementsRequested());
+            TaskRecord unreachable = task("t1");
+            assertEquals(Phase.UNREACHABLE, unreachable.lastStatus());
+            assertEquals("t1", task(unreachable.replacedBy()).replacementOf());
+        }
+    }
+
+    @Nested
+    class Sweeper_ {
+
+        /** Puts a service task in UNREACHABLE at T0 + {@code second}. */
+        private void unreachableAt(String taskId, long second) {
+            apply(launch(taskId, false, false));
+            apply(agent(taskId, AgentState.RUNNING, second - 1, taskId + "-r"));
+            apply(agent(taskId, AgentState.UNREACHABLE, second, taskId + "-u"));
+        }
+
+        @Test
+        void tasksUnreachableTooLongAreMarkedUnknownAndExpungedAndFreshOnesLeftAlone() throws Exception {
+            unreachableAt("stale", 10);
+            unreachableAt("fresh", 800);
+            String replacement = task("stale").replacedBy();
+            stack.drainNotifications();
+
+            SweepReport report = stack.sweeper(T0.plusSeconds(10 + EXPUNGE_AFTER)).sweep(() -> Long.MAX_VALUE);
+
+            assertEquals(2, report.read());
+            assertEquals(1, report.expunged());
+            assertEquals(1, report.notDue());
+            assertEquals(0, report.replacementsRequested(), "requested when it became unreachable");
+            TaskRecord stale = task("stale");
+            assertEquals(Phase.STOPPED, stale.lastStatus());
+            assertEquals(Outcome.UNKNOWN, stale.outcome());
+            assertEquals(AgentState.UNKNOWN, stale.agentState());
+            assertTrue(stale.isExpunged());
+            assertEquals(replacement, stale.replacedBy());
+            assertEquals(Phase.UNREACHABLE, task("fresh").lastStatus());
+            assertEquals(1, published("Task Expunged").size());
+
+            SweepReport again = stack.sweeper(T0.plusSeconds(10 + EXPUNGE_AFTER)).sweep(() -> Long.MAX_VALUE);
+            assertEquals(1, again.read(), "an expunged task has left the sweep index");
+        }
+
+        @Test
+        void aTaskWithoutAServiceIsExpungedWithoutAReplacement() {
+            apply(launch("solo", null, false, false, null));
+            apply(agent("solo", AgentState.RUNNING, 1, "r1"));
+            apply(agent("solo", AgentState.UNREACHABLE, 2, "u1"));
+
+            SweepReport report = stack.sweeper(T0.plusSeconds(2 + EXPUNGE_AFTER)).sweep(() -> Long.MAX_VALUE);
+
+            assertEquals(1, report.expunged());
+            assertEquals(0, report.replacementsRequested());
+            assertTrue(task("solo").isExpunged());
+            assertNull(task("solo").replacedBy());
+        }
+
+        @Test
+        void aTaskThatReconnectsDuringTheSweepStaysRunning() {
+            unreachableAt("back", 10);
+            AtomicInteger deadlineChecks = new AtomicInteger();
+            // The sweep checks its deadline once before the page and once before each task: the agent's report
+            // lands after the page was read and before the task is handled.
+            SweepReport report = stack.sweeper(T0.plusSeconds(10 + EXPUNGE_AFTER)).sweep(() -> {
+                if (deadlineChecks.incrementAndGet() == 2) {
+                    apply(agent("back", AgentState.RUNNING, 500, "back-again"));
+                }
+                return Long.MAX_VALUE;
+            });
+
+            assertEquals(1, report.movedOn());
+            assertEquals(0, report.expunged());
+            TaskRecord back = task("back");
+            assertEquals(Phase.RUNNING, back.lastStatus());
+            assertFalse(back.isExpunged());
+        }
+
+        @Test
+        void overlappingSweepsHandleEachTaskOnce() throws Exception {
+            for (int i = 0; i < 10; i++) {
+                unreachableAt("lost" + i, 10 + i);
+            }
+            Instant later = T0.plusSeconds(100 + EXPUNGE_AFTER);
+            CompletableFuture<SweepReport> first = CompletableFuture.supplyAsync(
+                    () -> stack.sweeper(later).sweep(() -> Long.MAX_VALUE));
+            CompletableFuture<SweepReport> second = CompletableFuture.supplyAsync(
+                    () -> stack.sweeper(later).sweep(() -> Long.MAX_VALUE));
+
+            SweepReport a = first.get();
+            SweepReport b = second.get();
+            assertEquals(10, a.expunged() + b.expunged(), "each expunged by exactly one sweep");
+            for (int i = 0; i < 10; i++) {
+                TaskRecord lost = task("lost" + i);
+                assertEquals(Phase.STOPPED, lost.lastStatus());
+                assertEquals(1, lost.history().stream().filter(entry -> entry.to() == Phase.STOPPED).count());
+            }
+            assertEquals(10, published("Task Expunged").size());
+        }
+
+        @Test
+        void aSweepReadsTheIndexPageByPage() {
+            for (int i = 0; i < 5; i++) {
+                unreachableAt("paged" + i, 10);
+            }
+            stack.dynamoRequests.reset();
+            stack.clock.set(T0.plusSeconds(10 + EXPUNGE_AFTER));
+            Sweeper pagesOfTwo = new Sweeper(stack.store, stack.service, stack.clock, 0, 2);
+            SweepReport report = pagesOfTwo.sweep(() -> Long.MAX_VALUE);
+            assertEquals(5, report.expunged());
+            assertEquals(3 + 1 + 1, report.queries(),
+                    "pages of 2, 2 and 1 unreachable tasks; one of steps; one of tombstones (none due)");
+            assertEquals(report.queries(), stack.dynamoRequests.count("Query"));
+        }
+
+        @Test
+        void aSweepStopsBeforeItsDeadlineAndTheNextRunFinishes() {
+            for (int i = 0; i < 5; i++) {
+                unreachableAt("late" + i, 10);
+            }
+            Instant later = T0.plusSeconds(10 + EXPUNGE_AFTER);
+            AtomicInteger checks = new AtomicInteger();
+            // Time runs out after the page and three tasks.
+            SweepReport cut = stack.sweeper(later).sweep(() -> checks.incrementAndGet() <= 4 ? 60_000 : 10);
+            assertTrue(cut.stoppedEarly());
+            assertEquals(3, cut.expunged());
+
+            SweepReport rest = stack.sweeper(later).sweep(() -> 60_000);
+            assertFalse(rest.stoppedEarly());
+            assertEquals(2, rest.expunged());
+        }
+    }
+
+    @Nested
+    class StuckSteps {
+
+        @Test
+        void aTaskStuckProvisioningIsFailedWithAClearOutcome() {
+            apply(launch("stuck", true, false));
+
+            SweepReport report = stack.sweeper(T0.plusSeconds(601)).sweep(() -> Long.MAX_VALUE);
+
+            assertEquals(1, report.stepsTimedOut());
+            TaskRecord failed = task("stuck");
+            assertEquals(Phase.DEPROVISIONING, failed.lastStatus(), "undo whatever provisioning did");
+            assertEquals(Outcome.FAILED, failed.outcome());
+            assertEquals("PROVISIONING timed out after 600 s", failed.outcomeReason());
+        }
+
+        @Test
+        void aTaskStuckDeactivatingIsForcedOnAndAStepWithinItsTimeIsLeft() {
+            apply(new TaskEvent.LaunchRequest("launch-d", T0, "deact", "east", "webapp", false, true, List.of(),
+                    null, null));
+            apply(agent("deact", AgentState.RUNNING, 1, "r1"));
+            apply(stepDone("deact", Step.ACTIVATION, true));
+            apply(stop("deact"));
+            assertEquals(Phase.DEACTIVATING, task("deact").lastStatus());
+
+            assertEquals(0, stack.sweeper(T0.plusSeconds(300)).sweep(() -> Long.MAX_VALUE).stepsTimedOut());
+            SweepReport report = stack.sweeper(T0.plusSeconds(30 + 601)).sweep(() -> Long.MAX_VALUE);
+
+            assertEquals(1, report.stepsTimedOut());
+            assertEquals(Phase.STOPPING, task("deact").lastStatus(), "forced on to the agent's kill");
+            assertEquals("DEACTIVATING timed out after 600 s", task("deact").outcomeReason());
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package dev.tasklife.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.tasklife.emulator.EmulatedStack;
+import dev.tasklife.emulator.LambdaFunction;
+import dev.tasklife.emulator.MotoServer;
+import dev.tasklife.emulator.PackagedFunctions;
+import dev.tasklife.emulator.ProjectFiles;
+import dev.tasklife.emulator.StreamPump;
+import dev.tasklife.input.JsonFields;
+
+/**
+ * The packaged artifact as Lambda runs it: {@code target/function.zip} unpacked into a task root, each function
+ * in its own process of AWS's runtime interface client (the java21 runtime's), with the handler and the environment
+ * template.yaml gives it, polling a local Runtime API, against moto. Nothing of the test's classpath is in those
+ * processes: this is the wiring, configuration and packaging that get deployed.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PackagedFunctionIT {
+
+    private MotoServer moto;
+    private EmulatedStack stack;
+    private PackagedFunctions functions;
+
+    @BeforeAll
+    void startTheFunctions() throws Exception {
+        moto = MotoServer.start();
+        stack = EmulatedStack.create(moto.endpoint());
+        functions = PackagedFunctions.start(PackagedFunctions.functionZip(), stack.functionEnvironment(moto.endpoint()),
+                List.of("status-change", "step-completion", "describe", "publisher", "sweeper"), 1, List.of());
+    }
+
+    @AfterAll
+    void stopThem() {
+        if (functions != null) {
+            functions.close();
+        }
+        if (stack != null) {
+            stack.close();
+        }
+        if (moto != null) {
+            moto.close();
+        }
+    }
+
+    private JsonNode invoke(String function, byte[] payload) throws IOException {
+        return JsonFields.mapper().readTree(functions.function(function).invoke(payload));
+    }
+
+    private JsonNode invoke(String function, String payload) throws IOException {
+        return invoke(function, payload.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] sample(String name) throws IOException {
+        return Files.readAllBytes(ProjectFiles.resolve("events", name));
+    }
+
+    @Test
+    void aRealEcsEventIsAppliedOnceDescribedAndPublishedFromTheStream() throws Exception {
+        JsonNode first = invoke("status-change", sample("ecs-task-running.json"));
+        assertEquals("APPLIED", first.path("verdict").asText(), first.toString());
+        JsonNode again = invoke("status-change", sample("ecs-task-running.json"));
+        assertEquals("DUPLICATE", again.path("verdict").asText(), again.toString());
+
+        JsonNode described = invoke("describe", sample("describe.json"));
+        assertEquals("RUNNING", described.at("/task/lastStatus").asText(), described.toString());
+
+        StreamPump stream = stack.streamTo(functions.function("publisher"));
+        stream.pump();
+        List<JsonNode> published = stack.receiveNotifications(2);
+        assertEquals(List.of("Task State Changed"), published.stream()
+                .map(event -> event.path("detail-type").asText()).toList(), published.toString());
+        assertEquals("c13b4cb40f1f4fe4a2971f76ae5a47ad", published.get(0).at("/detail/taskId").asText());
+    }
+
+    @Test
+    void eachFunctionTakesOnlyWhatItIsForAndLogsOneJsonLinePerEventWithLambdasRequestId() throws Exception {
+        assertEquals("INVALID", invoke("status-change", "not json").path("verdict").asText());
+        assertEquals("INVALID", invoke("step-completion", sample("ecs-task-running.json")).path("verdict").asText(),
+                "the step-completion function takes only step completions");
+        JsonNode sweep = invoke("sweeper", "{\"source\":\"aws.events\",\"detail-type\":\"Scheduled Event\"}");
+        assertEquals(0, sweep.path("failed").asInt(), sweep.toString());
+        assertTrue(sweep.path("queries").asInt() >= 1, sweep.toString());
+
+        String logs = functions.output("status-change");
+        String invalid = logs.lines().filter(line -> line.contains("verdict=INVALID")).findFirst().orElseThrow(
+                () -> new AssertionError("no INVALID line in:\n" + logs));
+        JsonNode line = JsonFields.mapper().readTree(invalid);
+        assertEquals("status-change", line.at("/mdc/function").asText(), invalid);
+        assertTrue(line.at("/mdc/requestId").asText().length() >= 32, "the Runtime API's request id: " + invalid);
+    }
+
+    @Test
+    void aFunctionThatCannotReachAwsFailsTheInvocationSoThatLambdaRetriesIt() throws Exception {
+        try (PackagedFunctions unreachable = PackagedFunctions.start(PackagedFunctions.functionZip(),
+                stack.functionEnvironment(URI.create("http://127.0.0.1:9")), List.of("status-change"), 1,
+                List.of("-Dtasklife.aws.call-timeout=2S", "-Dquarkus.dynamodb.api-call-timeout=2S"))) {
+            assertThrows(LambdaFunction.InvocationFailedException.class,
+                    () -> unreachable.function("status-change").invoke(sample("ecs-task-running.json")));
+        }
+    }
+}

@@ -1,0 +1,228 @@
+package dev.tasklife.local;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.tasklife.emulator.EmulatedStack;
+import dev.tasklife.emulator.LambdaFunction;
+import dev.tasklife.emulator.MotoServer;
+import dev.tasklife.emulator.PackagedFunctions;
+import dev.tasklife.emulator.ProjectFiles;
+import dev.tasklife.emulator.RuleRouter;
+import dev.tasklife.emulator.SamTemplate;
+import dev.tasklife.emulator.StreamPump;
+
+/**
+ * The product on this machine, without Docker or AWS: moto (DynamoDB, EventBridge, SQS) on a loopback port holding
+ * the table, bus and notifications rule of template.yaml; the packaged functions (functions/target/function.zip),
+ * each in its own process of AWS's runtime interface client as Lambda runs them, configured only by environment;
+ * events routed to them by the template's own rule patterns (Event Ruler); the table's stream fed to the publisher
+ * function; step workers simulated (every step request is answered SUCCEEDED); the sweeper invoked on a short
+ * schedule; the sample stream of {@code events/local-stream.txt} fed in. Then each task is described, and the
+ * functions stay invocable with {@code aws lambda invoke --endpoint-url} until the process is stopped
+ * ({@code -Dlocal.exit=true}: exit instead).
+ */
+public final class LocalRun {
+
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The sweeper is invoked this often, not on the template's schedule, so that the demo ends in a minute. */
+    private static final Duration SWEEP_EVERY = Duration.ofSeconds(5);
+    /** How long the demo waits, at most, for the sweeper to expunge the task it lost. */
+    private static final Duration SWEEP_AT_MOST = Duration.ofSeconds(60);
+    private static final List<String> FUNCTIONS = List.of("StatusChangeFunction", "StepCompletionFunction",
+            "PublisherFunction", "SweeperFunction", "DescribeFunction");
+
+    private final RuleRouter router;
+    private final Map<String, LambdaFunction> functionsById = new LinkedHashMap<>();
+    private final StreamPump stream;
+    private final EmulatedStack stack;
+    private final Set<String> taskIds = new LinkedHashSet<>();
+    private final PrintStream out;
+    private final Clock clock = Clock.systemUTC();
+
+    private LocalRun(SamTemplate template, PackagedFunctions functions, EmulatedStack stack, PrintStream out)
+            throws Exception {
+        this.router = RuleRouter.fromTemplate(template);
+        this.stack = stack;
+        this.out = out;
+        for (String id : FUNCTIONS) {
+            functionsById.put(id, functions.function(template.handlerOf(id)));
+        }
+        this.stream = stack.streamTo(functionsById.get("PublisherFunction"));
+    }
+
+    public static void main(String[] args) throws Exception {
+        run(Integer.getInteger("local.port", 9001), Boolean.getBoolean("local.exit"), System.out);
+    }
+
+    /** Runs the demo, then serves the functions on {@code port} until interrupted (or returns, if {@code exit}). */
+    public static void run(int port, boolean exit, PrintStream out) throws Exception {
+        out.println("[local] starting moto on 127.0.0.1 ...");
+        SamTemplate template = SamTemplate.load();
+        try (MotoServer moto = MotoServer.start(); EmulatedStack stack = EmulatedStack.create(moto.endpoint())) {
+            Map<String, String> environment = stack.functionEnvironment(moto.endpoint());
+            out.println("[local] moto at " + moto.endpoint() + "; table " + stack.tableName + ", bus " + stack.busName
+                    + "; starting the five functions from " + ProjectFiles.root().relativize(
+                    PackagedFunctions.functionZip()) + " with AWS's runtime interface client ...");
+            List<String> handlers = FUNCTIONS.stream().map(template::handlerOf).toList();
+            try (PackagedFunctions functions = PackagedFunctions.start(PackagedFunctions.functionZip(), environment,
+                    handlers, 1, List.of())) {
+                LocalRun local = new LocalRun(template, functions, stack, out);
+                out.println("[local] routing by template.yaml's rules; the sweeper every " + SWEEP_EVERY.toSeconds()
+                        + " s (deployed: " + template.parameterDefault("SweepSchedule") + ")");
+                local.feed(ProjectFiles.resolve("events"));
+                local.describeAll();
+                Map<String, LambdaFunction> invocable = new LinkedHashMap<>(local.functionsById);
+                FUNCTIONS.forEach(id -> invocable.put(template.handlerOf(id), local.functionsById.get(id)));
+                try (LocalInvokeEndpoint endpoint = new LocalInvokeEndpoint(port, invocable)) {
+                    out.println("[local] functions invocable at http://127.0.0.1:" + endpoint.port() + ", e.g.");
+                    out.println("  AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1 \\");
+                    out.println("  aws lambda invoke --endpoint-url http://127.0.0.1:" + endpoint.port()
+                            + " --function-name describe --payload file://events/describe.json /dev/stdout");
+                    if (!exit) {
+                        out.println("[local] Ctrl-C to stop.");
+                        new CountDownLatch(1).await();
+                    }
+                }
+            }
+        }
+        out.println("[local] done; functions and moto stopped.");
+    }
+
+    private void feed(Path events) throws Exception {
+        for (String line : Files.readAllLines(events.resolve("local-stream.txt"))) {
+            String entry = line.strip();
+            if (entry.isEmpty() || entry.startsWith("#")) {
+                continue;
+            }
+            if (entry.equals("@sweep")) {
+                sweepUntilSomethingIsExpunged();
+                continue;
+            }
+            say("in  " + entry);
+            deliver(JSON.readTree(events.resolve(entry).toFile()));
+        }
+    }
+
+    /** Puts an event on its bus: every function whose rule matches gets it, then what they published follows. */
+    private void deliver(JsonNode event) throws Exception {
+        Deque<JsonNode> pending = new ArrayDeque<>(List.of(event));
+        while (!pending.isEmpty()) {
+            JsonNode next = pending.poll();
+            for (String target : router.targets(RuleRouter.busOf(next), next.toString())) {
+                LambdaFunction function = functionsById.get(target);
+                if (function != null) {
+                    JsonNode answer = invoke(function, next.toString());
+                    taskIds.add(answer.path("taskId").asText());
+                    say(String.format("    -> %-22s %-9s %s", target, answer.path("verdict").asText(),
+                            verdict(answer)));
+                }
+            }
+            pending.addAll(publishedSoFar());
+        }
+    }
+
+    /** An answer's move, or what it asked for and where the task stays, and why (docs/design.md, the answer). */
+    private static String verdict(JsonNode answer) {
+        JsonNode move = answer.path("move");
+        String what = move.isObject() ? move.path("from").asText("-") + " -> " + move.path("to").asText()
+                : (answer.hasNonNull("requested") ? "requested " + answer.get("requested").asText() + ", " : "")
+                + "phase " + answer.path("phase").asText("-");
+        return answer.hasNonNull("why") ? what + " (" + answer.get("why").asText() + ")" : what;
+    }
+
+    /** What the functions published, from the stream through the publisher; a step request gets its answer. */
+    private List<JsonNode> publishedSoFar() throws IOException {
+        stream.pump();
+        List<JsonNode> next = new ArrayList<>();
+        for (JsonNode published : stack.receiveNotifications(1)) {
+            next.addAll(announce(published));
+        }
+        return next;
+    }
+
+    /** Prints a published event; a step request gets the simulated step worker's answer. */
+    private List<JsonNode> announce(JsonNode published) {
+        String type = published.get("detail-type").asText();
+        JsonNode detail = published.get("detail");
+        String what = switch (type) {
+            case "Task State Changed" -> detail.path("from").asText("-") + " -> " + detail.path("to").asText();
+            case "Task Transition Rejected" -> "requested " + detail.path("requested").asText("-") + ", phase "
+                    + detail.path("phase").asText("-") + ": " + detail.path("why").asText();
+            case "Task Replacement Requested" -> "replacement " + detail.path("taskId").asText()
+                    + " of " + detail.path("replacementOf").asText();
+            default -> "";
+        };
+        say(String.format("       published %-28s %s %s", type, detail.path("taskId").asText(), what));
+        if (!type.endsWith(" Requested") || !detail.has("step")) {
+            return List.of();
+        }
+        ObjectNode completion = JSON.createObjectNode();
+        completion.put("version", "0").put("id", UUID.randomUUID().toString())
+                .put("detail-type", "Task Step Completed").put("source", "dev.tasklife.steps")
+                .put("account", SamTemplate.SAMPLE_ACCOUNT).put("time", clock.instant().toString());
+        completion.putObject("detail").put("taskId", detail.path("taskId").asText())
+                .put("step", detail.path("step").asText()).put("outcome", "SUCCEEDED")
+                .put("reason", "done by the local step worker, key " + detail.path("idempotencyKey").asText());
+        say("       step worker: " + detail.path("step").asText() + " SUCCEEDED");
+        return List.of(completion);
+    }
+
+    /** The sweeper on its (short) schedule until it expunges a task. */
+    private void sweepUntilSomethingIsExpunged() throws Exception {
+        Instant giveUp = clock.instant().plus(SWEEP_AT_MOST);
+        for (int expunged = 0; expunged == 0 && clock.instant().isBefore(giveUp); ) {
+            Thread.sleep(SWEEP_EVERY.toMillis());
+            JsonNode report = invoke(functionsById.get("SweeperFunction"),
+                    "{\"source\":\"aws.events\",\"detail-type\":\"Scheduled Event\",\"detail\":{}}");
+            say(String.format("    -> %-22s read=%d notDue=%d expunged=%d replacements=%d stepsTimedOut=%d",
+                    "SweeperFunction", report.path("read").asInt(), report.path("notDue").asInt(),
+                    report.path("expunged").asInt(), report.path("replacementsRequested").asInt(),
+                    report.path("stepsTimedOut").asInt()));
+            expunged = report.path("expunged").asInt();
+            for (JsonNode next : publishedSoFar()) {
+                deliver(next);
+            }
+        }
+    }
+
+    private void describeAll() throws IOException {
+        for (String taskId : taskIds) {
+            out.println("[local] describe " + taskId + ":");
+            JsonNode description = invoke(functionsById.get("DescribeFunction"),
+                    JSON.createObjectNode().put("taskId", taskId).toString());
+            out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(description));
+        }
+    }
+
+    private static JsonNode invoke(LambdaFunction function, String input) throws IOException {
+        return JSON.readTree(function.invoke(input.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private void say(String line) {
+        out.println("[local " + CLOCK.format(clock.instant()) + "] " + line);
+    }
+}
