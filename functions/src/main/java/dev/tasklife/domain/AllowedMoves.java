@@ -21,7 +21,8 @@ final class AllowedMoves {
     /** The move into {@code target}, guarded by the allowed predecessors and the version decided on; or why not. */
     Decision moveOrReject(TaskChange.Builder fields, TaskRecord current, Phase target) {
         if (!TransitionTable.isAllowed(current.lastStatus(), target)) {
-            return new Decision.Reject(current.lastStatus() + " -> " + target + " is not an allowed move", false);
+            return new Decision.Reject(target, current.lastStatus() + " -> " + target + " is not an allowed move",
+                    false);
         }
         return new Decision.Write(arrive(fields, current, target,
                 Guard.informed(current, TransitionTable.predecessorsOf(target))));
@@ -58,11 +59,12 @@ final class AllowedMoves {
         String task = current.isExpunged() ? "task is expunged" : "task is STOPPED";
         Phase reported = RequestedPhase.reported(event);
         if (reported != null && reported.compareTo(RUNNING) <= 0) {
-            return new Decision.Reject(task + " but reported " + reported + ": it is to be killed", true);
+            return new Decision.Reject(reported, task + " but reported " + reported + ": it is to be killed", true);
         }
         if (reported == null || reported == STOPPED) {
             return new Decision.Skip(Verdict.UNCHANGED, task + " already");
         }
-        return new Decision.Reject("STOPPED -> " + reported + " is not an allowed move (" + task + ")", false);
+        return new Decision.Reject(reported, "STOPPED -> " + reported + " is not an allowed move (" + task + ")",
+                false);
     }
 }

@@ -115,8 +115,9 @@ public final class Lifecycle {
             return AllowedMoves.outOfStopped(event, current);
         }
         if (event instanceof LaunchRequest && current.taskArn() != null) {
-            return new Decision.Reject("task " + current.taskId() + " is an ECS task: a launch cannot give it a"
-                    + " service or steps", false);
+            // A launch asks a known task for no phase: only its settings, which an ECS task cannot take.
+            return new Decision.Reject(null, "task " + current.taskId() + " is an ECS task: a launch cannot give"
+                    + " it a service or steps", false);
         }
         TaskChange.Builder fields = fieldsOf(event);
         if (event instanceof EcsStateChange ecs && ecs.lastStatus() == STOPPED && ecs.stopCode() == null) {

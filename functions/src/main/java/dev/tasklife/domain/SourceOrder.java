@@ -9,7 +9,8 @@ import dev.tasklife.domain.TaskEvent.SweepFinding;
 
 /**
  * Ordering, duplicates, replays (lifecycle.md): an event applied before is a duplicate, and a report older than one
- * the record holds from the same source (ECS version, agent timestamp) is stale.
+ * the record holds from the same source (ECS version, agent timestamp) is stale. A stale report names the phase it
+ * states by itself ({@link RequestedPhase#reported}): the record it would be read against has moved on.
  */
 final class SourceOrder {
 
@@ -39,7 +40,7 @@ final class SourceOrder {
         if (current.ecsVersion() == ecs.version()) {
             return new Decision.Skip(Verdict.DUPLICATE, "ECS version " + ecs.version() + " was applied before");
         }
-        return new Decision.Skip(Verdict.STALE,
+        return new Decision.Skip(Verdict.STALE, RequestedPhase.reported(ecs),
                 "ECS version " + ecs.version() + " is older than " + current.ecsVersion());
     }
 
@@ -47,7 +48,7 @@ final class SourceOrder {
         if (current.agentTimestampMicros() == null || current.agentTimestampMicros() <= agent.timestampMicros()) {
             return null;
         }
-        return new Decision.Skip(Verdict.STALE, "agent update of " + agent.timestampMicros()
-                + " is older than " + current.agentTimestampMicros());
+        return new Decision.Skip(Verdict.STALE, RequestedPhase.reported(agent),
+                "agent update of " + agent.timestampMicros() + " is older than " + current.agentTimestampMicros());
     }
 }

@@ -29,31 +29,35 @@ final class StepCompletions {
     }
 
     Decision decide(StepCompleted event, TaskRecord current) {
-        Phase stepPhase = event.step().phase();
-        if (current.lastStatus() != stepPhase) {
-            return new Decision.Skip(Verdict.STALE, "step " + event.step() + " completed but the task is "
+        Phase target = afterStep(event, current);
+        if (current.lastStatus() != event.step().phase()) {
+            return new Decision.Skip(Verdict.STALE, target, "step " + event.step() + " completed but the task is "
                     + current.lastStatus());
         }
         TaskChange.Builder fields = TaskChange.of(event, clock.instant());
-        Phase target;
-        if (event.succeeded()) {
-            boolean wantedRunning = current.desiredStatus() != DesiredStatus.STOPPED;
-            Phase up = UP_AFTER_STEP.get(event.step());
-            target = wantedRunning && up != null ? up : StopPath.next(stepPhase, current.steps());
-        } else {
-            target = fail(fields, current, event.step() + " failed"
-                    + (event.reason() == null ? "" : ": " + event.reason()));
+        if (!event.succeeded()) {
+            fail(fields, current, event.step() + " failed" + (event.reason() == null ? "" : ": " + event.reason()));
         }
         return moves.moveOrReject(fields, current, target);
     }
 
     /**
-     * A failed or timed-out step: a task on its way up stops with outcome FAILED and is no longer wanted running;
-     * a task already stopping is forced on along the stop path. Either way the reason is kept.
-     *
-     * @return the phase of the stop path the task moves to
+     * The phase a step's completion requests, where it leads a task in the step's phase: a success up, while the
+     * task is wanted running and the step leads up; anything else on along the stop path.
      */
-    static Phase fail(TaskChange.Builder fields, TaskRecord current, String reason) {
+    private static Phase afterStep(StepCompleted event, TaskRecord current) {
+        Phase up = UP_AFTER_STEP.get(event.step());
+        boolean wantedRunning = current.desiredStatus() != DesiredStatus.STOPPED;
+        return event.succeeded() && wantedRunning && up != null ? up
+                : StopPath.next(event.step().phase(), current.steps());
+    }
+
+    /**
+     * What a failed or timed-out step writes besides the move on along the stop path: a task on its way up stops
+     * with outcome FAILED and is no longer wanted running; a task already stopping is forced on. Either way the
+     * reason is kept.
+     */
+    static void fail(TaskChange.Builder fields, TaskRecord current, String reason) {
         Phase phase = current.lastStatus();
         boolean goingUp = phase == PROVISIONING || phase == ACTIVATING;
         if (goingUp && current.outcome() != null) {
@@ -64,6 +68,5 @@ final class StepCompletions {
         if (goingUp) {
             fields.desired(DesiredStatus.STOPPED);
         }
-        return StopPath.next(phase, current.steps());
     }
 }

@@ -58,8 +58,11 @@ final class SweepFindings {
                 marathon.requestReplacement(fields, current, noMove);
                 yield new Decision.Write(fields.build());
             }
-            case STEP_TIMED_OUT -> moves.moveOrReject(fields, current, StepCompletions.fail(fields, current,
-                    finding.phase() + " timed out after " + policy.stepTimeoutSeconds() + " s"));
+            case STEP_TIMED_OUT -> {
+                StepCompletions.fail(fields, current, finding.phase() + " timed out after "
+                        + policy.stepTimeoutSeconds() + " s");
+                yield moves.moveOrReject(fields, current, StopPath.next(current.lastStatus(), current.steps()));
+            }
             case TOMBSTONE_DUE -> new Decision.Write(fields.compactTombstone()
                     .move(null, Guard.informed(current, Set.of(STOPPED))).build());
         };

@@ -16,6 +16,7 @@ import dev.tasklife.input.EventParser;
 import dev.tasklife.input.InvalidEventException;
 import dev.tasklife.service.StatusChangeResult;
 import dev.tasklife.service.StatusChangeService;
+import dev.tasklife.service.TaskDescriptions;
 
 /**
  * The status-change function ({@code QUARKUS_LAMBDA_HANDLER=status-change}), invoked by EventBridge rules with an
@@ -42,13 +43,21 @@ public class StatusChangeHandler extends JsonFunction {
         return verdict(service.apply(EventParser.parse(envelope, HANDLED, admission)));
     }
 
+    /** The answer: the same fields, each with one meaning, as docs/design.md ("The verdict answer") defines. */
     static ObjectNode verdict(StatusChangeResult result) {
         ObjectNode answer = JsonNodeFactory.instance.objectNode();
         answer.put("verdict", result.verdict().name());
         answer.put("taskId", result.taskId());
         answer.put("eventId", result.eventId());
-        answer.put("from", result.from() == null ? null : result.from().name());
-        answer.put("to", result.to() == null ? null : result.to().name());
+        TaskDescriptions.putName(answer, "phase", result.phase());
+        if (result.move() != null) {
+            ObjectNode move = answer.putObject("move");
+            TaskDescriptions.putName(move, "from", result.move().from());
+            TaskDescriptions.putName(move, "to", result.move().to());
+        }
+        if (result.requested() != null) {
+            answer.put("requested", result.requested().name());
+        }
         answer.put("version", result.version());
         answer.put("why", result.why());
         return answer;

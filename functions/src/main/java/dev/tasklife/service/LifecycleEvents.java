@@ -7,6 +7,7 @@ import java.util.UUID;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.tasklife.domain.Decision;
 import dev.tasklife.domain.EventTypes;
 import dev.tasklife.domain.Step;
 import dev.tasklife.domain.TaskEvent;
@@ -119,17 +120,21 @@ final class LifecycleEvents {
         return new OutboundEvent(EventTypes.TASK_KILL_REQUESTED, detail);
     }
 
-    /** {@code Task Transition Rejected}: the event, the state it met (if any), and why it could not apply. */
-    static OutboundEvent rejected(TaskEvent event, TaskRecord current, String why) {
+    /**
+     * {@code Task Transition Rejected}: the event, the state it met (if any), the phase it requested and why it
+     * could not apply; {@code phase} and {@code requested} mean what they mean in the answer.
+     */
+    static OutboundEvent rejected(TaskEvent event, TaskRecord current, Decision.Reject reject) {
         ObjectNode detail = answering(EventTypes.TASK_TRANSITION_REJECTED, event);
         detail.put("rejectedEvent", event.eventId());
         detail.put("rejectedEventKey", event.dedupeKey());
-        TaskDescriptions.putName(detail, "currentStatus", current == null ? null : current.lastStatus());
+        TaskDescriptions.putName(detail, "phase", current == null ? null : current.lastStatus());
+        TaskDescriptions.putName(detail, "requested", reject.requested());
         TaskDescriptions.putName(detail, "desiredStatus", current == null ? null : current.desiredStatus());
         if (current != null) {
             detail.put("version", current.version());
         }
-        detail.put("why", why);
+        detail.put("why", reject.why());
         detail.put("time", event.time().toString());
         return new OutboundEvent(EventTypes.TASK_TRANSITION_REJECTED, detail);
     }

@@ -4,12 +4,27 @@ import dev.tasklife.domain.Phase;
 import dev.tasklife.domain.Verdict;
 
 /**
- * What the status-change function did with one event: returned to the caller and logged.
+ * What the status-change function did with one event: returned to the caller, logged, and (for a rejection)
+ * published under the same names. Each field means one thing whatever the verdict (docs/design.md, "The verdict
+ * answer").
  *
- * @param from the phase before, for an applied move
- * @param to the phase the record is in afterwards (as far as this function knows)
- * @param version the record version afterwards, or -1 when no record exists
+ * @param phase the record's phase after the event, or null when the record has none (no record, or only a stop
+ *     request)
+ * @param move the move this event made, or null when it moved nothing
+ * @param requested the phase a STALE or REJECTED event asked the task to enter, or null (it asked for none, or the
+ *     verdict is another)
+ * @param version the record version after the event, or -1 when no record exists
  */
-public record StatusChangeResult(Verdict verdict, String taskId, String eventId, Phase from, Phase to, long version,
-                                 String why) {
+public record StatusChangeResult(Verdict verdict, String taskId, String eventId, Phase phase, Move move,
+                                 Phase requested, long version, String why) {
+
+    /** A move from one phase to another; {@code from} is null when the move created the task's first phase. */
+    public record Move(Phase from, Phase to) {
+
+        /** As logged: {@code PENDING->RUNNING}. */
+        @Override
+        public String toString() {
+            return from + "->" + to;
+        }
+    }
 }

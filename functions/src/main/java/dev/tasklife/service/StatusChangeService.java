@@ -35,8 +35,8 @@ public class StatusChangeService {
      */
     static final int MAX_ATTEMPTS = 10;
     /** The log context one event sets; cleared before the next. */
-    private static final List<String> EVENT_LOG_FIELDS = List.of("taskId", "eventId", "verdict", "transition",
-            "outcome");
+    private static final List<String> EVENT_LOG_FIELDS = List.of("taskId", "eventId", "verdict", "move",
+            "requested", "outcome");
     private static final long BACKOFF_BASE_MILLIS = 4;
     private static final long BACKOFF_CAP_MILLIS = 200;
 
@@ -80,8 +80,9 @@ public class StatusChangeService {
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             if (change == null) {
                 if (current == null) {
-                    return rejected(event, null, new Decision.Reject("no task " + event.taskId() + " is recorded",
-                            false));
+                    // Without a record the task's steps are unknown, and with them where the event leads.
+                    return rejected(event, null, new Decision.Reject(null, "no task " + event.taskId()
+                            + " is recorded", false));
                 }
                 switch (lifecycle.decide(event, current)) {
                     case Decision.Skip skip -> {
@@ -139,13 +140,16 @@ public class StatusChangeService {
         }
         // A blind write's new image is exact; an informed one made exactly version + 1.
         long version = change.guard().isBlind() ? after.version() : change.guard().version() + 1;
+        String why = change.replacedBy() == null ? null : "replacement requested: " + change.replacedBy();
+        if (change.moveTo() == null) {
+            Phase stays = after != null ? after.lastStatus() : before.lastStatus();
+            return log(new StatusChangeResult(Verdict.UPDATED, event.taskId(), event.eventId(), stays, null, null,
+                    version, why));
+        }
         // A blind move is the history's entry for this event; an informed one left the phase it was decided on.
         Phase from = change.guard().isBlind() ? movedFrom(after, event) : before.lastStatus();
-        Phase stays = after != null ? after.lastStatus() : before.lastStatus();
-        Verdict verdict = change.moveTo() == null ? Verdict.UPDATED : Verdict.APPLIED;
-        return log(new StatusChangeResult(verdict, event.taskId(), event.eventId(),
-                change.moveTo() == null ? stays : from, change.moveTo() == null ? stays : change.moveTo(), version,
-                change.replacedBy() == null ? null : "replacement requested: " + change.replacedBy()));
+        return log(new StatusChangeResult(Verdict.APPLIED, event.taskId(), event.eventId(), change.moveTo(),
+                new StatusChangeResult.Move(from, change.moveTo()), null, version, why));
     }
 
     private static Phase movedFrom(TaskRecord after, TaskEvent event) {
@@ -154,9 +158,8 @@ public class StatusChangeService {
     }
 
     private StatusChangeResult skipped(TaskEvent event, TaskRecord current, Decision.Skip skip) {
-        return log(new StatusChangeResult(skip.verdict(), event.taskId(), event.eventId(), null,
-                current == null ? null : current.lastStatus(), current == null ? -1 : current.version(),
-                skip.why()));
+        return log(new StatusChangeResult(skip.verdict(), event.taskId(), event.eventId(), current.lastStatus(), null,
+                skip.requested(), current.version(), skip.why()));
     }
 
     /**
@@ -165,24 +168,28 @@ public class StatusChangeService {
      */
     private StatusChangeResult rejected(TaskEvent event, TaskRecord current, Decision.Reject reject) {
         List<OutboundEvent> events = new ArrayList<>();
-        events.add(LifecycleEvents.rejected(event, current, reject.why()));
+        events.add(LifecycleEvents.rejected(event, current, reject));
         if (reject.killTask()) {
             events.add(LifecycleEvents.killRequested(event, current, reject.why()));
         }
         publisher.publish(events);
-        return log(new StatusChangeResult(Verdict.REJECTED, event.taskId(), event.eventId(), null,
-                current == null ? null : current.lastStatus(), current == null ? -1 : current.version(),
-                reject.why()));
+        return log(new StatusChangeResult(Verdict.REJECTED, event.taskId(), event.eventId(),
+                current == null ? null : current.lastStatus(), null, reject.requested(),
+                current == null ? -1 : current.version(), reject.why()));
     }
 
     private static StatusChangeResult log(StatusChangeResult result) {
         MDC.put("verdict", result.verdict().name());
-        if (result.verdict() == Verdict.APPLIED) {
-            MDC.put("transition", result.from() + "->" + result.to());
+        if (result.move() != null) {
+            MDC.put("move", result.move().toString());
+        }
+        if (result.requested() != null) {
+            MDC.put("requested", result.requested().name());
         }
         Logger.Level level = result.verdict() == Verdict.REJECTED ? Logger.Level.WARN : Logger.Level.INFO;
-        LOG.logf(level, "taskId=%s eventId=%s verdict=%s from=%s to=%s version=%d why=%s", result.taskId(),
-                result.eventId(), result.verdict(), result.from(), result.to(), result.version(), result.why());
+        LOG.logf(level, "taskId=%s eventId=%s verdict=%s phase=%s move=%s requested=%s version=%d why=%s",
+                result.taskId(), result.eventId(), result.verdict(), result.phase(), result.move(), result.requested(),
+                result.version(), result.why());
         return result;
     }
 }

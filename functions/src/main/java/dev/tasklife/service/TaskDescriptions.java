@@ -77,7 +77,7 @@ public final class TaskDescriptions {
     }
 
     /** Enums travel by name; an absent one as JSON null. */
-    static void putName(ObjectNode node, String field, Enum<?> value) {
+    public static void putName(ObjectNode node, String field, Enum<?> value) {
         node.put(field, value == null ? null : value.name());
     }
 }

@@ -185,6 +185,59 @@ class LifecycleTest {
         }
     }
 
+    /** What a stale or rejected event asked for: the phase it would have moved the task to. */
+    @Nested
+    class WhatAnEventRequested {
+
+        @Test
+        void aStaleEcsReportRequestedItsLastStatusAndADuplicateLeavesNothingUndone() {
+            TaskRecord current = record("t1", Phase.RUNNING, 3).ecsVersion(4).build();
+            assertEquals(Phase.PENDING, skip(LIFECYCLE.decide(ecs("t1", Phase.PENDING, 2), current), Verdict.STALE)
+                    .requested());
+            assertNull(skip(LIFECYCLE.decide(ecs("t1", Phase.RUNNING, 4), current), Verdict.DUPLICATE).requested());
+        }
+
+        @Test
+        void aStaleAgentUpdateRequestedThePhaseItsStateStatesByItself() {
+            TaskRecord current = record("t1", Phase.STOPPING, 3).steps(Step.DEPROVISIONING)
+                    .agentTimestamp((T0.getEpochSecond() + 10) * 1_000_000L).build();
+            assertEquals(Phase.STOPPING, skip(LIFECYCLE.decide(agent("t1", AgentState.KILLING, 5, "k"), current),
+                    Verdict.STALE).requested());
+            assertEquals(Phase.STOPPED, skip(LIFECYCLE.decide(agent("t1", AgentState.KILLED, 5, "d"), current),
+                    Verdict.STALE).requested(), "a stale report is not mapped onto the record's steps");
+        }
+
+        @Test
+        void aRejectedMoveRequestedThePhaseTheEventMapsToOnTheRecord() {
+            TaskRecord current = record("t1", Phase.RUNNING, 3).build();
+            assertEquals(Phase.PENDING,
+                    reject(LIFECYCLE.decide(agent("t1", AgentState.STAGING, 1, "u2"), current)).requested());
+        }
+
+        @Test
+        void aReportForAStoppedTaskRequestedThePhaseItReports() {
+            TaskRecord current = record("t1", Phase.STOPPED, 5).desired(DesiredStatus.STOPPED).build();
+            assertEquals(Phase.RUNNING,
+                    reject(LIFECYCLE.decide(agent("t1", AgentState.RUNNING, 9, "u3"), current)).requested());
+            assertEquals(Phase.STOPPING, reject(LIFECYCLE.decide(ecs("t1", Phase.STOPPING, 9), current)).requested());
+        }
+
+        @Test
+        void aStaleStepCompletionRequestedWhereTheStepLeads() {
+            TaskRecord pending = record("t1", Phase.PENDING, 2).steps(Step.PROVISIONING, Step.DEPROVISIONING).build();
+            assertEquals(Phase.PENDING, skip(LIFECYCLE.decide(stepDone("t1", Step.PROVISIONING, true), pending),
+                    Verdict.STALE).requested());
+            assertEquals(Phase.DEPROVISIONING, skip(LIFECYCLE.decide(stepDone("t1", Step.PROVISIONING, false),
+                    pending), Verdict.STALE).requested(), "a failed step leads on along the stop path");
+        }
+
+        @Test
+        void aLaunchForAKnownEcsTaskRequestsNoPhase() {
+            TaskRecord ecsTask = record("t1", Phase.RUNNING, 3).ecsVersion(4).build();
+            assertNull(reject(LIFECYCLE.decide(launch("t1", true, false), ecsTask)).requested());
+        }
+    }
+
     @Nested
     class AgentStatesMapOntoThePhase {
 

@@ -213,5 +213,18 @@ class VerdictCoverageIT {
         if (verdict == Verdict.INVALID) {
             broken.add(label + ": a well-formed event was answered INVALID");
         }
+        // One meaning per field of the answer, whatever the verdict.
+        if (result.phase() != (after == null ? null : after.lastStatus())) {
+            broken.add(label + ": " + verdict + " answered phase " + result.phase() + " for a task "
+                    + (after == null ? "not recorded" : after.lastStatus()));
+        }
+        if ((result.move() != null) != (verdict == Verdict.APPLIED)
+                || (result.move() != null && result.move().to() != result.phase())) {
+            broken.add(label + ": " + verdict + " answered move " + result.move());
+        }
+        if (verdict == Verdict.STALE ? result.requested() == null
+                : verdict != Verdict.REJECTED && result.requested() != null) {
+            broken.add(label + ": " + verdict + " answered requested " + result.requested());
+        }
     }
 }

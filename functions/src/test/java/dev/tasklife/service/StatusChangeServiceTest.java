@@ -5,6 +5,7 @@ import static dev.tasklife.Fixtures.ecs;
 import static dev.tasklife.Fixtures.record;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
@@ -64,7 +65,8 @@ class StatusChangeServiceTest {
         StatusChangeResult result = new StatusChangeService(store, publisher, LIFECYCLE).apply(ecs("t1", Phase.RUNNING, 4));
 
         assertEquals(Verdict.APPLIED, result.verdict());
-        assertEquals(Phase.RUNNING, result.to());
+        assertEquals(Phase.RUNNING, result.phase());
+        assertEquals(new StatusChangeResult.Move(null, Phase.RUNNING), result.move(), "the move that created it");
         verify(store, times(1)).apply(any(TaskChange.class));
         verify(publisher, never()).publish(any());
     }
@@ -96,8 +98,19 @@ class StatusChangeServiceTest {
         assertEquals(1, events.size(), "a rejection, and no kill request for a task that is not stopped");
         OutboundEvent event = events.get(0);
         assertEquals(EventTypes.TASK_TRANSITION_REJECTED, event.detailType());
-        assertEquals("RUNNING", event.detail().get("currentStatus").asText());
         assertEquals("RUNNING -> PENDING is not an allowed move", event.detail().get("why").asText());
+    }
+
+    @Test
+    void theRejectionPublishedNamesThePhaseAndTheRequestAsTheAnswerDoes() {
+        when(store.apply(any(TaskChange.class))).thenReturn(
+                new WriteResult(false, record("t1", Phase.RUNNING, 5).build(), false));
+        new StatusChangeService(store, publisher, LIFECYCLE).apply(agent("t1", AgentState.STAGING, 3, "u1"));
+
+        com.fasterxml.jackson.databind.JsonNode detail = published().get(0).detail();
+        assertEquals("RUNNING", detail.path("phase").asText(), detail.toString());
+        assertEquals("PENDING", detail.path("requested").asText(), detail.toString());
+        assertEquals(false, detail.has("currentStatus"), "one name for the phase: " + detail);
     }
 
     @Test
@@ -164,23 +177,22 @@ class StatusChangeServiceTest {
                 .equals(LifecycleEvents.stableId(EventTypes.TASK_STATE_CHANGED, "t1", "ecs:5")));
     }
 
-    /** One sweep applies many events in one invocation: no log line may carry the event before's fields. */
-    @Test
-    void aLogLineCarriesNothingOfTheEventBefore() {
-        when(store.apply(any(TaskChange.class))).thenReturn(
-                new WriteResult(true, record("t1", Phase.STOPPED, 2).build(), false),
-                new WriteResult(false, record("t2", Phase.RUNNING, 5).build(), false));
-        java.util.Map<String, String> contextOfRejection = new java.util.HashMap<>();
+    /** A line the service logged, with the log context (MDC) it was logged in. */
+    private record LogLine(String text, java.util.Map<String, String> context) {
+    }
+
+    /** What the service logs while {@code calls} run. */
+    private static List<LogLine> logged(Runnable calls) {
+        List<LogLine> lines = new java.util.ArrayList<>();
         java.util.logging.Handler capture = new java.util.logging.Handler() {
             @Override
             public void publish(java.util.logging.LogRecord logRecord) {
-                if (String.valueOf(logRecord.getMessage()).contains("REJECTED")
-                        || String.valueOf(logRecord.getParameters() == null ? "" : java.util.Arrays.toString(
-                                logRecord.getParameters())).contains("REJECTED")) {
-                    contextOfRejection.put("taskId", String.valueOf(org.jboss.logging.MDC.get("taskId")));
-                    contextOfRejection.put("transition", String.valueOf(org.jboss.logging.MDC.get("transition")));
-                    contextOfRejection.put("outcome", String.valueOf(org.jboss.logging.MDC.get("outcome")));
+                java.util.Map<String, String> context = new java.util.HashMap<>();
+                for (String field : List.of("taskId", "verdict", "move", "requested", "outcome")) {
+                    context.put(field, String.valueOf(org.jboss.logging.MDC.get(field)));
                 }
+                lines.add(new LogLine(org.jboss.logmanager.ExtLogRecord.wrap(logRecord).getFormattedMessage(),
+                        context));
             }
 
             @Override
@@ -194,13 +206,49 @@ class StatusChangeServiceTest {
         java.util.logging.Logger logger = java.util.logging.Logger.getLogger(StatusChangeService.class.getName());
         logger.addHandler(capture);
         try {
-            StatusChangeService service = new StatusChangeService(store, publisher, LIFECYCLE);
-            assertEquals(Verdict.APPLIED, service.apply(agent("t1", AgentState.FAILED, 3, "f1")).verdict());
-            assertEquals(Verdict.REJECTED, service.apply(agent("t2", AgentState.STAGING, 3, "s1")).verdict());
+            calls.run();
         } finally {
             logger.removeHandler(capture);
             org.jboss.logging.MDC.clear();
         }
-        assertEquals(java.util.Map.of("taskId", "t2", "transition", "null", "outcome", "null"), contextOfRejection);
+        return lines;
+    }
+
+    /** One sweep applies many events in one invocation: no log line may carry the event before's fields. */
+    @Test
+    void aLogLineCarriesNothingOfTheEventBefore() {
+        when(store.apply(any(TaskChange.class))).thenReturn(
+                new WriteResult(true, record("t1", Phase.STOPPED, 2).build(), false),
+                new WriteResult(false, record("t2", Phase.RUNNING, 5).build(), false));
+        StatusChangeService service = new StatusChangeService(store, publisher, LIFECYCLE);
+        List<LogLine> lines = logged(() -> {
+            assertEquals(Verdict.APPLIED, service.apply(agent("t1", AgentState.FAILED, 3, "f1")).verdict());
+            assertEquals(Verdict.REJECTED, service.apply(agent("t2", AgentState.STAGING, 3, "s1")).verdict());
+        });
+        java.util.Map<String, String> contextOfRejection = lines.get(1).context();
+        assertEquals("t2", contextOfRejection.get("taskId"));
+        assertEquals("null", contextOfRejection.get("move"), "the move of the event before");
+        assertEquals("null", contextOfRejection.get("outcome"), "the outcome of the event before");
+    }
+
+    /** The log line and its context name what the answer names, with the same meaning. */
+    @Test
+    void theLogSaysThePhaseTheMoveAndTheRequestAsTheAnswerDoes() {
+        when(store.apply(any(TaskChange.class))).thenReturn(
+                new WriteResult(false, record("t1", Phase.PENDING, 2).ecsVersion(2).build(), false),
+                new WriteResult(true, record("t1", Phase.RUNNING, 3).ecsVersion(4).build(), false),
+                new WriteResult(false, record("t2", Phase.RUNNING, 5).build(), false));
+        StatusChangeService service = new StatusChangeService(store, publisher, LIFECYCLE);
+        List<LogLine> lines = logged(() -> {
+            service.apply(ecs("t1", Phase.RUNNING, 4));
+            service.apply(agent("t2", AgentState.STAGING, 3, "s1"));
+        });
+        LogLine applied = lines.get(0);
+        assertEquals("PENDING->RUNNING", applied.context().get("move"), applied.toString());
+        assertTrue(applied.text().contains("verdict=APPLIED phase=RUNNING move=PENDING->RUNNING"), applied.text());
+        LogLine rejected = lines.get(1);
+        assertEquals("PENDING", rejected.context().get("requested"), rejected.toString());
+        assertTrue(rejected.text().contains("verdict=REJECTED phase=RUNNING move=null requested=PENDING"),
+                rejected.text());
     }
 }
