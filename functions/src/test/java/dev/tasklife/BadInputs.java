@@ -1,7 +1,10 @@
 package dev.tasklife;
 
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 import org.junit.jupiter.params.provider.Arguments;
@@ -168,10 +171,10 @@ public final class BadInputs {
         inputs.add(Arguments.of("unknown field nested 70 objects deep", bytes(envelope("Task Stop Requested",
                 "{\"taskId\":\"t1\",\"x\":" + "{\"a\":".repeat(70) + "1" + "}".repeat(70) + "}"))));
         inputs.add(Arguments.of("10,000 target groups", bytes(envelope("Task Launch Requested",
-                "{\"taskId\":\"t1\",\"targetGroups\":[" + String.join(",", java.util.Collections.nCopies(10_000,
+                "{\"taskId\":\"t1\",\"targetGroups\":[" + String.join(",", Collections.nCopies(10_000,
                         "\"arn:tg\"")) + "]}"))));
         inputs.add(Arguments.of("50,000 containers that are numbers", bytes(ecsWith("version", "3,\"containers\":["
-                + String.join(",", java.util.Collections.nCopies(50_000, "0")) + "]"))));
+                + String.join(",", Collections.nCopies(50_000, "0")) + "]"))));
         inputs.add(Arguments.of("containers that are strings", bytes(ecsWith("version",
                 "3,\"containers\":[\"c1\",\"c2\"]"))));
         // Duplicate keys: which one counts would be a guess
@@ -203,7 +206,7 @@ public final class BadInputs {
                 "{\"taskId\":\"t1\",\"service\":\"s\",\"unreachableStrategy\":{\"inactiveAfterSeconds\":"
                         + 100L * 365 * 24 * 3600 + "}}"))));
         // Times ahead of the service's clock (real now: every fixture is in the past)
-        java.time.Instant now = java.time.Instant.now();
+        Instant now = Instant.now();
         for (String time : new String[] {"9999-12-31T23:59:59Z", "+10000-01-01T00:00:00Z",
                 now.plusSeconds(3600).toString(), now.plusSeconds(400).toString(), "2026-13-45T99:00:00Z"}) {
             inputs.add(Arguments.of("time " + time, bytes(stopFor(quoted("t1")).replace("2026-11-25T10:00:00Z", time))));
@@ -223,7 +226,7 @@ public final class BadInputs {
         inputs.add(Arguments.of("UTF-16LE with BOM", withBom(new byte[] {(byte) 0xFF, (byte) 0xFE},
                 stop.getBytes(StandardCharsets.UTF_16LE))));
         inputs.add(Arguments.of("UTF-16BE without BOM", stop.getBytes(StandardCharsets.UTF_16BE)));
-        inputs.add(Arguments.of("UTF-32", stop.getBytes(java.nio.charset.Charset.forName("UTF-32"))));
+        inputs.add(Arguments.of("UTF-32", stop.getBytes(Charset.forName("UTF-32"))));
         inputs.add(Arguments.of("UTF-8 with BOM", withBom(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF},
                 bytes(stop))));
         // Lone surrogates, which no UTF-8 consumer (DynamoDB included) takes

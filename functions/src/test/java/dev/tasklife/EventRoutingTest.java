@@ -2,10 +2,13 @@ package dev.tasklife;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -16,9 +19,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.tasklife.emulator.ProjectFiles;
 import dev.tasklife.domain.EventTypes;
 import dev.tasklife.domain.Step;
+import dev.tasklife.emulator.ProjectFiles;
 import dev.tasklife.emulator.RuleRouter;
 import dev.tasklife.emulator.SamTemplate;
 import dev.tasklife.input.JsonFields;
@@ -72,10 +75,10 @@ class EventRoutingTest {
         assertEquals(FUNCTION_OF.keySet(), sampleEvents().map(path -> {
             try {
                 return JsonFields.mapper().readTree(path.toFile()).get("detail-type").asText();
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-        }).collect(java.util.stream.Collectors.toSet()));
+        }).collect(Collectors.toSet()));
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.tasklife;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,7 +33,7 @@ class NativeSafetyTest {
                     return Files.readAllLines(path).stream().filter(line -> REFLECTIVE.matcher(line).find())
                             .map(line -> path + ": " + line.strip());
                 } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    throw new UncheckedIOException(e);
                 }
             }).toList();
         }

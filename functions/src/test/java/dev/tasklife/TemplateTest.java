@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,16 +16,22 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 
+import jakarta.inject.Named;
+
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.tasklife.emulator.ProjectFiles;
 import dev.tasklife.domain.EventTypes;
 import dev.tasklife.domain.Step;
+import dev.tasklife.emulator.ProjectFiles;
 import dev.tasklife.emulator.SamTemplate;
+import dev.tasklife.handler.DescribeHandler;
+import dev.tasklife.handler.PublisherHandler;
 import dev.tasklife.handler.StatusChangeHandler;
-import jakarta.inject.Named;
+import dev.tasklife.handler.StepCompletionHandler;
+import dev.tasklife.handler.SweeperHandler;
 
 /** template.yaml is valid CloudFormation/SAM and deploys exactly the handlers the code has. */
 class TemplateTest {
@@ -45,10 +52,10 @@ class TemplateTest {
     @Test
     void everyFunctionRunsAHandlerTheArtifactHas() throws IOException {
         Set<String> handlers = new TreeSet<>();
-        for (Class<?> handler : new Class<?>[] {dev.tasklife.handler.StatusChangeHandler.class,
-                dev.tasklife.handler.StepCompletionHandler.class, dev.tasklife.handler.SweeperHandler.class,
-                dev.tasklife.handler.PublisherHandler.class,
-                dev.tasklife.handler.DescribeHandler.class}) {
+        for (Class<?> handler : new Class<?>[] {StatusChangeHandler.class,
+                StepCompletionHandler.class, SweeperHandler.class,
+                PublisherHandler.class,
+                DescribeHandler.class}) {
             handlers.add(handler.getAnnotation(Named.class).value());
         }
         SamTemplate template = SamTemplate.load();
@@ -202,7 +209,7 @@ class TemplateTest {
         Map<String, String> sourceParameter = Map.of(EventTypes.TASK_STATUS_UPDATE, "AgentSources",
                 EventTypes.TASK_LAUNCH_REQUESTED, "ControlPlaneSources", EventTypes.TASK_STOP_REQUESTED,
                 "ControlPlaneSources", EventTypes.TASK_STEP_COMPLETED, "StepWorkerSources");
-        JsonNode policy = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+        JsonNode policy = new ObjectMapper().readTree(
                 ProjectFiles.resolve("infra", "bus-policy-publishers.json").toFile());
         Set<String> covered = new TreeSet<>();
         for (JsonNode statement : policy.path("Statement")) {
@@ -219,7 +226,7 @@ class TemplateTest {
     }
 
     private static List<String> texts(JsonNode array) {
-        List<String> texts = new java.util.ArrayList<>();
+        List<String> texts = new ArrayList<>();
         array.forEach(element -> texts.add(element.asText()));
         return texts;
     }

@@ -1,5 +1,6 @@
 package dev.tasklife.emulator;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -87,7 +88,7 @@ public final class LambdaProcess implements AutoCloseable {
         command.addAll(jvmOptions);
         command.add("-D" + JNI_PROPERTY + "=" + function.jniLibrary());
         command.add("-cp");
-        command.add(String.join(java.io.File.pathSeparator, runtimeClientClasspath()));
+        command.add(String.join(File.pathSeparator, runtimeClientClasspath()));
         command.add(AWSLambda.class.getName());
         command.add(HANDLER);
         Path log = Files.createTempFile(function.taskRoot().getParent(), "function-", ".log");

@@ -27,10 +27,16 @@ import com.sun.net.httpserver.HttpServer;
 public final class LocalRuntimeApi implements LambdaFunction, AutoCloseable {
 
     private static final String BASE = "/2018-06-01/runtime";
-    /** Lambda's own limit for one invocation; the template's functions take 30 s. */
+    /** The function's limit for one invocation, from the moment an environment takes it (template.yaml: 30 s). */
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * How long an invocation may wait for an environment: as in Lambda, a cold environment's start does not count
+     * against the invocation's timeout, but many starting at once on a small machine take a while.
+     */
+    private static final Duration WAIT_FOR_ENVIRONMENT = Duration.ofMinutes(5);
 
-    private record Invocation(String requestId, byte[] payload, CompletableFuture<byte[]> answer) {
+    private record Invocation(String requestId, byte[] payload, CompletableFuture<Void> taken,
+                              CompletableFuture<byte[]> answer) {
     }
 
     private final HttpServer server;
@@ -54,16 +60,22 @@ public final class LocalRuntimeApi implements LambdaFunction, AutoCloseable {
     /** Invokes the function and waits for its answer; a function error fails the invocation. */
     @Override
     public byte[] invoke(byte[] payload) throws IOException {
-        Invocation invocation = new Invocation(UUID.randomUUID().toString(), payload, new CompletableFuture<>());
+        Invocation invocation = new Invocation(UUID.randomUUID().toString(), payload, new CompletableFuture<>(),
+                new CompletableFuture<>());
         waiting.add(invocation);
+        CompletableFuture<Object> failedToStart = initError.thenApply(error -> {
+            throw new IllegalStateException("the function failed to start: " + error);
+        });
         try {
-            return CompletableFuture.anyOf(invocation.answer(), initError.thenApply(error -> {
-                throw new IllegalStateException("the function failed to start: " + error);
-            })).thenApply(byte[].class::cast).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            CompletableFuture.anyOf(invocation.taken(), failedToStart)
+                    .get(WAIT_FOR_ENVIRONMENT.toMillis(), TimeUnit.MILLISECONDS);
+            return CompletableFuture.anyOf(invocation.answer(), failedToStart).thenApply(byte[].class::cast)
+                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause().getMessage(), e);
         } catch (TimeoutException e) {
-            throw new IOException("no answer within " + TIMEOUT, e);
+            throw new IOException("no environment took the invocation within " + WAIT_FOR_ENVIRONMENT
+                    + ", or it did not answer within " + TIMEOUT, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
@@ -83,6 +95,7 @@ public final class LocalRuntimeApi implements LambdaFunction, AutoCloseable {
                 return;
             }
             running.put(next.requestId(), next);
+            next.taken().complete(null);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.getResponseHeaders().add("Lambda-Runtime-Aws-Request-Id", next.requestId());
             exchange.getResponseHeaders().add("Lambda-Runtime-Deadline-Ms",

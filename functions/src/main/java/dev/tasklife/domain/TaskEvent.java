@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 
@@ -140,7 +141,7 @@ public sealed interface TaskEvent {
 
         @Override
         public String eventId() {
-            return "sweep-" + finding.name().toLowerCase(java.util.Locale.ROOT) + "-" + taskId + "-v" + version;
+            return "sweep-" + finding.name().toLowerCase(Locale.ROOT) + "-" + taskId + "-v" + version;
         }
 
         @Override

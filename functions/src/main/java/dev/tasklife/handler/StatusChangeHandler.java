@@ -1,9 +1,9 @@
 package dev.tasklife.handler;
 
+import java.util.Set;
+
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
-
-import java.util.Set;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;

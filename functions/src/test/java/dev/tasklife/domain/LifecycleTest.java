@@ -20,10 +20,12 @@ import java.util.Set;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
+import dev.tasklife.Fixtures;
+
 /** The lifecycle rules of lifecycle.md, one scenario per behaviour. */
 class LifecycleTest {
 
-    private static final Lifecycle LIFECYCLE = dev.tasklife.Fixtures.LIFECYCLE;
+    private static final Lifecycle LIFECYCLE = Fixtures.LIFECYCLE;
 
     private static TaskChange write(Decision decision) {
         return assertInstanceOf(Decision.Write.class, decision).change();
@@ -122,7 +124,7 @@ class LifecycleTest {
         @Test
         void anOlderAgentUpdateIsStale() {
             TaskRecord current = record("t1", Phase.RUNNING, 3).agentTimestamp(
-                    (dev.tasklife.Fixtures.T0.getEpochSecond() + 10) * 1_000_000L).build();
+                    (Fixtures.T0.getEpochSecond() + 10) * 1_000_000L).build();
             skip(LIFECYCLE.decide(agent("t1", AgentState.STARTING, 5, "u9"), current), Verdict.STALE);
         }
 
@@ -136,7 +138,7 @@ class LifecycleTest {
 
         @Test
         void aReportAsOldAsTheRecordsThatAgreesWithItChangesNothing() {
-            long at = (dev.tasklife.Fixtures.T0.getEpochSecond() + 7) * 1_000_000L;
+            long at = (Fixtures.T0.getEpochSecond() + 7) * 1_000_000L;
             TaskRecord current = record("t1", Phase.RUNNING, 3).agentState(AgentState.RUNNING).agentTimestamp(at)
                     .build();
             skip(LIFECYCLE.decide(agent("t1", AgentState.RUNNING, 7, "other-writer"), current), Verdict.UNCHANGED);
@@ -272,7 +274,7 @@ class LifecycleTest {
         @Test
         void anEcsEventOfTheSamePhaseThatChangesTheDesiredStatusUpdatesWithoutAMove() {
             TaskRecord current = record("t1", Phase.RUNNING, 3).ecsVersion(4).build();
-            TaskEvent.EcsStateChange stopping = new TaskEvent.EcsStateChange("e5", dev.tasklife.Fixtures.T0, "t1",
+            TaskEvent.EcsStateChange stopping = new TaskEvent.EcsStateChange("e5", Fixtures.T0, "t1",
                     "arn", "c", null, Phase.RUNNING, DesiredStatus.STOPPED, 5, null, null, false);
             TaskChange change = write(LIFECYCLE.decide(stopping, current));
             assertNull(change.moveTo());
@@ -364,7 +366,7 @@ class LifecycleTest {
             TaskChange change = write(LIFECYCLE.decide(agent("t1", AgentState.GONE, 9, "g"), running));
             assertEquals(Phase.STOPPED, change.moveTo());
             assertEquals(T0, change.at(), "written at the service's time, not the event's");
-            assertEquals(T0.getEpochSecond() + dev.tasklife.Fixtures.POLICY.tombstoneSeconds(), change.tombstoneUntil());
+            assertEquals(T0.getEpochSecond() + Fixtures.POLICY.tombstoneSeconds(), change.tombstoneUntil());
             TaskChange replacement = change.replacement();
             assertEquals(change.replacedBy(), replacement.taskId());
             assertTrue(replacement.taskId().startsWith("webapp."));
@@ -386,7 +388,7 @@ class LifecycleTest {
         @Test
         void aSweepFindingOnARecordThatMovedOnChangesNothing() {
             TaskRecord running = record("t1", Phase.RUNNING, 5).service("webapp").build();
-            TaskEvent.SweepFinding finding = new TaskEvent.SweepFinding(dev.tasklife.Fixtures.T0, "t1",
+            TaskEvent.SweepFinding finding = new TaskEvent.SweepFinding(Fixtures.T0, "t1",
                     TaskEvent.SweepFinding.Finding.UNREACHABLE_EXPIRED, Phase.UNREACHABLE, 4);
             skip(LIFECYCLE.decide(finding, running), Verdict.UNCHANGED);
         }

@@ -17,8 +17,8 @@ import org.testcontainers.utility.DockerImageName;
 import dev.tasklife.emulator.EmulatedStack;
 import dev.tasklife.emulator.FaultProxy;
 import dev.tasklife.emulator.MotoServer;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.quarkus.test.junit.QuarkusTestProfile;
 
 /**
  * The functions, wired by CDI as deployed, against moto: moto is started with template.yaml's resources, and the

@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
@@ -20,9 +17,8 @@ import org.mockito.junit.jupiter.MockitoExtension;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.tasklife.Fixtures;
-import dev.tasklife.emulated.Invocations;
 import dev.tasklife.domain.Phase;
-import dev.tasklife.input.JsonFields;
+import dev.tasklife.emulated.Invocations;
 import dev.tasklife.store.TaskStore;
 
 @ExtendWith(MockitoExtension.class)

@@ -2,7 +2,6 @@ package dev.tasklife.handler;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 

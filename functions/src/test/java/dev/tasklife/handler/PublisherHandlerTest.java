@@ -6,9 +6,6 @@ import static org.mockito.ArgumentMatchers.anyList;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -20,8 +17,8 @@ import org.mockito.junit.jupiter.MockitoExtension;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.tasklife.emulated.Invocations;
 import dev.tasklife.Fixtures;
+import dev.tasklife.emulated.Invocations;
 import dev.tasklife.input.JsonFields;
 import dev.tasklife.publish.EventPublisher;
 import dev.tasklife.publish.OutboundEvent;

@@ -7,11 +7,8 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -29,7 +26,6 @@ import dev.tasklife.domain.TaskRecord;
 import dev.tasklife.domain.Verdict;
 import dev.tasklife.emulated.Invocations;
 import dev.tasklife.emulator.ProjectFiles;
-import dev.tasklife.input.JsonFields;
 import dev.tasklife.publish.EventPublisher;
 import dev.tasklife.service.StatusChangeResult;
 import dev.tasklife.service.StatusChangeService;

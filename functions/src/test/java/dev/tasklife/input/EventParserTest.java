@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 
@@ -22,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.tasklife.emulator.ProjectFiles;
+import dev.tasklife.Fixtures;
 import dev.tasklife.domain.AgentState;
 import dev.tasklife.domain.DesiredStatus;
 import dev.tasklife.domain.EventTypes;
@@ -30,6 +29,7 @@ import dev.tasklife.domain.Outcome;
 import dev.tasklife.domain.Phase;
 import dev.tasklife.domain.Step;
 import dev.tasklife.domain.TaskEvent;
+import dev.tasklife.emulator.ProjectFiles;
 
 class EventParserTest {
 
@@ -40,7 +40,7 @@ class EventParserTest {
     private static TaskEvent parseFile(String name) throws Exception {
         try (InputStream in = Files.newInputStream(ProjectFiles.resolve("events", name))) {
             return EventParser.parse(JsonFields.readObject(in, JsonFields.MAX_INPUT_BYTES), EVERY_TYPE,
-                    dev.tasklife.Fixtures.ADMISSION);
+                    Fixtures.ADMISSION);
         }
     }
 
@@ -48,7 +48,7 @@ class EventParserTest {
     private static TaskEvent parse(String json) throws Exception {
         return EventParser.parse(JsonFields.readObject(new ByteArrayInputStream(
                 fromTrustedSender(json).getBytes(StandardCharsets.UTF_8)), JsonFields.MAX_INPUT_BYTES),
-                EVERY_TYPE, dev.tasklife.Fixtures.ADMISSION);
+                EVERY_TYPE, Fixtures.ADMISSION);
     }
 
     private static String fromTrustedSender(String json) {
@@ -57,9 +57,9 @@ class EventParserTest {
             if (node instanceof ObjectNode envelope && envelope.path("detail-type").isTextual()
                     && !envelope.has("source")) {
                 String detailType = envelope.get("detail-type").asText();
-                envelope.put("source", dev.tasklife.Fixtures.ADMISSION.sourcesByDetailType()
-                        .getOrDefault(detailType, java.util.Set.of("dev.tasklife.control")).iterator().next());
-                envelope.put("account", dev.tasklife.Fixtures.ACCOUNT);
+                envelope.put("source", Fixtures.ADMISSION.sourcesByDetailType()
+                        .getOrDefault(detailType, Set.of("dev.tasklife.control")).iterator().next());
+                envelope.put("account", Fixtures.ACCOUNT);
                 return envelope.toString();
             }
         } catch (IOException notJson) {

@@ -5,24 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.eclipse.microprofile.config.ConfigProvider;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.tasklife.domain.Phase;
 import dev.tasklife.domain.TaskRecord;
 import dev.tasklife.domain.Verdict;
+import dev.tasklife.emulated.LifecycleStack;
 import dev.tasklife.emulator.FaultProxy;
 import dev.tasklife.emulator.FaultProxy.Fault;
-import dev.tasklife.emulated.LifecycleStack;
-import dev.tasklife.handler.ClientSettings;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**

@@ -12,27 +12,22 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -47,16 +42,14 @@ import dev.tasklife.domain.TaskEvent;
 import dev.tasklife.domain.TaskRecord;
 import dev.tasklife.domain.Verdict;
 import dev.tasklife.emulated.LifecycleStack;
-import io.quarkus.test.junit.QuarkusMock;
 import dev.tasklife.emulator.ProjectFiles;
-import dev.tasklife.handler.DescribeHandler;
 import dev.tasklife.handler.EmbeddedMetrics;
-import dev.tasklife.handler.StatusChangeHandler;
-import dev.tasklife.handler.SweeperHandler;
 import dev.tasklife.input.JsonFields;
 import dev.tasklife.service.SweepReport;
 import dev.tasklife.store.RecordItems;
+import io.quarkus.test.junit.QuarkusMock;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 
 /**
  * Issue 8 on real emulated services: hostile, late, forged and long-lived input (lifecycle.md, "Ordering,
@@ -150,7 +143,7 @@ abstract class HostileScenarios {
                     put(RecordItems.withRaw(unreachableItem(taskId, since), "padding",
                             AttributeValue.fromS("p".repeat(size))));
                     return;
-                } catch (software.amazon.awssdk.services.dynamodb.model.DynamoDbException tooLarge) {
+                } catch (DynamoDbException tooLarge) {
                     // one step smaller, until the item just fits
                 }
             }

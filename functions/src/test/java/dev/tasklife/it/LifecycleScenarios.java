@@ -8,12 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -26,16 +23,17 @@ import java.util.concurrent.Future;
 import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.tasklife.emulated.Invocations;
-import dev.tasklife.emulated.LifecycleStack;
-
+import dev.tasklife.BadInputs;
+import dev.tasklife.Fixtures;
 import dev.tasklife.domain.AgentState;
 import dev.tasklife.domain.Outcome;
 import dev.tasklife.domain.Phase;
@@ -44,9 +42,8 @@ import dev.tasklife.domain.TaskRecord;
 import dev.tasklife.domain.Transition;
 import dev.tasklife.domain.TransitionTable;
 import dev.tasklife.domain.Verdict;
-import dev.tasklife.handler.DescribeHandler;
-import dev.tasklife.handler.StatusChangeHandler;
-import dev.tasklife.input.JsonFields;
+import dev.tasklife.emulated.Invocations;
+import dev.tasklife.emulated.LifecycleStack;
 import dev.tasklife.service.StatusChangeResult;
 
 /**
@@ -98,7 +95,7 @@ abstract class LifecycleScenarios {
         JsonNode description = stack.describe(taskId);
         assertEquals("STOPPED", description.at("/task/lastStatus").asText());
         assertEquals("DEPROVISIONING", description.at("/history/7/from").asText());
-        assertEquals(dev.tasklife.Fixtures.taskArn(taskId), description.at("/task/taskArn").asText());
+        assertEquals(Fixtures.taskArn(taskId), description.at("/task/taskArn").asText());
 
         List<JsonNode> published = stack.drainNotifications().stream()
                 .filter(event -> event.at("/detail/taskId").asText().equals(taskId)).toList();
@@ -219,7 +216,7 @@ abstract class LifecycleScenarios {
         assertEquals(before, stack.rawItem(taskId), "a rejected event leaves the item untouched");
         List<JsonNode> published = stack.drainNotifications();
         assertEquals(List.of("Task Transition Rejected", "Task Kill Requested"), published.stream()
-                .map(event -> event.get("detail-type").asText()).sorted(java.util.Comparator.reverseOrder()).toList(),
+                .map(event -> event.get("detail-type").asText()).sorted(Comparator.reverseOrder()).toList(),
                 "a finished task that reports running again runs unaccounted for: it is to be killed");
         JsonNode rejection = published.stream()
                 .filter(event -> event.get("detail-type").asText().equals("Task Transition Rejected")).findFirst()
@@ -235,8 +232,8 @@ abstract class LifecycleScenarios {
         stack.apply(agent(taskId, AgentState.STARTING, 1, "b1"));
         stack.apply(agent(taskId, AgentState.RUNNING, 2, "b2"));
         assertEquals(Verdict.APPLIED, stack.apply(new TaskEvent.AgentStatusUpdate("lost", 
-                dev.tasklife.Fixtures.T0, taskId, AgentState.fromMesos("TASK_LOST", "REASON_SLAVE_DISCONNECTED"),
-                "REASON_SLAVE_DISCONNECTED", null, "agent-1", (dev.tasklife.Fixtures.T0.getEpochSecond() + 3)
+                Fixtures.T0, taskId, AgentState.fromMesos("TASK_LOST", "REASON_SLAVE_DISCONNECTED"),
+                "REASON_SLAVE_DISCONNECTED", null, "agent-1", (Fixtures.T0.getEpochSecond() + 3)
                 * 1_000_000L, "b3")).verdict());
         assertEquals(Phase.UNREACHABLE, stack.store.find(taskId).orElseThrow().lastStatus());
         assertEquals(Verdict.APPLIED, stack.apply(agent(taskId, AgentState.RUNNING, 4, "b4")).verdict());
@@ -258,8 +255,8 @@ abstract class LifecycleScenarios {
         assertEquals(Phase.RUNNING, stack.store.find(taskId).orElseThrow().lastStatus());
     }
 
-    static List<org.junit.jupiter.params.provider.Arguments> badInputs() {
-        return dev.tasklife.BadInputs.all();
+    static List<Arguments> badInputs() {
+        return BadInputs.all();
     }
 
     private JsonNode invokeStatusChange(byte[] input) {
@@ -268,18 +265,18 @@ abstract class LifecycleScenarios {
 
     @Test
     void theBadInputCorpusHasAtLeastOneHundredFiftyCasesAndPublishesNothing() throws Exception {
-        List<org.junit.jupiter.params.provider.Arguments> corpus = badInputs();
+        List<Arguments> corpus = badInputs();
         assertTrue(corpus.size() >= 150, "corpus of " + corpus.size());
         System.out.println("bad-input corpus: " + corpus.size() + " inputs");
         stack.drainNotifications();
-        for (org.junit.jupiter.params.provider.Arguments bad : corpus) {
+        for (Arguments bad : corpus) {
             invokeStatusChange((byte[]) bad.get()[1]);
         }
         assertEquals(List.of(), stack.drainNotifications(), "nothing published");
     }
 
-    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
-    @org.junit.jupiter.params.provider.MethodSource("badInputs")
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badInputs")
     void badInputIsAnsweredClearlyAndWritesNothing(String name, byte[] input) throws Exception {
         int before = stack.itemCount();
         JsonNode answer = invokeStatusChange(input);

@@ -11,16 +11,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -38,8 +34,6 @@ import dev.tasklife.domain.TaskEvent;
 import dev.tasklife.domain.TaskRecord;
 import dev.tasklife.domain.Verdict;
 import dev.tasklife.emulated.LifecycleStack;
-import dev.tasklife.handler.DescribeHandler;
-import dev.tasklife.input.JsonFields;
 import dev.tasklife.service.SweepReport;
 import dev.tasklife.service.Sweeper;
 
@@ -156,7 +150,7 @@ abstract class OrchestrationScenarios {
                     .filter(type -> type.endsWith("Requested")).toList();
             assertEquals(List.of("Task Provisioning Requested", "Task Activation Requested",
                     "Task Deactivation Requested", "Task Deprovisioning Requested"), requests.stream().sorted(
-                    java.util.Comparator.comparing(type -> List.of("Task Provisioning Requested",
+                    Comparator.comparing(type -> List.of("Task Provisioning Requested",
                             "Task Activation Requested", "Task Deactivation Requested",
                             "Task Deprovisioning Requested").indexOf(type))).toList());
             for (JsonNode request : events) {

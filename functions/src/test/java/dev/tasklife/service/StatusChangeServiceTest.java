@@ -12,18 +12,32 @@ import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
+import org.jboss.logging.MDC;
+import org.jboss.logmanager.ExtLogRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.mockito.ArgumentCaptor;
 import org.mockito.Mock;
 import org.mockito.junit.jupiter.MockitoExtension;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.tasklife.Fixtures;
 import dev.tasklife.domain.AgentState;
 import dev.tasklife.domain.EventTypes;
 import dev.tasklife.domain.HistoryEntry;
+import dev.tasklife.domain.Lifecycle;
 import dev.tasklife.domain.Phase;
+import dev.tasklife.domain.Step;
 import dev.tasklife.domain.TaskChange;
 import dev.tasklife.domain.TaskRecord;
 import dev.tasklife.domain.Verdict;
@@ -35,7 +49,7 @@ import dev.tasklife.store.TaskStore.WriteResult;
 @ExtendWith(MockitoExtension.class)
 class StatusChangeServiceTest {
 
-    private static final dev.tasklife.domain.Lifecycle LIFECYCLE = dev.tasklife.Fixtures.LIFECYCLE;
+    private static final Lifecycle LIFECYCLE = Fixtures.LIFECYCLE;
 
     @Mock
     TaskStore store;
@@ -53,8 +67,8 @@ class StatusChangeServiceTest {
     private static TaskRecord createdIn(Phase phase, String cause, String key) {
         TaskRecord base = record("t1", phase, 1).ecsVersion(4).build();
         return new TaskRecord(base.taskId(), phase, base.desiredStatus(), null, null, null, 1, 4L, null,
-                java.util.Set.of(key), java.util.Set.of(), base.cluster(), base.taskArn(), null, null, null, null, null,
-                false, null, null, null, null, List.of(new HistoryEntry(phase, cause, key, dev.tasklife.Fixtures.T0)), base.createdAt(),
+                Set.of(key), Set.of(), base.cluster(), base.taskArn(), null, null, null, null, null,
+                false, null, null, null, null, List.of(new HistoryEntry(phase, cause, key, Fixtures.T0)), base.createdAt(),
                 base.updatedAt());
     }
 
@@ -107,7 +121,7 @@ class StatusChangeServiceTest {
                 new WriteResult(false, record("t1", Phase.RUNNING, 5).build(), false));
         new StatusChangeService(store, publisher, LIFECYCLE).apply(agent("t1", AgentState.STAGING, 3, "u1"));
 
-        com.fasterxml.jackson.databind.JsonNode detail = published().get(0).detail();
+        JsonNode detail = published().get(0).detail();
         assertEquals("RUNNING", detail.path("phase").asText(), detail.toString());
         assertEquals("PENDING", detail.path("requested").asText(), detail.toString());
         assertEquals(false, detail.has("currentStatus"), "one name for the phase: " + detail);
@@ -142,7 +156,7 @@ class StatusChangeServiceTest {
 
     @Test
     void whenTheBlindGuessIsWrongTheRecordItReturnedDecidesTheSecondWrite() {
-        TaskRecord activating = record("t1", Phase.PENDING, 2).steps(dev.tasklife.domain.Step.ACTIVATION).build();
+        TaskRecord activating = record("t1", Phase.PENDING, 2).steps(Step.ACTIVATION).build();
         TaskRecord after = createdIn(Phase.ACTIVATING, "agent-u1", "agent:u1");
         ArgumentCaptor<TaskChange> changes = ArgumentCaptor.forClass(TaskChange.class);
         when(store.apply(changes.capture())).thenReturn(new WriteResult(false, activating, false),
@@ -178,20 +192,20 @@ class StatusChangeServiceTest {
     }
 
     /** A line the service logged, with the log context (MDC) it was logged in. */
-    private record LogLine(String text, java.util.Map<String, String> context) {
+    private record LogLine(String text, Map<String, String> context) {
     }
 
     /** What the service logs while {@code calls} run. */
     private static List<LogLine> logged(Runnable calls) {
-        List<LogLine> lines = new java.util.ArrayList<>();
-        java.util.logging.Handler capture = new java.util.logging.Handler() {
+        List<LogLine> lines = new ArrayList<>();
+        Handler capture = new Handler() {
             @Override
-            public void publish(java.util.logging.LogRecord logRecord) {
-                java.util.Map<String, String> context = new java.util.HashMap<>();
+            public void publish(LogRecord logRecord) {
+                Map<String, String> context = new HashMap<>();
                 for (String field : List.of("taskId", "verdict", "move", "requested", "outcome")) {
-                    context.put(field, String.valueOf(org.jboss.logging.MDC.get(field)));
+                    context.put(field, String.valueOf(MDC.get(field)));
                 }
-                lines.add(new LogLine(org.jboss.logmanager.ExtLogRecord.wrap(logRecord).getFormattedMessage(),
+                lines.add(new LogLine(ExtLogRecord.wrap(logRecord).getFormattedMessage(),
                         context));
             }
 
@@ -203,13 +217,13 @@ class StatusChangeServiceTest {
             public void close() {
             }
         };
-        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(StatusChangeService.class.getName());
+        Logger logger = Logger.getLogger(StatusChangeService.class.getName());
         logger.addHandler(capture);
         try {
             calls.run();
         } finally {
             logger.removeHandler(capture);
-            org.jboss.logging.MDC.clear();
+            MDC.clear();
         }
         return lines;
     }
@@ -225,7 +239,7 @@ class StatusChangeServiceTest {
             assertEquals(Verdict.APPLIED, service.apply(agent("t1", AgentState.FAILED, 3, "f1")).verdict());
             assertEquals(Verdict.REJECTED, service.apply(agent("t2", AgentState.STAGING, 3, "s1")).verdict());
         });
-        java.util.Map<String, String> contextOfRejection = lines.get(1).context();
+        Map<String, String> contextOfRejection = lines.get(1).context();
         assertEquals("t2", contextOfRejection.get("taskId"));
         assertEquals("null", contextOfRejection.get("move"), "the move of the event before");
         assertEquals("null", contextOfRejection.get("outcome"), "the outcome of the event before");

@@ -21,10 +21,10 @@ import org.mockito.ArgumentCaptor;
 import org.mockito.Mock;
 import org.mockito.junit.jupiter.MockitoExtension;
 
+import dev.tasklife.Fixtures;
 import dev.tasklife.domain.AgentState;
 import dev.tasklife.domain.Decision;
 import dev.tasklife.domain.Lifecycle;
-import dev.tasklife.domain.LifecyclePolicy;
 import dev.tasklife.domain.Phase;
 import dev.tasklife.domain.TaskChange;
 import dev.tasklife.domain.TaskEvent;
@@ -40,7 +40,7 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 @ExtendWith(MockitoExtension.class)
 class TaskStoreTest {
 
-    private static final Lifecycle LIFECYCLE = dev.tasklife.Fixtures.LIFECYCLE;
+    private static final Lifecycle LIFECYCLE = Fixtures.LIFECYCLE;
 
     @Mock
     DynamoDbClient dynamo;
@@ -111,7 +111,7 @@ class TaskStoreTest {
 
     @Test
     void eventTextReachesTheRequestOnlyAsAttributeValues() {
-        TaskEvent.AgentStatusUpdate hostile = new TaskEvent.AgentStatusUpdate("e) OR (1=1", dev.tasklife.Fixtures.T0,
+        TaskEvent.AgentStatusUpdate hostile = new TaskEvent.AgentStatusUpdate("e) OR (1=1", Fixtures.T0,
                 "t1", AgentState.FAILED, "#lastStatus = :v0", "SET lastStatus = RUNNING", "agent", 1L,
                 "u) OR attribute_exists(#x");
         UpdateItemRequest request = captureWriteOf(LIFECYCLE.firstAttempt(hostile));
