@@ -78,6 +78,11 @@ public final class MotoServer implements AutoCloseable {
     @Override
     public void close() {
         process.descendants().forEach(ProcessHandle::destroy);
+        stop(process);
+    }
+
+    /** Asks a process to end, and ends it if it has not within ten seconds. */
+    static void stop(Process process) {
         process.destroy();
         try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
