@@ -144,9 +144,11 @@ public final class Benchmark {
                 + EVENTS_PER_TASK + " per task; latency is the invocation's, Runtime API included");
         System.out.printf("%-11s | %-44s | %-44s | %s%n", "concurrent", "this service: moves/s  p50 ms  p99 ms  req/move",
                 "read-then-write: moves/s  p50 ms  p99 ms  req/move", "throughput ratio");
-        try (PackagedFunctions functions = PackagedFunctions.start(PackagedFunctions.functionZip(),
-                stack.functionEnvironment(proxy.endpoint()), List.of("status-change", "publisher"), environments,
-                List.of());
+        Map<String, String> environment = stack.functionEnvironment(proxy.endpoint());
+        try (PackagedFunctions functions = PackagedFunctions.start(PackagedFunctions.functionZip(), environment,
+                List.of("status-change"), environments, List.of());
+             PackagedFunctions publisher = PackagedFunctions.start(PackagedFunctions.functionZip(), environment,
+                     List.of("publisher"), 1, List.of());
              DynamoDbClient direct = client(proxy.endpoint())) {
             LambdaFunction statusChange = functions.function("status-change");
             // Every environment answers a first event before anything is timed: cold starts are the next section.
@@ -160,7 +162,7 @@ public final class Benchmark {
                 double oursRequests = (double) proxy.dynamoRequests().total() / ours.accepted();
                 if (concurrency == 1) {
                     // What the publisher sends for these moves, read off the stream while the backlog is small.
-                    stack.streamTo(functions.function("publisher")).pump();
+                    stack.streamTo(publisher.function("publisher")).pump();
                     moves = ours.accepted() + EVENTS_PER_LEVEL;
                     publishCalls = proxy.eventBridgeRequests().count("PutEvents");
                 }
