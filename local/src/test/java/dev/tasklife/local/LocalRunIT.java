@@ -1,12 +1,17 @@
 package dev.tasklife.local;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
+
+import dev.tasklife.emulator.ProjectFiles;
 
 /** The README's first command keeps telling the story it promises, with the packaged functions. */
 class LocalRunIT {
@@ -32,7 +37,18 @@ class LocalRunIT {
                 "functions invocable at http://127.0.0.1:"}) {
             assertTrue(output.contains(expected), "missing '" + expected + "' in:\n" + output);
         }
-        assertTrue(output.lines().noneMatch(line -> line.contains("INFO") || line.contains("WARN")),
-                "each event printed once, by the local run, not also by the functions' logs:\n" + output);
+        // Each event is printed once with its one verdict: the sample stream's entries and the step workers'
+        // answers, each routed to exactly one function (the functions' own logs go to their processes' files).
+        long fed = Files.readAllLines(ProjectFiles.resolve("events", "local-stream.txt")).stream().map(String::strip)
+                .filter(line -> line.endsWith(".json")).count();
+        assertEquals(fed, count(output, "\\] in  .*\\.json"), output);
+        assertEquals(fed + count(output, "step worker: "),
+                count(output, "-> (StatusChangeFunction|StepCompletionFunction) +[A-Z]+ "),
+                "one verdict per event:\n" + output);
+    }
+
+    private static long count(String output, String regex) {
+        Pattern pattern = Pattern.compile(regex);
+        return output.lines().filter(line -> pattern.matcher(line).find()).count();
     }
 }
