@@ -24,6 +24,7 @@ import dev.tasklife.domain.TaskEvent;
 import dev.tasklife.domain.TaskRecord;
 import dev.tasklife.handler.EmbeddedMetrics;
 import dev.tasklife.input.Admission;
+import dev.tasklife.store.SweepIndex;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -38,7 +39,14 @@ public final class Fixtures {
     /** The senders application.properties trusts; times judged by the real clock (every fixture is in the past). */
     public static final Admission ADMISSION = admission(Clock.systemUTC());
     /** The policy a deployment that sets none runs with: application.properties' defaults. */
-    public static final LifecyclePolicy POLICY = defaultPolicy();
+    public static final LifecyclePolicy POLICY = new LifecyclePolicy(
+            defaults().getValue("tasklife.inactive-after-seconds", long.class),
+            defaults().getValue("tasklife.expunge-after-seconds", long.class),
+            defaults().getValue("tasklife.tombstone-seconds", long.class),
+            defaults().getValue("tasklife.step-timeout-seconds", long.class));
+    /** The sweep index as the functions shard it by default. */
+    public static final SweepIndex SWEEP_INDEX = new SweepIndex(defaults().getValue("tasklife.sweep.shards",
+            int.class));
     /** The lifecycle with the default policy on a clock stopped at {@link #T0}. */
     public static final Lifecycle LIFECYCLE = new Lifecycle(POLICY, Clock.fixed(T0, ZoneOffset.UTC));
     /** Metrics written nowhere, for handlers under test. */
@@ -49,18 +57,14 @@ public final class Fixtures {
     }
 
     /**
-     * Reads the policy as the functions' configuration does, from application.properties alone: the environment of
-     * whoever runs the tests (INACTIVE_AFTER_SECONDS ...) does not change the defaults.
+     * The functions' configuration as application.properties alone gives it: the environment of whoever runs the
+     * tests (INACTIVE_AFTER_SECONDS, SWEEP_SHARDS ...) does not change the defaults.
      */
-    private static LifecyclePolicy defaultPolicy() {
+    private static SmallRyeConfig defaults() {
         try {
-            SmallRyeConfig config = new SmallRyeConfigBuilder().addDefaultInterceptors()
+            return new SmallRyeConfigBuilder().addDefaultInterceptors()
                     .withSources(new PropertiesConfigSource(Fixtures.class.getResource("/application.properties")))
                     .build();
-            return new LifecyclePolicy(config.getValue("tasklife.inactive-after-seconds", long.class),
-                    config.getValue("tasklife.expunge-after-seconds", long.class),
-                    config.getValue("tasklife.tombstone-seconds", long.class),
-                    config.getValue("tasklife.step-timeout-seconds", long.class));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

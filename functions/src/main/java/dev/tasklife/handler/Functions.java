@@ -21,6 +21,7 @@ import dev.tasklife.input.Admission;
 import dev.tasklife.publish.EventPublisher;
 import dev.tasklife.service.StatusChangeService;
 import dev.tasklife.service.Sweeper;
+import dev.tasklife.store.SweepIndex;
 import dev.tasklife.store.TaskStore;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -36,8 +37,9 @@ public class Functions {
 
     @Produces
     @ApplicationScoped
-    TaskStore taskStore(DynamoDbClient dynamo, @ConfigProperty(name = "tasklife.table-name") String tableName) {
-        return new TaskStore(dynamo, tableName);
+    TaskStore taskStore(DynamoDbClient dynamo, @ConfigProperty(name = "tasklife.table-name") String tableName,
+                        @ConfigProperty(name = "tasklife.sweep.shards") int sweepShards) {
+        return new TaskStore(dynamo, tableName, new SweepIndex(sweepShards));
     }
 
     /**

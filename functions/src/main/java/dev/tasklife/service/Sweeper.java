@@ -64,29 +64,32 @@ public class Sweeper {
         return report;
     }
 
+    /** Every shard of one kind, page by page; false when the invocation's time ran short first. */
     private boolean sweepKind(SweepKind kind, Instant enteredBefore, Instant now, Tally tally,
                               LongSupplier remainingMillis) {
-        Map<String, AttributeValue> next = null;
-        do {
-            if (remainingMillis.getAsLong() < safetyMarginMillis) {
-                return false;
-            }
-            SweepPage page = store.sweepCandidates(kind, enteredBefore, next, pageSize);
-            tally.queries++;
-            tally.readUnits += page.readUnits();
-            for (String unreadable : page.unreadable()) {
-                tally.failed++;
-                LOG.errorf("sweep cannot read task %s; left for the next run", unreadable);
-            }
-            for (TaskRecord task : page.tasks()) {
+        for (String key : store.sweepKeys(kind)) {
+            Map<String, AttributeValue> next = null;
+            do {
                 if (remainingMillis.getAsLong() < safetyMarginMillis) {
                     return false;
                 }
-                tally.read++;
-                sweepOne(kind, task, now, tally);
-            }
-            next = page.next();
-        } while (next != null);
+                SweepPage page = store.sweepCandidates(key, enteredBefore, next, pageSize);
+                tally.queries++;
+                tally.readUnits += page.readUnits();
+                for (String unreadable : page.unreadable()) {
+                    tally.failed++;
+                    LOG.errorf("sweep cannot read task %s; left for the next run", unreadable);
+                }
+                for (TaskRecord task : page.tasks()) {
+                    if (remainingMillis.getAsLong() < safetyMarginMillis) {
+                        return false;
+                    }
+                    tally.read++;
+                    sweepOne(kind, task, now, tally);
+                }
+                next = page.next();
+            } while (next != null);
+        }
         return true;
     }
 

@@ -76,10 +76,17 @@ public class TaskStore {
 
     private final DynamoDbClient dynamo;
     private final String tableName;
+    private final SweepIndex sweepIndex;
 
-    public TaskStore(DynamoDbClient dynamo, String tableName) {
+    public TaskStore(DynamoDbClient dynamo, String tableName, SweepIndex sweepIndex) {
         this.dynamo = dynamo;
         this.tableName = tableName;
+        this.sweepIndex = sweepIndex;
+    }
+
+    /** The sweep index's keys of one kind, all of which a sweep reads. */
+    public List<String> sweepKeys(SweepKind kind) {
+        return sweepIndex.keys(kind);
     }
 
     public Optional<TaskRecord> find(String taskId) {
@@ -157,7 +164,7 @@ public class TaskStore {
         return Update.builder()
                 .tableName(tableName)
                 .key(key(change.taskId()))
-                .updateExpression(updateExpression(change, expression))
+                .updateExpression(updateExpression(change, expression, sweepIndex))
                 .conditionExpression(conditionExpression(change, expression))
                 .expressionAttributeNames(expression.names)
                 .expressionAttributeValues(expression.values)
@@ -170,16 +177,16 @@ public class TaskStore {
     }
 
     /**
-     * One page of the tasks of one kind in the sparse sweep index that entered it at or before {@code before},
-     * oldest first. Only those tasks are read: the index holds nothing else.
+     * One page of the tasks under one key of the sparse sweep index ({@link #sweepKeys}) that entered it at or before
+     * {@code before}, oldest first. Only those tasks are read: the index holds nothing else.
      */
-    public SweepPage sweepCandidates(SweepKind kind, Instant before, Map<String, AttributeValue> from, int limit) {
+    public SweepPage sweepCandidates(String sweepKey, Instant before, Map<String, AttributeValue> from, int limit) {
         QueryResponse response = dynamo.query(QueryRequest.builder()
                 .tableName(tableName)
                 .indexName(TaskItems.SWEEP_INDEX)
                 .keyConditionExpression("#kind = :kind AND #since <= :before")
                 .expressionAttributeNames(Map.of("#kind", TaskItems.SWEEP_KIND, "#since", TaskItems.SWEEP_SINCE))
-                .expressionAttributeValues(Map.of(":kind", AttributeValue.fromS(kind.name()),
+                .expressionAttributeValues(Map.of(":kind", AttributeValue.fromS(sweepKey),
                         ":before", AttributeValue.fromN(Long.toString(before.toEpochMilli()))))
                 .exclusiveStartKey(from == null || from.isEmpty() ? null : from)
                 .limit(limit)
@@ -254,7 +261,7 @@ public class TaskStore {
                 + ")";
     }
 
-    static String updateExpression(TaskChange change, Expression expression) {
+    static String updateExpression(TaskChange change, Expression expression, SweepIndex sweepIndex) {
         StringJoiner set = new StringJoiner(", ", "SET ", "");
         String remove = "";
         String version = expression.name(TaskItems.VERSION);
@@ -268,7 +275,8 @@ public class TaskStore {
         set.add(ifAbsent(expression, TaskItems.CREATED_AT, at));
         if (change.tombstoneUntil() != null) {
             // An expunged task waits in the sweep index until it is due to be compacted.
-            set.add(expression.name(TaskItems.SWEEP_KIND) + " = " + expression.value(SweepKind.TOMBSTONE.name()));
+            set.add(expression.name(TaskItems.SWEEP_KIND) + " = "
+                    + expression.value(sweepIndex.key(SweepKind.TOMBSTONE, change.taskId())));
             set.add(expression.name(TaskItems.SWEEP_SINCE) + " = "
                     + expression.number(change.tombstoneUntil() * 1000));
         }
@@ -280,7 +288,8 @@ public class TaskStore {
                     + expression.value(AttributeValue.fromL(List.of(TaskItems.historyEntry(entry)))) + ")");
             SweepKind sweep = sweepKindOf(change.moveTo());
             if (sweep != null) {
-                set.add(expression.name(TaskItems.SWEEP_KIND) + " = " + expression.value(sweep.name()));
+                set.add(expression.name(TaskItems.SWEEP_KIND) + " = "
+                        + expression.value(sweepIndex.key(sweep, change.taskId())));
                 set.add(expression.name(TaskItems.SWEEP_SINCE) + " = " + expression.number(change.at().toEpochMilli()));
             } else if (change.tombstoneUntil() == null) {
                 remove = " REMOVE " + expression.name(TaskItems.SWEEP_KIND) + ", "

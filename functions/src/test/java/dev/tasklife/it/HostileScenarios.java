@@ -135,17 +135,28 @@ abstract class HostileScenarios {
             stack.dynamo.putItem(put -> put.tableName(stack.tableName).item(item));
         }
 
-        /** A task item that fills DynamoDB's 400 KB item limit: any write that adds to it fails. */
+        /**
+         * A task item that fills DynamoDB's 400 KB item limit to the byte: any write that adds to it fails, and
+         * fails at its first growing action (moto, unlike DynamoDB, keeps the actions of a failed update made
+         * before the one that overflowed).
+         */
         private void putFullItem(String taskId, Instant since) {
-            for (int padding = 409_600; ; padding -= 50) {
-                int size = padding;
-                try {
-                    put(RecordItems.withRaw(unreachableItem(taskId, since), "padding",
-                            AttributeValue.fromS("p".repeat(size))));
-                    return;
-                } catch (DynamoDbException tooLarge) {
-                    // one step smaller, until the item just fits
-                }
+            int fits = 409_600;
+            while (!fits(taskId, since, fits)) {
+                fits -= 50;
+            }
+            while (fits(taskId, since, fits + 1)) {
+                fits++;
+            }
+        }
+
+        private boolean fits(String taskId, Instant since, int padding) {
+            try {
+                put(RecordItems.withRaw(unreachableItem(taskId, since), "padding",
+                        AttributeValue.fromS("p".repeat(padding))));
+                return true;
+            } catch (DynamoDbException tooLarge) {
+                return false;
             }
         }
 

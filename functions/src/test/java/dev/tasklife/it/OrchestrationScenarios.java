@@ -14,8 +14,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -25,6 +27,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.tasklife.Fixtures;
 import dev.tasklife.domain.AgentState;
 import dev.tasklife.domain.DesiredStatus;
 import dev.tasklife.domain.Outcome;
@@ -36,6 +39,9 @@ import dev.tasklife.domain.Verdict;
 import dev.tasklife.emulated.LifecycleStack;
 import dev.tasklife.service.SweepReport;
 import dev.tasklife.service.Sweeper;
+import dev.tasklife.store.RecordItems;
+import dev.tasklife.store.TaskStore.SweepKind;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Issue 3 on real emulated services: desired status, step events, Marathon's expunge and replacement, the
@@ -352,10 +358,12 @@ abstract class OrchestrationScenarios {
         void aTaskThatReconnectsDuringTheSweepStaysRunning() {
             unreachableAt("back", 10);
             AtomicInteger deadlineChecks = new AtomicInteger();
-            // The sweep checks its deadline once before the page and once before each task: the agent's report
-            // lands after the page was read and before the task is handled.
+            // The sweep checks its deadline before each page (one per shard, the earlier ones empty) and before each
+            // task: the agent's report lands after the page holding the task was read and before it is handled.
+            int pageOfTheTask = Fixtures.SWEEP_INDEX.keys(SweepKind.UNREACHABLE)
+                    .indexOf(Fixtures.SWEEP_INDEX.key(SweepKind.UNREACHABLE, "back")) + 1;
             SweepReport report = stack.sweeper(T0.plusSeconds(10 + EXPUNGE_AFTER)).sweep(() -> {
-                if (deadlineChecks.incrementAndGet() == 2) {
+                if (deadlineChecks.incrementAndGet() == pageOfTheTask + 1) {
                     apply(agent("back", AgentState.RUNNING, 500, "back-again"));
                 }
                 return Long.MAX_VALUE;
@@ -391,6 +399,19 @@ abstract class OrchestrationScenarios {
         }
 
         @Test
+        void anEntryWrittenBeforeTheIndexWasShardedIsStillSwept() {
+            TaskRecord lost = Fixtures.record("before-shards", Phase.UNREACHABLE, 3).since(T0).build();
+            Map<String, AttributeValue> item = RecordItems.withRaw(RecordItems.item(lost), "sweepKind",
+                    AttributeValue.fromS(SweepKind.UNREACHABLE.name()));
+            stack.dynamo.putItem(put -> put.tableName(stack.tableName).item(item));
+
+            SweepReport report = stack.sweeper(T0.plusSeconds(EXPUNGE_AFTER)).sweep(() -> Long.MAX_VALUE);
+
+            assertEquals(1, report.expunged(), report.toString());
+            assertEquals(Phase.STOPPED, task("before-shards").lastStatus());
+        }
+
+        @Test
         void aSweepReadsTheIndexPageByPage() {
             for (int i = 0; i < 5; i++) {
                 unreachableAt("paged" + i, 10);
@@ -400,8 +421,13 @@ abstract class OrchestrationScenarios {
             Sweeper pagesOfTwo = new Sweeper(stack.store, stack.service, stack.clock, 0, 2);
             SweepReport report = pagesOfTwo.sweep(() -> Long.MAX_VALUE);
             assertEquals(5, report.expunged());
-            assertEquals(3 + 1 + 1, report.queries(),
-                    "pages of 2, 2 and 1 unreachable tasks; one of steps; one of tombstones (none due)");
+            // A key with n entries takes n / 2 + 1 pages of 2 (the last one short or empty); steps and tombstones
+            // (none due) one page per key.
+            int unreachablePages = Fixtures.SWEEP_INDEX.keys(SweepKind.UNREACHABLE).stream()
+                    .mapToInt(key -> (int) IntStream.range(0, 5).mapToObj(i -> "paged" + i)
+                            .filter(id -> Fixtures.SWEEP_INDEX.key(SweepKind.UNREACHABLE, id).equals(key)).count() / 2 + 1)
+                    .sum();
+            assertEquals(unreachablePages + 2 * Fixtures.SWEEP_INDEX.keys(SweepKind.STEP).size(), report.queries());
             assertEquals(report.queries(), stack.dynamoRequests.count("Query"));
         }
 
@@ -411,9 +437,10 @@ abstract class OrchestrationScenarios {
                 unreachableAt("late" + i, 10);
             }
             Instant later = T0.plusSeconds(10 + EXPUNGE_AFTER);
-            AtomicInteger checks = new AtomicInteger();
-            // Time runs out after the page and three tasks.
-            SweepReport cut = stack.sweeper(later).sweep(() -> checks.incrementAndGet() <= 4 ? 60_000 : 10);
+            stack.dynamoRequests.reset();
+            // Time runs out once three tasks are written.
+            SweepReport cut = stack.sweeper(later).sweep(() -> stack.dynamoRequests.count("UpdateItem") < 3 ? 60_000
+                    : 10);
             assertTrue(cut.stoppedEarly());
             assertEquals(3, cut.expunged());
 

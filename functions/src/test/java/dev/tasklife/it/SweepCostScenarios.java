@@ -7,18 +7,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import dev.tasklife.Fixtures;
 import dev.tasklife.domain.AgentState;
 import dev.tasklife.domain.Phase;
 import dev.tasklife.emulated.LifecycleStack;
 import dev.tasklife.service.SweepReport;
+import dev.tasklife.store.TaskStore.SweepKind;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
@@ -69,11 +73,21 @@ abstract class SweepCostScenarios {
     void theSweepTouchesOnlyTheUnreachableTasks() {
         assertEquals(HEALTHY + STALE + FRESH, stack.itemCount());
         stack.dynamoRequests.reset();
+        // The stale tasks under the first key holding any reconnect after their page was read, before the sweep
+        // handles them: the sweep checks its deadline before each page (one per key) and before each task.
+        List<String> keys = Fixtures.SWEEP_INDEX.keys(SweepKind.UNREACHABLE);
+        List<String> indexed = IntStream.range(0, STALE + FRESH).mapToObj(i -> (i < STALE ? "stale-" : "fresh-") + i)
+                .toList();
+        String firstStaleKey = keys.stream().filter(key -> indexed.stream().limit(STALE)
+                .anyMatch(id -> keyOf(id).equals(key))).findFirst().orElseThrow();
+        List<String> reconnecting = indexed.stream().limit(STALE).filter(id -> keyOf(id).equals(firstStaleKey))
+                .toList();
+        long checksBefore = keys.subList(0, keys.indexOf(firstStaleKey)).stream()
+                .mapToLong(key -> 1 + indexed.stream().filter(id -> keyOf(id).equals(key)).count()).sum();
         AtomicInteger checks = new AtomicInteger();
         SweepReport report = stack.sweeper(T0.plusSeconds(10 + 900)).sweep(() -> {
-            // One stale task reconnects after the page was read, before the sweep reaches it.
-            if (checks.incrementAndGet() == 2) {
-                stack.service.apply(agent("stale-0", AgentState.RUNNING, 600, "stale-0-back"));
+            if (checks.incrementAndGet() == checksBefore + 2) {
+                reconnecting.forEach(id -> stack.service.apply(agent(id, AgentState.RUNNING, 600, id + "-back")));
             }
             return Long.MAX_VALUE;
         });
@@ -81,18 +95,38 @@ abstract class SweepCostScenarios {
         System.out.printf("sweep of %d tasks (%d unreachable): %s; DynamoDB requests %s; read units %.1f%n",
                 HEALTHY + STALE + FRESH, STALE + FRESH, report, stack.dynamoRequests.all(), report.readUnits());
         assertEquals(STALE + FRESH, report.read(), "only the sparse index's entries are read");
-        assertEquals(STALE - 1, report.expunged());
+        assertEquals(STALE - reconnecting.size(), report.expunged());
         assertEquals(FRESH, report.notDue());
-        assertEquals(1, report.movedOn());
+        assertEquals(reconnecting.size(), report.movedOn());
         assertEquals(0, stack.dynamoRequests.count("Scan"));
-        assertEquals(3, stack.dynamoRequests.count("Query"),
-                "one page of UNREACHABLE tasks, one of steps, one of tombstones due");
-        // 40 guarded writes by the sweeper, plus the reconnecting task's own blind write.
-        assertEquals(STALE + 1, stack.dynamoRequests.count("UpdateItem"));
+        assertEquals(3 * keys.size(), stack.dynamoRequests.count("Query"),
+                "one page per key of each kind (UNREACHABLE, steps, tombstones due): every shard, and the unsharded"
+                        + " key of entries written before sharding");
+        // A guarded write by the sweeper per stale task (those of the reconnected ones fail), plus each
+        // reconnecting task's own blind write.
+        assertEquals(STALE + reconnecting.size(), stack.dynamoRequests.count("UpdateItem"));
         assertEquals(0, stack.dynamoRequests.count("GetItem"));
         assertTrue(report.readUnits() <= STALE + FRESH, "read capacity in proportion to the 50, not the 10,000");
-        assertEquals(Phase.RUNNING, stack.store.find("stale-0").orElseThrow().lastStatus());
-        assertEquals(Phase.STOPPED, stack.store.find("stale-1").orElseThrow().lastStatus());
+        for (String id : indexed.subList(0, STALE)) {
+            assertEquals(reconnecting.contains(id) ? Phase.RUNNING : Phase.STOPPED,
+                    stack.store.find(id).orElseThrow().lastStatus(), id);
+        }
         assertEquals(Phase.UNREACHABLE, stack.store.find("fresh-" + STALE).orElseThrow().lastStatus());
+    }
+
+    private static String keyOf(String taskId) {
+        return Fixtures.SWEEP_INDEX.key(SweepKind.UNREACHABLE, taskId);
+    }
+
+    @Test
+    void theIndexEntriesAreSpreadOverTheShardsNoneHot() {
+        int[] perShard = new int[Fixtures.SWEEP_INDEX.shards()];
+        for (int i = STALE; i < STALE + FRESH; i++) {
+            String key = stack.rawItem("fresh-" + i).get("sweepKind").s();
+            assertEquals(Fixtures.SWEEP_INDEX.key(SweepKind.UNREACHABLE, "fresh-" + i), key);
+            perShard[Integer.parseInt(key.substring(key.indexOf('#') + 1))]++;
+        }
+        assertTrue(IntStream.of(perShard).max().orElseThrow() <= 3,
+                "the 10 entries left spread over the shards: " + Arrays.toString(perShard));
     }
 }

@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.tasklife.Fixtures;
 import dev.tasklife.domain.Phase;
 import dev.tasklife.domain.Step;
 import dev.tasklife.domain.TaskRecord;
@@ -58,10 +59,11 @@ public final class RecordItems {
         Phase phase = record.lastStatus();
         TaskStore.SweepKind kind = phase == null ? null : TaskStore.sweepKindOf(phase);
         if (record.tombstoneUntil() != null) {
-            item.put(TaskItems.SWEEP_KIND, AttributeValue.fromS(TaskStore.SweepKind.TOMBSTONE.name()));
+            item.put(TaskItems.SWEEP_KIND, AttributeValue.fromS(Fixtures.SWEEP_INDEX.key(TaskStore.SweepKind.TOMBSTONE,
+                    record.taskId())));
             item.put(TaskItems.SWEEP_SINCE, AttributeValue.fromN(Long.toString(record.tombstoneUntil() * 1000)));
         } else if (kind != null) {
-            item.put(TaskItems.SWEEP_KIND, AttributeValue.fromS(kind.name()));
+            item.put(TaskItems.SWEEP_KIND, AttributeValue.fromS(Fixtures.SWEEP_INDEX.key(kind, record.taskId())));
             item.put(TaskItems.SWEEP_SINCE, AttributeValue.fromN(Long.toString(record.phaseSince().toEpochMilli())));
         }
         return item;

@@ -50,7 +50,7 @@ class TaskStoreTest {
                 .attributes(Map.of("taskId", AttributeValue.fromS(change.taskId()),
                         "lastStatus", AttributeValue.fromS("RUNNING"), "version", AttributeValue.fromN("1")))
                 .build());
-        new TaskStore(dynamo, "tasks").apply(change);
+        new TaskStore(dynamo, "tasks", Fixtures.SWEEP_INDEX).apply(change);
         ArgumentCaptor<UpdateItemRequest> captor = ArgumentCaptor.forClass(UpdateItemRequest.class);
         verify(dynamo).updateItem(captor.capture());
         return captor.getValue();
@@ -138,7 +138,7 @@ class TaskStoreTest {
                 .item(Map.of("taskId", AttributeValue.fromS("t1"), "lastStatus", AttributeValue.fromS("STOPPED"),
                         "version", AttributeValue.fromN("9")))
                 .build());
-        TaskStore.WriteResult result = new TaskStore(dynamo, "tasks")
+        TaskStore.WriteResult result = new TaskStore(dynamo, "tasks", Fixtures.SWEEP_INDEX)
                 .apply(LIFECYCLE.firstAttempt(ecs("t1", Phase.RUNNING, 4)));
         assertFalse(result.written());
         assertEquals(Phase.STOPPED, result.record().lastStatus());
@@ -149,7 +149,7 @@ class TaskStoreTest {
     void aFailedConditionOnNoRecordReturnsNoRecord() {
         when(dynamo.updateItem(any(UpdateItemRequest.class))).thenThrow(ConditionalCheckFailedException.builder()
                 .message("The conditional request failed").build());
-        TaskStore.WriteResult result = new TaskStore(dynamo, "tasks")
+        TaskStore.WriteResult result = new TaskStore(dynamo, "tasks", Fixtures.SWEEP_INDEX)
                 .apply(LIFECYCLE.firstAttempt(ecs("t1", Phase.RUNNING, 4)));
         assertFalse(result.written());
         assertNull(result.record());
