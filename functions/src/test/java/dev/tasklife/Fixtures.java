@@ -24,6 +24,7 @@ import dev.tasklife.domain.TaskEvent;
 import dev.tasklife.domain.TaskRecord;
 import dev.tasklife.handler.EmbeddedMetrics;
 import dev.tasklife.input.Admission;
+import dev.tasklife.store.Shards;
 import dev.tasklife.store.SweepIndex;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
@@ -44,7 +45,8 @@ public final class Fixtures {
             defaults().getValue("tasklife.expunge-after-seconds", long.class),
             defaults().getValue("tasklife.tombstone-seconds", long.class),
             defaults().getValue("tasklife.step-timeout-seconds", long.class));
-    /** The sweep index as the functions shard it by default. */
+    /** The list index's shards, and the sweep index, as the functions shard them by default. */
+    public static final Shards LIST_SHARDS = new Shards(defaults().getValue("tasklife.list.shards", int.class));
     public static final SweepIndex SWEEP_INDEX = new SweepIndex(defaults().getValue("tasklife.sweep.shards",
             int.class));
     /** The lifecycle with the default policy on a clock stopped at {@link #T0}. */

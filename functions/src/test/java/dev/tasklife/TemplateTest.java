@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.Spliterators;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -90,6 +91,40 @@ class TemplateTest {
         assertEquals("sweep", index.path("IndexName").asText());
         assertEquals("sweepKind", index.at("/KeySchema/0/AttributeName").asText());
         assertEquals("sweepSince", index.at("/KeySchema/1/AttributeName").asText());
+    }
+
+    @Test
+    void theListIndexSpreadsEachClusterAndHoldsOnlyWhatAListReads() throws IOException {
+        JsonNode table = SamTemplate.load().resource("TaskTable").path("Properties");
+        JsonNode index = null;
+        for (JsonNode candidate : table.path("GlobalSecondaryIndexes")) {
+            if (candidate.path("IndexName").asText().equals("byCluster")) {
+                index = candidate;
+            }
+        }
+        assertTrue(index != null, "the list index is declared");
+        assertEquals("clusterShard", index.at("/KeySchema/0/AttributeName").asText());
+        assertEquals("taskId", index.at("/KeySchema/1/AttributeName").asText());
+        assertEquals("INCLUDE", index.at("/Projection/ProjectionType").asText());
+        assertEquals(Set.of("taskArn", "service", "desiredStatus", "lastStatus"),
+                Set.copyOf(texts(index.at("/Projection/NonKeyAttributes"))));
+    }
+
+    @Test
+    void theDescribeFunctionMayOnlyReadTasksAndQueryTheListIndex() throws IOException {
+        Map<String, Set<String>> allowed = new TreeMap<>();
+        for (JsonNode policy : SamTemplate.load().resource("DescribeFunction").at("/Properties/Policies")) {
+            for (JsonNode statement : policy.path("Statement")) {
+                assertEquals("Allow", statement.path("Effect").asText());
+                List<String> actions = statement.path("Action").isArray() ? texts(statement.path("Action"))
+                        : List.of(statement.path("Action").asText());
+                actions.forEach(action -> allowed.computeIfAbsent(action, a -> new TreeSet<>())
+                        .add(statement.path("Resource").asText()));
+            }
+        }
+        assertEquals(Map.of("dynamodb:GetItem", Set.of("TaskTable.Arn"),
+                "dynamodb:BatchGetItem", Set.of("TaskTable.Arn"),
+                "dynamodb:Query", Set.of("${TaskTable.Arn}/index/byCluster")), allowed);
     }
 
     private static final List<String> FUNCTIONS = List.of("StatusChangeFunction", "StepCompletionFunction",

@@ -109,6 +109,8 @@ public final class EmulatedStack implements AutoCloseable {
         environment.put("AWS_SECRET_ACCESS_KEY", SECRET_KEY);
         environment.put("QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE", awsEndpoint.toString());
         environment.put("TASKLIFE_EVENTBRIDGE_ENDPOINT_OVERRIDE", awsEndpoint.toString());
+        // The describe function's page-token key (template.yaml generates one per stack); here a fixed, public one.
+        environment.put("LIST_TOKEN_KEY", "local-page-token-key-not-a-secret-0123456789");
         try {
             SamTemplate.load().globalEnvironment().forEach((name, value) -> {
                 if (value.isTextual() && name.startsWith("AWS_")) {
@@ -140,6 +142,7 @@ public final class EmulatedStack implements AutoCloseable {
                 .indexName(index.path("IndexName").asText())
                 .keySchema(keySchema(index.path("KeySchema")))
                 .projection(Projection.builder().projectionType(index.at("/Projection/ProjectionType").asText())
+                        .nonKeyAttributes(nonKeyAttributes(index.at("/Projection/NonKeyAttributes")))
                         .build())
                 .build()));
         JsonNode stream = declared.path("StreamSpecification");
@@ -156,6 +159,16 @@ public final class EmulatedStack implements AutoCloseable {
             dynamo.updateTimeToLive(update -> update.tableName(tableName).timeToLiveSpecification(spec -> spec
                     .attributeName(ttl.path("AttributeName").asText()).enabled(ttl.path("Enabled").asBoolean())));
         }
+    }
+
+    /** An INCLUDE projection's attributes; null (none sent) for the other projection types. */
+    private static List<String> nonKeyAttributes(JsonNode declared) {
+        if (declared.isMissingNode()) {
+            return null;
+        }
+        List<String> names = new ArrayList<>();
+        declared.forEach(name -> names.add(name.asText()));
+        return names;
     }
 
     private static List<KeySchemaElement> keySchema(JsonNode declared) {

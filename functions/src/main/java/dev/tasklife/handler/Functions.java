@@ -19,8 +19,11 @@ import dev.tasklife.domain.Lifecycle;
 import dev.tasklife.domain.LifecyclePolicy;
 import dev.tasklife.input.Admission;
 import dev.tasklife.publish.EventPublisher;
+import dev.tasklife.service.PageTokens;
 import dev.tasklife.service.StatusChangeService;
 import dev.tasklife.service.Sweeper;
+import dev.tasklife.service.TaskListing;
+import dev.tasklife.store.Shards;
 import dev.tasklife.store.SweepIndex;
 import dev.tasklife.store.TaskStore;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -38,8 +41,27 @@ public class Functions {
     @Produces
     @ApplicationScoped
     TaskStore taskStore(DynamoDbClient dynamo, @ConfigProperty(name = "tasklife.table-name") String tableName,
-                        @ConfigProperty(name = "tasklife.sweep.shards") int sweepShards) {
-        return new TaskStore(dynamo, tableName, new SweepIndex(sweepShards));
+                        @ConfigProperty(name = "tasklife.sweep.shards") int sweepShards, Shards listShards) {
+        return new TaskStore(dynamo, tableName, new SweepIndex(sweepShards), listShards);
+    }
+
+    @Produces
+    @Singleton
+    Shards listShards(@ConfigProperty(name = "tasklife.list.shards") int count) {
+        return new Shards(count);
+    }
+
+    /**
+     * Only the describe function lists, and only it is given the page-token key: the other functions start without
+     * one, the describe function does not.
+     */
+    @Produces
+    @ApplicationScoped
+    TaskListing taskListing(TaskStore store, Shards shards,
+                            @ConfigProperty(name = "tasklife.list.token-key") Optional<String> tokenKey) {
+        String key = tokenKey.orElseThrow(() -> new IllegalStateException(
+                "tasklife.list.token-key (LIST_TOKEN_KEY) is not set: list page tokens cannot be signed"));
+        return new TaskListing(store, shards, PageTokens.fromText(key));
     }
 
     /**

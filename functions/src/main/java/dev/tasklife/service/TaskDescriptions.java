@@ -1,6 +1,8 @@
 package dev.tasklife.service;
 
 import java.time.Instant;
+import java.util.Collection;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -12,7 +14,8 @@ import dev.tasklife.domain.Transition;
 
 /**
  * The describe function's answer: the record with both views, its history with origins, its lineage (service,
- * the task it replaced, the task that replaced it), and for an expunged task its tombstone.
+ * the task it replaced, the task that replaced it), and for an expunged task its tombstone. Several tasks at once
+ * are answered as ECS's DescribeTasks: the tasks found, and a MISSING failure for each id that is not.
  */
 public final class TaskDescriptions {
 
@@ -22,6 +25,29 @@ public final class TaskDescriptions {
     public static ObjectNode found(TaskRecord record) {
         ObjectNode answer = JsonNodeFactory.instance.objectNode();
         answer.put("found", true);
+        answer.setAll(described(record));
+        return answer;
+    }
+
+    /** {@code taskIds} without duplicates, in the order asked; {@code records} the ones found. */
+    public static ObjectNode batch(Collection<String> taskIds, Map<String, TaskRecord> records) {
+        ObjectNode answer = JsonNodeFactory.instance.objectNode();
+        ArrayNode tasks = answer.putArray("tasks");
+        ArrayNode failures = answer.putArray("failures");
+        for (String taskId : taskIds) {
+            TaskRecord record = records.get(taskId);
+            if (record == null) {
+                failures.addObject().put("taskId", taskId).put("reason", "MISSING");
+            } else {
+                tasks.add(described(record));
+            }
+        }
+        return answer;
+    }
+
+    /** One task as describe shows it: task, history, lineage, and the tombstone of an expunged one. */
+    private static ObjectNode described(TaskRecord record) {
+        ObjectNode answer = JsonNodeFactory.instance.objectNode();
         ObjectNode task = answer.putObject("task");
         task.put("taskId", record.taskId());
         task.put("taskArn", record.taskArn());

@@ -1,41 +1,36 @@
 package dev.tasklife.store;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.zip.CRC32;
 
 import dev.tasklife.store.TaskStore.SweepKind;
 
 /**
- * The partition keys of the sparse sweep index: a kind and a shard derived from the task id ({@code UNREACHABLE#5}),
- * so that no kind is one hot key: DynamoDB takes about 1,000 write units a second per index partition key, and
- * every task entering a step phase, or going UNREACHABLE, writes one. The sweeper queries every shard of a kind.
+ * The partition keys of the sparse sweep index: a kind spread over shards by task id ({@code UNREACHABLE#5}), so that
+ * no kind is one hot key: every task entering a step phase, or going UNREACHABLE, writes one entry. The sweeper
+ * queries every shard of a kind.
  *
- * @param shards how many keys each kind is spread over; only ever raised: an entry keeps the shard it was written
- *     with until its task leaves the index, and a lower count would leave the higher shards unread
+ * @param shards how many keys each kind is spread over (only ever raised)
  */
-public record SweepIndex(int shards) {
+public record SweepIndex(Shards shards) {
 
     /** The most shards a kind may have: the sweeper queries each one every run. */
     public static final int MAX_SHARDS = 100;
 
+    public SweepIndex(int count) {
+        this(new Shards(count));
+    }
+
     public SweepIndex {
-        if (shards < 1 || shards > MAX_SHARDS) {
-            throw new IllegalArgumentException("sweep index shards must be 1 to " + MAX_SHARDS + ", not " + shards);
+        if (shards.count() > MAX_SHARDS) {
+            throw new IllegalArgumentException("the sweep index takes at most " + MAX_SHARDS + " shards a kind, not "
+                    + shards.count());
         }
     }
 
     /** Where the task's entry of this kind goes. */
     public String key(SweepKind kind, String taskId) {
-        return kind.name() + "#" + shard(taskId);
-    }
-
-    /** The same task always lands in the same shard; CRC-32 spreads ids of any shape evenly. */
-    public int shard(String taskId) {
-        CRC32 crc = new CRC32();
-        crc.update(taskId.getBytes(StandardCharsets.UTF_8));
-        return (int) (crc.getValue() % shards);
+        return shards.key(kind.name(), shards.shardOf(taskId));
     }
 
     /**
@@ -44,8 +39,8 @@ public record SweepIndex(int shards) {
      */
     public List<String> keys(SweepKind kind) {
         List<String> keys = new ArrayList<>();
-        for (int shard = 0; shard < shards; shard++) {
-            keys.add(kind.name() + "#" + shard);
+        for (int shard = 0; shard < shards.count(); shard++) {
+            keys.add(shards.key(kind.name(), shard));
         }
         keys.add(kind.name());
         return keys;

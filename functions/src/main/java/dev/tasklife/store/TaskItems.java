@@ -51,6 +51,12 @@ final class TaskItems {
     static final String SWEEP_INDEX = "sweep";
     static final String SWEEP_KIND = "sweepKind";
     static final String SWEEP_SINCE = "sweepSince";
+    /**
+     * The list index: every task with a cluster is in it under {@code cluster#shard}, the shard fixed by its id
+     * ({@link Shards}), so that no cluster, however large, is one hot partition; sorted by task id.
+     */
+    static final String LIST_INDEX = "byCluster";
+    static final String LIST_KEY = "clusterShard";
     static final String HISTORY = "history";
     static final String CREATED_AT = "createdAt";
     static final String UPDATED_AT = "updatedAt";
@@ -124,7 +130,7 @@ final class TaskItems {
         return value == null || !value.hasSs() ? List.of() : value.ss();
     }
 
-    private static String string(Map<String, AttributeValue> item, String attribute) {
+    static String string(Map<String, AttributeValue> item, String attribute) {
         AttributeValue value = item.get(attribute);
         return value == null ? null : value.s();
     }

@@ -2,7 +2,9 @@ package dev.tasklife.store;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,9 +22,11 @@ import dev.tasklife.domain.TaskChange;
 import dev.tasklife.domain.TaskRecord;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
@@ -74,14 +78,30 @@ public class TaskStore {
         TOMBSTONE
     }
 
+    /** One task of a list page: its id and, when it has one, its ARN. */
+    public record ListedTask(String taskId, String taskArn) {
+    }
+
+    /**
+     * One Query of one shard of the list index: the tasks that passed the filter, how many index items were read to
+     * find them, and the id to go on after in this shard (null: the shard is done).
+     */
+    public record ShardPage(List<ListedTask> tasks, int itemsRead, String continueAfter) {
+    }
+
+    /** BatchGetItem rounds in a row that may return nothing (throttled) before the read fails. */
+    private static final int MAX_BATCH_ROUNDS_WITHOUT_PROGRESS = 5;
+
     private final DynamoDbClient dynamo;
     private final String tableName;
     private final SweepIndex sweepIndex;
+    private final Shards listShards;
 
-    public TaskStore(DynamoDbClient dynamo, String tableName, SweepIndex sweepIndex) {
+    public TaskStore(DynamoDbClient dynamo, String tableName, SweepIndex sweepIndex, Shards listShards) {
         this.dynamo = dynamo;
         this.tableName = tableName;
         this.sweepIndex = sweepIndex;
+        this.listShards = listShards;
     }
 
     /** The sweep index's keys of one kind, all of which a sweep reads. */
@@ -96,6 +116,85 @@ public class TaskStore {
                 .consistentRead(true)
                 .build()).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(TaskItems.toRecord(item));
+    }
+
+    /**
+     * The records of these tasks (at most 100, BatchGetItem's limit), by id; an unknown id is not in the map. Keys
+     * DynamoDB leaves unprocessed (a response over 16 MB, throttling) are asked again: the answer is whole or the
+     * read fails.
+     */
+    public Map<String, TaskRecord> findAll(Collection<String> taskIds) {
+        Map<String, TaskRecord> found = new LinkedHashMap<>();
+        Map<String, KeysAndAttributes> pending = Map.of(tableName, KeysAndAttributes.builder()
+                .keys(taskIds.stream().map(this::key).toList()).consistentRead(true).build());
+        int roundsWithoutProgress = 0;
+        while (!pending.isEmpty()) {
+            Map<String, KeysAndAttributes> request = pending;
+            BatchGetItemResponse response = dynamo.batchGetItem(batch -> batch.requestItems(request));
+            List<Map<String, AttributeValue>> items = response.responses().getOrDefault(tableName, List.of());
+            items.forEach(item -> found.put(item.get(TaskItems.TASK_ID).s(), TaskItems.toRecord(item)));
+            pending = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
+            if (!pending.isEmpty() && items.isEmpty()) {
+                if (++roundsWithoutProgress > MAX_BATCH_ROUNDS_WITHOUT_PROGRESS) {
+                    throw new IllegalStateException("BatchGetItem left keys unprocessed "
+                            + roundsWithoutProgress + " times in a row");
+                }
+                pause(50L << roundsWithoutProgress);
+            } else {
+                roundsWithoutProgress = 0;
+            }
+        }
+        return found;
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while BatchGetItem backed off", e);
+        }
+    }
+
+    /**
+     * One Query of shard {@code shard} of the cluster's partitions in the list index, after {@code afterTaskId}
+     * (null: from the start), reading at most {@code limit} index items. The filters other than the cluster are a
+     * FilterExpression: the items they drop are read (and paid for) all the same, which {@code itemsRead} counts.
+     */
+    public ShardPage listShard(ListFilter filter, int shard, String afterTaskId, int limit) {
+        Expression expression = new Expression();
+        String partition = listShards.key(filter.cluster(), shard);
+        String keyCondition = expression.name(TaskItems.LIST_KEY) + " = " + expression.value(partition);
+        List<String> clauses = new ArrayList<>();
+        if (filter.serviceName() != null) {
+            clauses.add(expression.name(TaskItems.SERVICE) + " = " + expression.value(filter.serviceName()));
+        }
+        if (filter.desiredStatus() != null) {
+            clauses.add(expression.name(TaskItems.DESIRED_STATUS) + " = " + expression.value(filter.desiredStatus()));
+        }
+        if (filter.lastStatus() != null) {
+            clauses.add(expression.name(TaskItems.LAST_STATUS) + " = " + expression.value(filter.lastStatus()));
+        }
+        String projection = expression.name(TaskItems.TASK_ID) + ", " + expression.name(TaskItems.TASK_ARN);
+        QueryResponse response = dynamo.query(QueryRequest.builder()
+                .tableName(tableName)
+                .indexName(TaskItems.LIST_INDEX)
+                .keyConditionExpression(keyCondition)
+                .filterExpression(clauses.isEmpty() ? null : String.join(" AND ", clauses))
+                .projectionExpression(projection)
+                .expressionAttributeNames(expression.names)
+                .expressionAttributeValues(expression.values)
+                .exclusiveStartKey(afterTaskId == null ? null : Map.of(
+                        TaskItems.LIST_KEY, AttributeValue.fromS(partition),
+                        TaskItems.TASK_ID, AttributeValue.fromS(afterTaskId)))
+                .limit(limit)
+                .build());
+        List<ListedTask> tasks = response.items().stream()
+                .map(item -> new ListedTask(item.get(TaskItems.TASK_ID).s(), TaskItems.string(item, TaskItems.TASK_ARN)))
+                .toList();
+        String continueAfter = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                ? response.lastEvaluatedKey().get(TaskItems.TASK_ID).s() : null;
+        return new ShardPage(tasks, response.scannedCount(), continueAfter);
     }
 
     /**
@@ -164,7 +263,7 @@ public class TaskStore {
         return Update.builder()
                 .tableName(tableName)
                 .key(key(change.taskId()))
-                .updateExpression(updateExpression(change, expression, sweepIndex))
+                .updateExpression(updateExpression(change, expression))
                 .conditionExpression(conditionExpression(change, expression))
                 .expressionAttributeNames(expression.names)
                 .expressionAttributeValues(expression.values)
@@ -261,7 +360,7 @@ public class TaskStore {
                 + ")";
     }
 
-    static String updateExpression(TaskChange change, Expression expression, SweepIndex sweepIndex) {
+    String updateExpression(TaskChange change, Expression expression) {
         StringJoiner set = new StringJoiner(", ", "SET ", "");
         String remove = "";
         String version = expression.name(TaskItems.VERSION);
@@ -311,6 +410,8 @@ public class TaskStore {
         setIfPresent(set, expression, TaskItems.ECS_VERSION, change.ecsVersion());
         // Identity, launch settings and links never change for a task: first writer wins.
         setIfAbsent(set, expression, TaskItems.CLUSTER, change.cluster());
+        setIfAbsent(set, expression, TaskItems.LIST_KEY, change.cluster() == null ? null
+                : listShards.key(change.cluster(), listShards.shardOf(change.taskId())));
         setIfAbsent(set, expression, TaskItems.TASK_ARN, change.taskArn());
         setIfAbsent(set, expression, TaskItems.SERVICE, change.service());
         setIfAbsent(set, expression, TaskItems.INACTIVE_AFTER, change.inactiveAfterSeconds());

@@ -63,6 +63,6 @@ class FunctionWiringTest {
                 call(stepCompletion, "{\"detail-type\":\"Task Stop Requested\",\"id\":\"e\"}").get("error")
                         .asText(), "each function takes only the events routed to it");
         assertEquals("INVALID", call(statusChange, "not json").get("verdict").asText());
-        assertEquals("taskId is required", call(describe, "{}").get("error").asText());
+        assertEquals("taskId, taskIds or cluster is required", call(describe, "{}").get("error").asText());
     }
 }

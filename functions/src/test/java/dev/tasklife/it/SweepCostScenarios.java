@@ -120,7 +120,7 @@ abstract class SweepCostScenarios {
 
     @Test
     void theIndexEntriesAreSpreadOverTheShardsNoneHot() {
-        int[] perShard = new int[Fixtures.SWEEP_INDEX.shards()];
+        int[] perShard = new int[Fixtures.SWEEP_INDEX.shards().count()];
         for (int i = STALE; i < STALE + FRESH; i++) {
             String key = stack.rawItem("fresh-" + i).get("sweepKind").s();
             assertEquals(Fixtures.SWEEP_INDEX.key(SweepKind.UNREACHABLE, "fresh-" + i), key);

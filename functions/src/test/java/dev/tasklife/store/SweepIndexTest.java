@@ -20,9 +20,9 @@ class SweepIndexTest {
 
     private void assertEvenlySpread(IntFunction<String> ids, String shape) {
         int tasks = 16_000;
-        int[] perShard = new int[index.shards()];
-        IntStream.range(0, tasks).mapToObj(ids).forEach(id -> perShard[index.shard(id)]++);
-        double mean = (double) tasks / index.shards();
+        int[] perShard = new int[index.shards().count()];
+        IntStream.range(0, tasks).mapToObj(ids).forEach(id -> perShard[index.shards().shardOf(id)]++);
+        double mean = (double) tasks / index.shards().count();
         for (int shard = 0; shard < perShard.length; shard++) {
             assertTrue(Math.abs(perShard[shard] - mean) < 0.1 * mean,
                     shape + ": shard " + shard + " holds " + perShard[shard] + " of " + tasks);
@@ -41,7 +41,7 @@ class SweepIndexTest {
     void aTaskAlwaysLandsInTheSameShardAndItsKeyNamesKindAndShard() {
         String key = index.key(SweepKind.UNREACHABLE, "webapp.7c1e6d4a");
         assertEquals(key, index.key(SweepKind.UNREACHABLE, "webapp.7c1e6d4a"));
-        assertEquals("UNREACHABLE#" + index.shard("webapp.7c1e6d4a"), key);
+        assertEquals("UNREACHABLE#" + index.shards().shardOf("webapp.7c1e6d4a"), key);
     }
 
     @Test

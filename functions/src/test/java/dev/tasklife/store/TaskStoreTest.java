@@ -50,7 +50,7 @@ class TaskStoreTest {
                 .attributes(Map.of("taskId", AttributeValue.fromS(change.taskId()),
                         "lastStatus", AttributeValue.fromS("RUNNING"), "version", AttributeValue.fromN("1")))
                 .build());
-        new TaskStore(dynamo, "tasks", Fixtures.SWEEP_INDEX).apply(change);
+        new TaskStore(dynamo, "tasks", Fixtures.SWEEP_INDEX, Fixtures.LIST_SHARDS).apply(change);
         ArgumentCaptor<UpdateItemRequest> captor = ArgumentCaptor.forClass(UpdateItemRequest.class);
         verify(dynamo).updateItem(captor.capture());
         return captor.getValue();
@@ -92,6 +92,22 @@ class TaskStoreTest {
         assertTrue(update.contains("#history = list_append(if_not_exists(#history, :"), update);
         assertTrue(update.contains("#lastStatus = :"), update);
         assertTrue(update.contains("ADD #appliedKeys :"), update);
+    }
+
+    @Test
+    void aTaskGetsItsListShardOnceWithItsCluster() {
+        UpdateItemRequest request = captureWriteOf(LIFECYCLE.firstAttempt(ecs("t1", Phase.RUNNING, 4)));
+        String update = request.updateExpression();
+        String placeholder = update.substring(update.indexOf("#clusterShard = if_not_exists(#clusterShard, ")
+                + "#clusterShard = if_not_exists(#clusterShard, ".length()).split("\\)")[0];
+        assertEquals(Fixtures.CLUSTER + "#" + Fixtures.LIST_SHARDS.shardOf("t1"),
+                request.expressionAttributeValues().get(placeholder).s());
+    }
+
+    @Test
+    void aTaskWithoutAClusterIsInNoList() {
+        assertFalse(captureWriteOf(LIFECYCLE.firstAttempt(agent("t2", AgentState.RUNNING, 1, "u1")))
+                .updateExpression().contains("#clusterShard"));
     }
 
     @Test
@@ -138,7 +154,7 @@ class TaskStoreTest {
                 .item(Map.of("taskId", AttributeValue.fromS("t1"), "lastStatus", AttributeValue.fromS("STOPPED"),
                         "version", AttributeValue.fromN("9")))
                 .build());
-        TaskStore.WriteResult result = new TaskStore(dynamo, "tasks", Fixtures.SWEEP_INDEX)
+        TaskStore.WriteResult result = new TaskStore(dynamo, "tasks", Fixtures.SWEEP_INDEX, Fixtures.LIST_SHARDS)
                 .apply(LIFECYCLE.firstAttempt(ecs("t1", Phase.RUNNING, 4)));
         assertFalse(result.written());
         assertEquals(Phase.STOPPED, result.record().lastStatus());
@@ -149,7 +165,7 @@ class TaskStoreTest {
     void aFailedConditionOnNoRecordReturnsNoRecord() {
         when(dynamo.updateItem(any(UpdateItemRequest.class))).thenThrow(ConditionalCheckFailedException.builder()
                 .message("The conditional request failed").build());
-        TaskStore.WriteResult result = new TaskStore(dynamo, "tasks", Fixtures.SWEEP_INDEX)
+        TaskStore.WriteResult result = new TaskStore(dynamo, "tasks", Fixtures.SWEEP_INDEX, Fixtures.LIST_SHARDS)
                 .apply(LIFECYCLE.firstAttempt(ecs("t1", Phase.RUNNING, 4)));
         assertFalse(result.written());
         assertNull(result.record());
