@@ -9,6 +9,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -104,6 +106,16 @@ class PackagedFunctionIT {
         JsonNode line = JsonFields.mapper().readTree(invalid);
         assertEquals("status-change", line.at("/mdc/function").asText(), invalid);
         assertTrue(line.at("/mdc/requestId").asText().length() >= 32, "the Runtime API's request id: " + invalid);
+    }
+
+    @Test
+    void theArtifactCarriesOneHttpClientAndNoLambdaEventClasses() throws Exception {
+        try (ZipFile zip = new ZipFile(PackagedFunctions.functionZip().toFile())) {
+            List<String> unused = zip.stream().map(ZipEntry::getName)
+                    .filter(name -> name.matches("lib/.*(netty|httpclient5|httpcore5|apache5-client"
+                            + "|aws-lambda-java-events).*\\.jar")).toList();
+            assertEquals(List.of(), unused, "the URL-connection client is the only HTTP client the functions use");
+        }
     }
 
     @Test
