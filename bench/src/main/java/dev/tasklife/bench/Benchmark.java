@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.tasklife.emulator.EmulatedStack;
 import dev.tasklife.emulator.FaultProxy;
@@ -54,6 +56,10 @@ public final class Benchmark {
     private static final int EVENTS_PER_LEVEL = 400;
     private static final int[] CONCURRENCY = {1, 4, 16};
     private static final int COLD_STARTS = 5;
+    /** The moves of the long flapping task whose write units are measured. */
+    private static final int FLAPS = 200;
+    /** DynamoDB's typical in-region request latency, single-digit milliseconds. */
+    private static final Duration MODELLED_LATENCY = Duration.ofMillis(Long.getLong("bench.latency-ms", 5));
 
     private Benchmark() {
     }
@@ -78,8 +84,13 @@ public final class Benchmark {
 
     /** An agent's flapping task: STAGING, RUNNING, then UNREACHABLE/RUNNING; every report an accepted move. */
     private static List<byte[]> agentEvents(String taskId) {
+        return agentEvents(taskId, 0);
+    }
+
+    /** The same from the {@code first}-th report on: later timestamps and uuids, the flapping only. */
+    private static List<byte[]> agentEvents(String taskId, int first) {
         List<byte[]> events = new ArrayList<>();
-        for (int i = 0; i < EVENTS_PER_TASK; i++) {
+        for (int i = first; i < first + EVENTS_PER_TASK; i++) {
             String state = i == 0 ? "TASK_STAGING" : i % 2 == 1 ? "TASK_RUNNING" : "TASK_UNREACHABLE";
             String reason = state.equals("TASK_UNREACHABLE") ? ",\"reason\":\"REASON_AGENT_DISCONNECTED\"" : "";
             events.add(("{\"version\":\"0\",\"id\":\"" + taskId + "-" + i + "\",\"detail-type\":\"Task Status Update\","
@@ -143,7 +154,7 @@ public final class Benchmark {
                 + " of the runtime interface client), " + EVENTS_PER_LEVEL + " accepted moves per level, "
                 + EVENTS_PER_TASK + " per task; latency is the invocation's, Runtime API included");
         System.out.printf("%-11s | %-44s | %-44s | %s%n", "concurrent", "this service: moves/s  p50 ms  p99 ms  req/move",
-                "read-then-write: moves/s  p50 ms  p99 ms  req/move", "throughput ratio");
+                "read-then-write: moves/s  p50 ms  p99 ms  req/move", "ours / baseline");
         Map<String, String> environment = stack.functionEnvironment(proxy.endpoint());
         try (PackagedFunctions functions = PackagedFunctions.start(PackagedFunctions.functionZip(), environment,
                 List.of("status-change"), environments, List.of());
@@ -156,32 +167,100 @@ public final class Benchmark {
             ReadThenWrite baseline = new ReadThenWrite(direct, stack.tableName + "-baseline");
             int moves = 0;
             int publishCalls = 0;
-            for (int concurrency : CONCURRENCY) {
-                proxy.dynamoRequests().reset();
-                Level ours = run(concurrency, "c" + concurrency, (taskId, index, event) -> applied(statusChange, event));
-                double oursRequests = (double) proxy.dynamoRequests().total() / ours.accepted();
-                if (concurrency == 1) {
-                    // What the publisher sends for these moves, read off the stream while the backlog is small.
-                    stack.streamTo(publisher.function("publisher")).pump();
-                    moves = ours.accepted() + EVENTS_PER_LEVEL;
-                    publishCalls = proxy.eventBridgeRequests().count("PutEvents");
+            for (Duration latency : List.of(Duration.ZERO, MODELLED_LATENCY)) {
+                proxy.modelLatency(latency);
+                System.out.println(latency.isZero() ? "raw emulator (moto's CPU decides):"
+                        : "modelled: every AWS request waits " + latency.toMillis()
+                        + " ms at the proxy, concurrently, as DynamoDB's in-region latency (-Dbench.latency-ms):");
+                for (int concurrency : CONCURRENCY) {
+                    String level = (latency.isZero() ? "r" : "m") + concurrency;
+                    proxy.dynamoRequests().reset();
+                    Level ours = run(concurrency, "c" + level, (taskId, index, event) -> applied(statusChange, event));
+                    double oursRequests = (double) proxy.dynamoRequests().total() / ours.accepted();
+                    if (moves == 0) {
+                        // What the publisher sends for these moves, read off the stream while the backlog is small.
+                        stack.streamTo(publisher.function("publisher")).pump();
+                        moves = ours.accepted() + EVENTS_PER_LEVEL;
+                        publishCalls = proxy.eventBridgeRequests().count("PutEvents");
+                    }
+                    proxy.dynamoRequests().reset();
+                    Level theirs = run(concurrency, "b" + level, baseline::apply);
+                    double theirRequests = (double) proxy.dynamoRequests().total() / theirs.accepted();
+                    System.out.printf("%-11d | %8.1f  %6.1f  %6.1f  %4.2f (UpdateItem)      | %8.1f  %6.1f  %6.1f  %4.2f"
+                                    + " (Get+Put)          | %.2fx moves/s, %.2fx p50%n", concurrency, ours.perSecond(),
+                            ours.p50(), ours.p99(), oursRequests, theirs.perSecond(), theirs.p50(), theirs.p99(),
+                            theirRequests, ours.perSecond() / theirs.perSecond(), theirs.p50() / ours.p50());
                 }
-                proxy.dynamoRequests().reset();
-                Level theirs = run(concurrency, "b" + concurrency, baseline::apply);
-                double theirRequests = (double) proxy.dynamoRequests().total() / theirs.accepted();
-                System.out.printf("%-11d | %8.1f  %6.1f  %6.1f  %4.2f (UpdateItem)      | %8.1f  %6.1f  %6.1f  %4.2f"
-                                + " (Get+Put)          | %.2fx%n", concurrency, ours.perSecond(), ours.p50(),
-                        ours.p99(), oursRequests, theirs.perSecond(), theirs.p50(), theirs.p99(), theirRequests,
-                        ours.perSecond() / theirs.perSecond());
             }
+            proxy.modelLatency(Duration.ZERO);
             System.out.printf("EventBridge: status-change 0 PutEvents per move; publisher %.2f PutEvents per move "
                     + "(%d calls for the %d moves so far, the warm-up's included)%n", (double) publishCalls / moves,
                     publishCalls, moves);
-            int bytes = itemBytes(stack.rawItem("c1-0"));
-            System.out.printf("Write units: one conditional UpdateItem per move; DynamoDB charges 1 WCU per started"
-                    + " KB of the larger image: this task's item is %d bytes after %d moves -> %d WCU per write%n",
-                    bytes, EVENTS_PER_TASK, (bytes + 1023) / 1024);
+            writeUnits(stack, statusChange);
         }
+    }
+
+    /**
+     * Write units per move from the real items, as DynamoDB charges them: the table 1 WCU per started KB of the
+     * larger of the old and new item; the sweep index (projection ALL) the same for an entry written, 1 for one
+     * removed.
+     */
+    private static void writeUnits(EmulatedStack stack, LambdaFunction statusChange) throws Exception {
+        List<byte[]> ecs = new ArrayList<>();
+        String[] phases = {"PROVISIONING", "PENDING", "ACTIVATING", "RUNNING", "DEACTIVATING", "STOPPING",
+            "DEPROVISIONING", "STOPPED"};
+        for (int version = 1; version <= phases.length; version++) {
+            ecs.add(ecsEvent("wcu-ecs", phases[version - 1], version));
+        }
+        List<byte[]> flapping = new ArrayList<>();
+        for (int round = 0; round < FLAPS / EVENTS_PER_TASK; round++) {
+            for (byte[] event : agentEvents("wcu-flap", round * EVENTS_PER_TASK)) {
+                flapping.add(event);
+            }
+        }
+        for (var task : Map.of("an ECS task's 8-phase lifecycle", Map.entry("wcu-ecs", ecs),
+                "an agent task flapping UNREACHABLE/RUNNING, " + FLAPS + " moves", Map.entry("wcu-flap", flapping))
+                .entrySet()) {
+            String taskId = task.getValue().getKey();
+            int tableUnits = 0;
+            int indexUnits = 0;
+            int moves = 0;
+            Map<String, AttributeValue> before = Map.of();
+            for (byte[] event : task.getValue().getValue()) {
+                if (!applied(statusChange, event)) {
+                    continue;
+                }
+                Map<String, AttributeValue> after = stack.rawItem(taskId);
+                moves++;
+                tableUnits += kilobytes(Math.max(itemBytes(before), itemBytes(after)));
+                if (after.containsKey("sweepKind")) {
+                    indexUnits += kilobytes(itemBytes(after));
+                } else if (before.containsKey("sweepKind")) {
+                    indexUnits += 1;
+                }
+                before = after;
+            }
+            System.out.printf("Write units, %s: %d moves, item %d bytes at the end; table %.2f WCU per move, sweep"
+                    + " index %.2f WCU per move%n", task.getKey(), moves, itemBytes(before),
+                    (double) tableUnits / moves, (double) indexUnits / moves);
+        }
+    }
+
+    private static int kilobytes(int bytes) {
+        return Math.max(1, (bytes + 1023) / 1024);
+    }
+
+    private static byte[] ecsEvent(String taskId, String lastStatus, int version) throws Exception {
+        ObjectNode event = (ObjectNode) JSON.readTree(ProjectFiles.resolve("events", "ecs-task-running.json").toFile());
+        event.put("id", UUID.randomUUID().toString());
+        ObjectNode detail = (ObjectNode) event.get("detail");
+        detail.put("taskArn", "arn:aws:ecs:us-west-2:111122223333:task/FargateCluster/" + taskId);
+        detail.put("lastStatus", lastStatus).put("version", version);
+        detail.put("desiredStatus", version >= 5 ? "STOPPED" : "RUNNING");
+        if (lastStatus.equals("STOPPED")) {
+            detail.put("stopCode", "EssentialContainerExited").put("stoppedReason", "Essential container exited");
+        }
+        return JSON.writeValueAsBytes(event);
     }
 
     private static boolean applied(LambdaFunction statusChange, byte[] event) throws Exception {

@@ -7,6 +7,7 @@ import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,6 +46,8 @@ public final class FaultProxy implements AutoCloseable {
     private final Map<String, Plan> plans = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> faultsInjected = new ConcurrentHashMap<>();
     private final RequestCounter dynamoRequests = new RequestCounter();
+    /** A delay added to every request before it is forwarded: a model of DynamoDB's network and service time. */
+    private volatile Duration latency = Duration.ZERO;
     private final RequestCounter eventBridgeRequests = new RequestCounter();
 
     public FaultProxy(URI target) throws IOException {
@@ -64,6 +67,15 @@ public final class FaultProxy implements AutoCloseable {
         plans.put(operation, new Plan(fault, new AtomicInteger(times)));
     }
 
+    /**
+     * Every request waits {@code latency} before it reaches the emulator, each on its own thread: concurrent
+     * requests overlap as they do in AWS, so the number of requests per operation, not the emulator's CPU,
+     * dominates what a client measures.
+     */
+    public void modelLatency(Duration latency) {
+        this.latency = latency;
+    }
+
     /** No more faults: everything passes through. */
     public void heal() {
         plans.clear();
@@ -72,6 +84,7 @@ public final class FaultProxy implements AutoCloseable {
     /** As new: no faults planned or counted, no requests counted. */
     public void reset() {
         heal();
+        latency = Duration.ZERO;
         faultsInjected.clear();
         dynamoRequests.reset();
         eventBridgeRequests.reset();
@@ -95,6 +108,13 @@ public final class FaultProxy implements AutoCloseable {
         byte[] body = exchange.getRequestBody().readAllBytes();
         String amzTarget = exchange.getRequestHeaders().getFirst("X-Amz-Target");
         String operation = amzTarget == null ? "" : amzTarget.substring(amzTarget.lastIndexOf('.') + 1);
+        if (!latency.isZero()) {
+            try {
+                Thread.sleep(latency);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (amzTarget != null && amzTarget.startsWith("DynamoDB")) {
             dynamoRequests.record(operation);
         } else if (amzTarget != null && amzTarget.startsWith("AWSEvents.")) {
