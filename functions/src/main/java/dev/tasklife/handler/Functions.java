@@ -36,8 +36,9 @@ public class Functions {
 
     @Produces
     @ApplicationScoped
-    TaskStore taskStore(DynamoDbClient dynamo, @ConfigProperty(name = "tasklife.table-name") String tableName) {
-        return new TaskStore(dynamo, tableName);
+    TaskStore taskStore(DynamoDbClient dynamo, @ConfigProperty(name = "tasklife.table-name") String tableName,
+                        @ConfigProperty(name = "tasklife.history.kept") int kept) {
+        return new TaskStore(dynamo, tableName, kept);
     }
 
     /**
