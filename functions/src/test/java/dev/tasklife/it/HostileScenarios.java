@@ -137,15 +137,22 @@ abstract class HostileScenarios {
 
         /** A task item that fills DynamoDB's 400 KB item limit: any write that adds to it fails. */
         private void putFullItem(String taskId, Instant since) {
-            for (int padding = 409_600; ; padding -= 50) {
-                int size = padding;
-                try {
-                    put(RecordItems.withRaw(unreachableItem(taskId, since), "padding",
-                            AttributeValue.fromS("p".repeat(size))));
-                    return;
-                } catch (DynamoDbException tooLarge) {
-                    // one step smaller, until the item just fits
-                }
+            int padding = 409_600;
+            while (!fits(taskId, since, padding)) {
+                padding -= 50; // a step smaller, until the item fits
+            }
+            while (fits(taskId, since, padding + 1)) {
+                padding++; // then byte by byte, until no write can add anything to it
+            }
+        }
+
+        private boolean fits(String taskId, Instant since, int padding) {
+            try {
+                put(RecordItems.withRaw(unreachableItem(taskId, since), "padding",
+                        AttributeValue.fromS("p".repeat(padding))));
+                return true;
+            } catch (DynamoDbException tooLarge) {
+                return false;
             }
         }
 
