@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import dev.tasklife.domain.AgentState;
 import dev.tasklife.domain.DesiredStatus;
@@ -79,13 +80,20 @@ final class TaskItems {
     private static final String FORMER_ENTRY_CAUSE = "cause";
     private static final String FORMER_ENTRY_KEY = "key";
     private static final String FORMER_ENTRY_AT = "at";
+    /** A history entry's phase, in two letters: a full name costs up to 14 bytes in every entry. */
+    private static final Map<Phase, String> PHASE_CODES = Map.of(
+            Phase.PROVISIONING, "PV", Phase.PENDING, "PE", Phase.ACTIVATING, "AC", Phase.RUNNING, "RU",
+            Phase.DEACTIVATING, "DA", Phase.STOPPING, "SG", Phase.DEPROVISIONING, "DP", Phase.STOPPED, "SD",
+            Phase.UNREACHABLE, "UR");
+    private static final Map<String, Phase> PHASES_BY_CODE = PHASE_CODES.entrySet().stream()
+            .collect(Collectors.toUnmodifiableMap(Map.Entry::getValue, Map.Entry::getKey));
 
     private TaskItems() {
     }
 
     static AttributeValue historyEntry(HistoryEntry entry) {
         return AttributeValue.fromM(Map.of(
-                ENTRY_TO, AttributeValue.fromS(entry.to().name()),
+                ENTRY_TO, AttributeValue.fromS(PHASE_CODES.get(entry.to())),
                 ENTRY_CAUSE, AttributeValue.fromS(entry.cause()),
                 ENTRY_KEY, AttributeValue.fromS(entry.dedupeKey()),
                 ENTRY_AT, time(entry.at())));
@@ -97,10 +105,10 @@ final class TaskItems {
     }
 
     static TaskRecord toRecord(Map<String, AttributeValue> item) {
-        List<HistoryEntry> formerHistory = history(item, FORMER_HISTORY, FORMER_ENTRY_TO, FORMER_ENTRY_CAUSE,
-                FORMER_ENTRY_KEY, FORMER_ENTRY_AT);
+        List<HistoryEntry> formerHistory = history(item, FORMER_HISTORY, FORMER_ENTRY_TO, Phase::valueOf,
+                FORMER_ENTRY_CAUSE, FORMER_ENTRY_KEY, FORMER_ENTRY_AT);
         List<HistoryEntry> history = new ArrayList<>(formerHistory);
-        history.addAll(history(item, HISTORY, ENTRY_TO, ENTRY_CAUSE, ENTRY_KEY, ENTRY_AT));
+        history.addAll(history(item, HISTORY, ENTRY_TO, TaskItems::phaseOfCode, ENTRY_CAUSE, ENTRY_KEY, ENTRY_AT));
         return new TaskRecord(
                 string(item, TASK_ID),
                 enumOf(item, LAST_STATUS, Phase::valueOf),
@@ -140,16 +148,24 @@ final class TaskItems {
     }
 
     private static List<HistoryEntry> history(Map<String, AttributeValue> item, String attribute, String to,
-                                              String cause, String key, String at) {
+                                              Function<String, Phase> phase, String cause, String key, String at) {
         AttributeValue history = item.get(attribute);
         if (history == null || !history.hasL()) {
             return List.of();
         }
         return history.l().stream().map(AttributeValue::m).map(entry -> new HistoryEntry(
-                Phase.valueOf(entry.get(to).s()),
+                phase.apply(entry.get(to).s()),
                 entry.get(cause).s(),
                 entry.get(key).s(),
                 instant(entry.get(at)))).toList();
+    }
+
+    private static Phase phaseOfCode(String code) {
+        Phase phase = PHASES_BY_CODE.get(code);
+        if (phase == null) {
+            throw new IllegalArgumentException("no phase has the code " + code);
+        }
+        return phase;
     }
 
     /**
