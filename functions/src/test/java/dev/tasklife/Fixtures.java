@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -128,7 +129,8 @@ public final class Fixtures {
         private AgentState agentState;
         private Long ecsVersion;
         private Long agentTimestamp;
-        private final Set<String> appliedKeys = new HashSet<>();
+        private String agentKey;
+        private final Set<String> appliedKeys = new LinkedHashSet<>();
         private final Set<Step> steps = new HashSet<>();
         private final List<HistoryEntry> history = new ArrayList<>();
         private String service;
@@ -192,9 +194,21 @@ public final class Fixtures {
             return this;
         }
 
+        /** The agent's latest report: its timestamp and dedupe key. */
+        public RecordBuilder agentReport(long timestamp, String key) {
+            agentKey = key;
+            return agentTimestamp(timestamp);
+        }
+
         public RecordBuilder applied(String key) {
             appliedKeys.add(key);
             return this;
+        }
+
+        /** A move to {@code phase} made by the event with this dedupe key, after those the record holds. */
+        public RecordBuilder moved(Phase phase, String key) {
+            history.add(new HistoryEntry(phase, "event-" + key, key, since));
+            return applied(key);
         }
 
         public RecordBuilder steps(Step... values) {
@@ -204,9 +218,9 @@ public final class Fixtures {
 
         public TaskRecord build() {
             return new TaskRecord(taskId, lastStatus, desired, agentState, null, null, version, ecsVersion,
-                    agentTimestamp, appliedKeys, steps, CLUSTER, ecsVersion == null ? null : taskArn(taskId), service, null, null, null,
+                    agentTimestamp, agentKey, appliedKeys, steps, CLUSTER, ecsVersion == null ? null : taskArn(taskId), service, null, null, null,
                     stopCode, service != null, null, replacedBy, expungedAt,
-                    expungedAt == null ? null : expungedAt.getEpochSecond() + POLICY.tombstoneSeconds(), history, since, since);
+                    expungedAt == null ? null : expungedAt.getEpochSecond() + POLICY.tombstoneSeconds(), 0, null, history, since, since);
         }
     }
 }

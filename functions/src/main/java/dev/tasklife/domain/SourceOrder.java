@@ -45,6 +45,10 @@ final class SourceOrder {
     }
 
     private static Decision byAgentTimestamp(AgentStatusUpdate agent, TaskRecord current) {
+        if (agent.dedupeKey().equals(current.agentKey())) {
+            // The agent's latest report, known even when its key is no longer among the kept ones.
+            return new Decision.Skip(Verdict.DUPLICATE, "event " + agent.dedupeKey() + " was applied before");
+        }
         if (current.agentTimestampMicros() == null || current.agentTimestampMicros() <= agent.timestampMicros()) {
             return null;
         }

@@ -2,6 +2,8 @@ package dev.tasklife.domain;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -13,6 +15,11 @@ import java.util.Set;
  * describe; after that the sweeper compacts it to a small permanent marker (no history, no dedupe keys).
  * {@code stopCode} is an ECS stop code seen before the task stopped (a Spot termination notice); it becomes the
  * outcome once the task is STOPPED.
+ *
+ * <p>The record keeps the latest moves only: {@code history} is the kept part, after {@code earlierMoves} moves no
+ * longer kept, the last of which entered {@code earlierPhase}. {@code appliedKeys} are the dedupe keys kept, oldest
+ * first; {@code agentKey} is the key of the latest agent report whose key was kept, so that report is known again
+ * when its key has left the kept ones.
  */
 public record TaskRecord(
         String taskId,
@@ -24,6 +31,7 @@ public record TaskRecord(
         long version,
         Long ecsVersion,
         Long agentTimestampMicros,
+        String agentKey,
         Set<String> appliedKeys,
         Set<Step> steps,
         String cluster,
@@ -38,20 +46,27 @@ public record TaskRecord(
         String replacedBy,
         Instant expungedAt,
         Long tombstoneUntil,
+        long earlierMoves,
+        Phase earlierPhase,
         List<HistoryEntry> history,
         Instant createdAt,
         Instant updatedAt) {
 
     public TaskRecord {
-        appliedKeys = Set.copyOf(appliedKeys);
+        appliedKeys = Collections.unmodifiableSequencedSet(new LinkedHashSet<>(appliedKeys));
         steps = Set.copyOf(steps);
         history = List.copyOf(history);
     }
 
-    /** The history with each move's origin filled in from the move before it. */
+    /** How many moves the task has made, kept or not. */
+    public long moves() {
+        return earlierMoves + history.size();
+    }
+
+    /** The kept history with each move's origin filled in from the move before it. */
     public List<Transition> transitions() {
         List<Transition> transitions = new ArrayList<>(history.size());
-        Phase from = null;
+        Phase from = earlierPhase;
         for (HistoryEntry entry : history) {
             transitions.add(new Transition(from, entry.to(), entry.cause(), entry.at()));
             from = entry.to();

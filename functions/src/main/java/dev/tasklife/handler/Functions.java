@@ -41,8 +41,9 @@ public class Functions {
     @Produces
     @ApplicationScoped
     TaskStore taskStore(DynamoDbClient dynamo, @ConfigProperty(name = "tasklife.table-name") String tableName,
-                        @ConfigProperty(name = "tasklife.sweep.shards") int sweepShards, Shards listShards) {
-        return new TaskStore(dynamo, tableName, new SweepIndex(sweepShards), listShards);
+                        @ConfigProperty(name = "tasklife.sweep.shards") int sweepShards, Shards listShards,
+                        @ConfigProperty(name = "tasklife.history.kept") int kept) {
+        return new TaskStore(dynamo, tableName, new SweepIndex(sweepShards), listShards, kept);
     }
 
     @Produces

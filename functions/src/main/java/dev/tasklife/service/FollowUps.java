@@ -25,10 +25,12 @@ public final class FollowUps {
         if (after == null) {
             return events; // removed (TTL): nothing to tell
         }
-        int known = before == null ? 0 : before.history().size();
+        long known = before == null ? 0 : before.moves();
         List<HistoryEntry> history = after.history();
         List<Transition> moves = after.transitions();
-        for (int i = known; i < history.size(); i++) {
+        // The moves a write made are the last of the history it kept (it may have dropped older ones).
+        int made = (int) Math.min(history.size(), Math.max(0, after.moves() - known));
+        for (int i = history.size() - made; i < history.size(); i++) {
             String causeKey = history.get(i).dedupeKey();
             // One write appends at most one move, so the record's version is the version that move made.
             events.add(LifecycleEvents.stateChanged(after, after.version(), moves.get(i), causeKey));

@@ -94,7 +94,7 @@ public class StatusChangeService {
                     case Decision.Write write -> change = write.change();
                 }
             }
-            WriteResult result = store.apply(change);
+            WriteResult result = store.apply(change, current);
             if (result.written()) {
                 return written(event, change, result.record(), current);
             }

@@ -65,6 +65,8 @@ public final class TaskDescriptions {
         record.steps().stream().sorted().map(Step::name).forEach(steps::add);
         task.put("createdAt", record.createdAt() == null ? null : record.createdAt().toString());
         task.put("updatedAt", record.updatedAt() == null ? null : record.updatedAt().toString());
+        // The latest moves the record keeps; moves counts them all (Task State Changed told each one).
+        answer.put("moves", record.moves());
         ArrayNode history = answer.putArray("history");
         for (Transition move : record.transitions()) {
             ObjectNode entry = history.addObject();

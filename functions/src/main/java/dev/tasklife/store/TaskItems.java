@@ -1,11 +1,14 @@
 package dev.tasklife.store;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import dev.tasklife.domain.AgentState;
 import dev.tasklife.domain.DesiredStatus;
@@ -16,7 +19,12 @@ import dev.tasklife.domain.Step;
 import dev.tasklife.domain.TaskRecord;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** The attribute layout of a task item, and its conversion to a {@link TaskRecord}; no reflection involved. */
+/**
+ * The attribute layout of a task item, and its conversion to a {@link TaskRecord}; no reflection involved. The parts
+ * that repeat (history entries, dedupe keys) have short names, and times are epoch milliseconds: an item pays for
+ * every name and digit on every write. Items written in the former layout (long names, ISO times) are read too;
+ * the first write decided on such a record rewrites it in this one.
+ */
 final class TaskItems {
 
     static final String TASK_ID = "taskId";
@@ -24,11 +32,15 @@ final class TaskItems {
     static final String DESIRED_STATUS = "desiredStatus";
     static final String AGENT_STATE = "agentState";
     static final String AGENT_TIMESTAMP = "agentTimestamp";
+    /** The dedupe key of the latest agent report whose key was kept (see {@link TaskRecord#agentKey()}). */
+    static final String AGENT_KEY = "agentKey";
     static final String OUTCOME = "outcome";
     static final String OUTCOME_REASON = "outcomeReason";
     static final String VERSION = "version";
     static final String ECS_VERSION = "ecsVersion";
-    static final String APPLIED_KEYS = "appliedKeys";
+    /** The dedupe keys kept, a list, oldest first. */
+    static final String APPLIED_KEYS = "k";
+    static final String FORMER_APPLIED_KEYS = "appliedKeys";
     static final String STEPS = "steps";
     static final String CLUSTER = "cluster";
     static final String TASK_ARN = "taskArn";
@@ -57,27 +69,52 @@ final class TaskItems {
      */
     static final String LIST_INDEX = "byCluster";
     static final String LIST_KEY = "clusterShard";
-    static final String HISTORY = "history";
+    /** The kept history, oldest first. */
+    static final String HISTORY = "h";
+    static final String FORMER_HISTORY = "history";
+    /** How many moves were made before the kept history, and the phase the last of them entered. */
+    static final String EARLIER_MOVES = "hn";
+    static final String EARLIER_PHASE = "hp";
     static final String CREATED_AT = "createdAt";
     static final String UPDATED_AT = "updatedAt";
 
-    private static final String ENTRY_TO = "to";
-    private static final String ENTRY_CAUSE = "cause";
-    private static final String ENTRY_KEY = "key";
-    private static final String ENTRY_AT = "at";
+    private static final String ENTRY_TO = "p";
+    private static final String ENTRY_CAUSE = "c";
+    private static final String ENTRY_KEY = "k";
+    private static final String ENTRY_AT = "t";
+    private static final String FORMER_ENTRY_TO = "to";
+    private static final String FORMER_ENTRY_CAUSE = "cause";
+    private static final String FORMER_ENTRY_KEY = "key";
+    private static final String FORMER_ENTRY_AT = "at";
+    /** A history entry's phase, in two letters: a full name costs up to 14 bytes in every entry. */
+    private static final Map<Phase, String> PHASE_CODES = Map.of(
+            Phase.PROVISIONING, "PV", Phase.PENDING, "PE", Phase.ACTIVATING, "AC", Phase.RUNNING, "RU",
+            Phase.DEACTIVATING, "DA", Phase.STOPPING, "SG", Phase.DEPROVISIONING, "DP", Phase.STOPPED, "SD",
+            Phase.UNREACHABLE, "UR");
+    private static final Map<String, Phase> PHASES_BY_CODE = PHASE_CODES.entrySet().stream()
+            .collect(Collectors.toUnmodifiableMap(Map.Entry::getValue, Map.Entry::getKey));
 
     private TaskItems() {
     }
 
     static AttributeValue historyEntry(HistoryEntry entry) {
         return AttributeValue.fromM(Map.of(
-                ENTRY_TO, AttributeValue.fromS(entry.to().name()),
+                ENTRY_TO, AttributeValue.fromS(PHASE_CODES.get(entry.to())),
                 ENTRY_CAUSE, AttributeValue.fromS(entry.cause()),
                 ENTRY_KEY, AttributeValue.fromS(entry.dedupeKey()),
-                ENTRY_AT, AttributeValue.fromS(entry.at().toString())));
+                ENTRY_AT, time(entry.at())));
+    }
+
+    /** A time as the item keeps it: epoch milliseconds. */
+    static AttributeValue time(Instant at) {
+        return AttributeValue.fromN(Long.toString(at.toEpochMilli()));
     }
 
     static TaskRecord toRecord(Map<String, AttributeValue> item) {
+        List<HistoryEntry> formerHistory = history(item, FORMER_HISTORY, FORMER_ENTRY_TO, Phase::valueOf,
+                FORMER_ENTRY_CAUSE, FORMER_ENTRY_KEY, FORMER_ENTRY_AT);
+        List<HistoryEntry> history = new ArrayList<>(formerHistory);
+        history.addAll(history(item, HISTORY, ENTRY_TO, TaskItems::phaseOfCode, ENTRY_CAUSE, ENTRY_KEY, ENTRY_AT));
         return new TaskRecord(
                 string(item, TASK_ID),
                 enumOf(item, LAST_STATUS, Phase::valueOf),
@@ -88,7 +125,8 @@ final class TaskItems {
                 number(item, VERSION) == null ? 0 : number(item, VERSION),
                 number(item, ECS_VERSION),
                 number(item, AGENT_TIMESTAMP),
-                Set.copyOf(stringSet(item, APPLIED_KEYS)),
+                string(item, AGENT_KEY),
+                new LinkedHashSet<>(appliedKeys(item, formerHistory)),
                 steps(item),
                 string(item, CLUSTER),
                 string(item, TASK_ARN),
@@ -102,7 +140,9 @@ final class TaskItems {
                 string(item, REPLACED_BY),
                 instant(item, EXPUNGED_AT),
                 number(item, TOMBSTONE_UNTIL),
-                history(item),
+                number(item, EARLIER_MOVES) == null ? 0 : number(item, EARLIER_MOVES),
+                enumOf(item, EARLIER_PHASE, Phase::valueOf),
+                history,
                 instant(item, CREATED_AT),
                 instant(item, UPDATED_AT));
     }
@@ -113,16 +153,42 @@ final class TaskItems {
         return steps;
     }
 
-    private static List<HistoryEntry> history(Map<String, AttributeValue> item) {
-        AttributeValue history = item.get(HISTORY);
+    private static List<HistoryEntry> history(Map<String, AttributeValue> item, String attribute, String to,
+                                              Function<String, Phase> phase, String cause, String key, String at) {
+        AttributeValue history = item.get(attribute);
         if (history == null || !history.hasL()) {
             return List.of();
         }
         return history.l().stream().map(AttributeValue::m).map(entry -> new HistoryEntry(
-                Phase.valueOf(entry.get(ENTRY_TO).s()),
-                entry.get(ENTRY_CAUSE).s(),
-                entry.get(ENTRY_KEY).s(),
-                Instant.parse(entry.get(ENTRY_AT).s()))).toList();
+                phase.apply(entry.get(to).s()),
+                entry.get(cause).s(),
+                entry.get(key).s(),
+                instant(entry.get(at)))).toList();
+    }
+
+    private static Phase phaseOfCode(String code) {
+        Phase phase = PHASES_BY_CODE.get(code);
+        if (phase == null) {
+            throw new IllegalArgumentException("no phase has the code " + code);
+        }
+        return phase;
+    }
+
+    /**
+     * The kept keys, oldest first. The former layout's set has no order; of its keys, those of the moves in its
+     * history are ordered by them and taken as the newest.
+     */
+    private static List<String> appliedKeys(Map<String, AttributeValue> item, List<HistoryEntry> formerHistory) {
+        List<String> formerKeys = stringSet(item, FORMER_APPLIED_KEYS);
+        List<String> ofMoves = formerHistory.stream().map(HistoryEntry::dedupeKey).filter(formerKeys::contains)
+                .toList();
+        List<String> keys = new ArrayList<>(formerKeys.stream().filter(key -> !ofMoves.contains(key)).toList());
+        keys.addAll(ofMoves);
+        AttributeValue kept = item.get(APPLIED_KEYS);
+        if (kept != null && kept.hasL()) {
+            kept.l().forEach(key -> keys.add(key.s()));
+        }
+        return keys;
     }
 
     private static List<String> stringSet(Map<String, AttributeValue> item, String attribute) {
@@ -141,8 +207,15 @@ final class TaskItems {
     }
 
     private static Instant instant(Map<String, AttributeValue> item, String attribute) {
-        String text = string(item, attribute);
-        return text == null ? null : Instant.parse(text);
+        return instant(item.get(attribute));
+    }
+
+    /** Epoch milliseconds, or an ISO-8601 text as the former layout wrote times. */
+    private static Instant instant(AttributeValue value) {
+        if (value == null) {
+            return null;
+        }
+        return value.n() != null ? Instant.ofEpochMilli(Long.parseLong(value.n())) : Instant.parse(value.s());
     }
 
     private static <E extends Enum<E>> E enumOf(Map<String, AttributeValue> item, String attribute,

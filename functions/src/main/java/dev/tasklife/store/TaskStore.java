@@ -43,6 +43,11 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  * predecessor phases, version or source order, assumptions, dedupe key), and the move, its history entry and the
  * version bump are written together or not at all. A change that replaces its task is one transaction with the
  * creation of the replacement. Event data enters only as expression attribute values.
+ *
+ * <p>An item keeps at most {@code kept} moves and dedupe keys. A blind write appends and holds only while fewer keys
+ * are kept (every move keeps its key, so the history is never longer); a write decided on the record rewrites the
+ * kept part from it, down to the newest half once full: a blind write fails for room once per {@code kept / 2}
+ * keys, and no write ever makes the item grow past the bound.
  */
 public class TaskStore {
 
@@ -96,12 +101,17 @@ public class TaskStore {
     private final String tableName;
     private final SweepIndex sweepIndex;
     private final Shards listShards;
+    private final int kept;
 
-    public TaskStore(DynamoDbClient dynamo, String tableName, SweepIndex sweepIndex, Shards listShards) {
+    public TaskStore(DynamoDbClient dynamo, String tableName, SweepIndex sweepIndex, Shards listShards, int kept) {
+        if (kept < 2) {
+            throw new IllegalArgumentException("an item must keep at least 2 moves, not " + kept);
+        }
         this.dynamo = dynamo;
         this.tableName = tableName;
         this.sweepIndex = sweepIndex;
         this.listShards = listShards;
+        this.kept = kept;
     }
 
     /** The sweep index's keys of one kind, all of which a sweep reads. */
@@ -201,12 +211,15 @@ public class TaskStore {
      * Makes the change if its guard holds. A failed condition is not an error: the record as it was comes back
      * with it ({@code ReturnValuesOnConditionCheckFailure=ALL_OLD}), so the caller can tell why without a read.
      * The record is null when the task has no record.
+     *
+     * @param decidedOn the record a change guarded by its version was decided on (its kept history and keys are
+     *     written from it); null for a blind change
      */
-    public WriteResult apply(TaskChange change) {
+    public WriteResult apply(TaskChange change, TaskRecord decidedOn) {
         if (change.replacement() != null) {
-            return applyWithReplacement(change);
+            return applyWithReplacement(change, decidedOn);
         }
-        Update update = update(change);
+        Update update = update(change, decidedOn);
         // The same conditional update as in a transaction, made on its own: it can return the new image.
         UpdateItemRequest request = UpdateItemRequest.builder()
                 .tableName(update.tableName())
@@ -230,11 +243,11 @@ public class TaskStore {
      * The change and the creation of the task that replaces it, in one transaction: the replaced task and its
      * replacement are linked both ways or not at all. A transaction returns no new image: the record is null.
      */
-    private WriteResult applyWithReplacement(TaskChange change) {
+    private WriteResult applyWithReplacement(TaskChange change, TaskRecord decidedOn) {
         try {
             dynamo.transactWriteItems(write -> write.transactItems(
-                    TransactWriteItem.builder().update(update(change)).build(),
-                    TransactWriteItem.builder().update(update(change.replacement())).build()));
+                    TransactWriteItem.builder().update(update(change, decidedOn)).build(),
+                    TransactWriteItem.builder().update(update(change.replacement(), null)).build()));
         } catch (TransactionCanceledException e) {
             List<CancellationReason> reasons = e.cancellationReasons();
             if (failedCondition(reasons, 0)) {
@@ -258,13 +271,14 @@ public class TaskStore {
     }
 
     /** The one conditional update a change is: its condition, its update, its placeholders. */
-    private Update update(TaskChange change) {
+    private Update update(TaskChange change, TaskRecord decidedOn) {
         Expression expression = new Expression();
+        Kept window = change.guard().isBlind() ? null : Kept.after(decidedOn, kept);
         return Update.builder()
                 .tableName(tableName)
                 .key(key(change.taskId()))
-                .updateExpression(updateExpression(change, expression))
-                .conditionExpression(conditionExpression(change, expression))
+                .updateExpression(updateExpression(change, window, expression))
+                .conditionExpression(conditionExpression(change, kept, expression))
                 .expressionAttributeNames(expression.names)
                 .expressionAttributeValues(expression.values)
                 .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
@@ -307,7 +321,7 @@ public class TaskStore {
                 units);
     }
 
-    static String conditionExpression(TaskChange change, Expression expression) {
+    static String conditionExpression(TaskChange change, int kept, Expression expression) {
         Guard guard = change.guard();
         List<String> clauses = new ArrayList<>();
         String status = expression.name(TaskItems.LAST_STATUS);
@@ -327,7 +341,15 @@ public class TaskStore {
             }
             if (change.agentTimestampMicros() != null) {
                 clauses.add(notAtOrBeyond(expression, TaskItems.AGENT_TIMESTAMP, change.agentTimestampMicros(), "<="));
+                String agentKey = expression.name(TaskItems.AGENT_KEY);
+                clauses.add("(attribute_not_exists(" + agentKey + ") OR " + agentKey + " <> "
+                        + expression.value(change.dedupeKey()) + ")");
             }
+            // A record in the former layout, or with no room for another key, is rewritten by a write decided on it.
+            clauses.add("attribute_not_exists(" + expression.name(TaskItems.FORMER_APPLIED_KEYS) + ")");
+            String keys = expression.name(TaskItems.APPLIED_KEYS);
+            clauses.add("(attribute_not_exists(" + keys + ") OR size(" + keys + ") < " + expression.number(kept)
+                    + ")");
         } else {
             clauses.add(expression.name(TaskItems.VERSION) + " = " + expression.number(guard.version()));
         }
@@ -360,13 +382,17 @@ public class TaskStore {
                 + ")";
     }
 
-    String updateExpression(TaskChange change, Expression expression) {
+    /**
+     * @param window what a write decided on the record keeps of its history and keys (before this change's own),
+     *     or null for a blind write, which appends to them
+     */
+    String updateExpression(TaskChange change, Kept window, Expression expression) {
         StringJoiner set = new StringJoiner(", ", "SET ", "");
-        String remove = "";
+        StringJoiner remove = new StringJoiner(", ", " REMOVE ", "").setEmptyValue("");
         String version = expression.name(TaskItems.VERSION);
         set.add(version + " = if_not_exists(" + version + ", " + expression.number(0) + ") + "
                 + expression.number(1));
-        String at = expression.value(change.at().toString());
+        String at = expression.value(TaskItems.time(change.at()));
         set.add(expression.name(TaskItems.UPDATED_AT) + " = " + at);
         if (change.compactTombstone()) {
             return set + compaction(expression);
@@ -379,21 +405,28 @@ public class TaskStore {
             set.add(expression.name(TaskItems.SWEEP_SINCE) + " = "
                     + expression.number(change.tombstoneUntil() * 1000));
         }
+        List<HistoryEntry> added = List.of();
         if (change.moveTo() != null) {
             set.add(expression.name(TaskItems.LAST_STATUS) + " = " + expression.value(change.moveTo().name()));
-            String history = expression.name(TaskItems.HISTORY);
-            HistoryEntry entry = new HistoryEntry(change.moveTo(), change.cause(), change.dedupeKey(), change.at());
-            set.add(history + " = list_append(if_not_exists(" + history + ", " + expression.emptyList() + "), "
-                    + expression.value(AttributeValue.fromL(List.of(TaskItems.historyEntry(entry)))) + ")");
+            added = List.of(new HistoryEntry(change.moveTo(), change.cause(), change.dedupeKey(), change.at()));
             SweepKind sweep = sweepKindOf(change.moveTo());
             if (sweep != null) {
                 set.add(expression.name(TaskItems.SWEEP_KIND) + " = "
                         + expression.value(sweepIndex.key(sweep, change.taskId())));
                 set.add(expression.name(TaskItems.SWEEP_SINCE) + " = " + expression.number(change.at().toEpochMilli()));
             } else if (change.tombstoneUntil() == null) {
-                remove = " REMOVE " + expression.name(TaskItems.SWEEP_KIND) + ", "
-                        + expression.name(TaskItems.SWEEP_SINCE);
+                remove.add(expression.name(TaskItems.SWEEP_KIND));
+                remove.add(expression.name(TaskItems.SWEEP_SINCE));
             }
+        }
+        List<String> keyAdded = change.forgetKey() ? List.of() : List.of(change.dedupeKey());
+        List<AttributeValue> entries = added.stream().map(TaskItems::historyEntry).toList();
+        List<AttributeValue> keys = keyAdded.stream().map(AttributeValue::fromS).toList();
+        if (window == null) {
+            appendIfAny(set, expression, TaskItems.HISTORY, entries);
+            appendIfAny(set, expression, TaskItems.APPLIED_KEYS, keys);
+        } else {
+            window.rewrite(set, remove, expression, entries, keys);
         }
         if (change.desiredStatus() != null) {
             setMaybeIfAbsent(set, expression, TaskItems.DESIRED_STATUS, change.desiredStatus(),
@@ -401,6 +434,9 @@ public class TaskStore {
         }
         setIfPresent(set, expression, TaskItems.AGENT_STATE, change.agentState());
         setIfPresent(set, expression, TaskItems.AGENT_TIMESTAMP, change.agentTimestampMicros());
+        if (change.agentTimestampMicros() != null && !change.forgetKey()) {
+            set.add(expression.name(TaskItems.AGENT_KEY) + " = " + expression.value(change.dedupeKey()));
+        }
         if (change.outcome() != null) {
             setMaybeIfAbsent(set, expression, TaskItems.OUTCOME, change.outcome(), change.keepOutcome());
         }
@@ -431,11 +467,66 @@ public class TaskStore {
             set.add(expression.name(TaskItems.TOMBSTONE_UNTIL) + " = " + expression.number(change.tombstoneUntil()));
             set.add(expression.name(TaskItems.EXPUNGED_AT) + " = " + at);
         }
-        if (change.forgetKey()) {
-            return set + remove;
+        return set.toString() + remove;
+    }
+
+    private static void appendIfAny(StringJoiner set, Expression expression, String attribute,
+                                    List<AttributeValue> elements) {
+        if (!elements.isEmpty()) {
+            String name = expression.name(attribute);
+            set.add(name + " = list_append(if_not_exists(" + name + ", " + expression.emptyList() + "), "
+                    + expression.value(AttributeValue.fromL(elements)) + ")");
         }
-        return set + remove + " ADD " + expression.name(TaskItems.APPLIED_KEYS) + " "
-                + expression.value(AttributeValue.fromSs(List.of(change.dedupeKey())));
+    }
+
+    /**
+     * What a write decided on a record keeps of its history and dedupe keys: all of them, or once {@code kept} are
+     * reached the newest {@code kept / 2} of each; the moves dropped are counted, and the phase the last of them
+     * entered is kept as the origin of the first move kept.
+     */
+    record Kept(List<HistoryEntry> history, List<String> keys, long earlierMoves, Phase earlierPhase) {
+
+        static Kept after(TaskRecord record, int kept) {
+            List<HistoryEntry> history = record.history();
+            List<String> keys = List.copyOf(record.appliedKeys());
+            if (Math.max(history.size(), keys.size()) < kept) {
+                return new Kept(history, keys, record.earlierMoves(), record.earlierPhase());
+            }
+            int newest = kept / 2;
+            int dropped = Math.max(0, history.size() - newest);
+            return new Kept(history.subList(dropped, history.size()),
+                    keys.subList(Math.max(0, keys.size() - newest), keys.size()),
+                    record.earlierMoves() + dropped,
+                    dropped == 0 ? record.earlierPhase() : history.get(dropped - 1).to());
+        }
+
+        /** Writes the kept part with this write's own entry and key added; drops the former layout's. */
+        void rewrite(StringJoiner set, StringJoiner remove, Expression expression, List<AttributeValue> entries,
+                     List<AttributeValue> keysAdded) {
+            List<AttributeValue> allEntries = new ArrayList<>(history.stream().map(TaskItems::historyEntry).toList());
+            allEntries.addAll(entries);
+            List<AttributeValue> allKeys = new ArrayList<>(keys.stream().map(AttributeValue::fromS).toList());
+            allKeys.addAll(keysAdded);
+            setOrRemove(set, remove, expression, TaskItems.HISTORY,
+                    allEntries.isEmpty() ? null : AttributeValue.fromL(allEntries));
+            setOrRemove(set, remove, expression, TaskItems.APPLIED_KEYS,
+                    allKeys.isEmpty() ? null : AttributeValue.fromL(allKeys));
+            setOrRemove(set, remove, expression, TaskItems.EARLIER_MOVES,
+                    earlierMoves == 0 ? null : AttributeValue.fromN(Long.toString(earlierMoves)));
+            setOrRemove(set, remove, expression, TaskItems.EARLIER_PHASE,
+                    earlierPhase == null ? null : AttributeValue.fromS(earlierPhase.name()));
+            remove.add(expression.name(TaskItems.FORMER_HISTORY));
+            remove.add(expression.name(TaskItems.FORMER_APPLIED_KEYS));
+        }
+
+        private static void setOrRemove(StringJoiner set, StringJoiner remove, Expression expression,
+                                        String attribute, AttributeValue value) {
+            if (value == null) {
+                remove.add(expression.name(attribute));
+            } else {
+                set.add(expression.name(attribute) + " = " + expression.value(value));
+            }
+        }
     }
 
     /**
@@ -443,7 +534,8 @@ public class TaskStore {
      * outcome, the sources' order, identity, lineage, {@code expungedAt}) keeps it dead and still describable.
      */
     private static String compaction(Expression expression) {
-        return " REMOVE " + Stream.of(TaskItems.HISTORY, TaskItems.APPLIED_KEYS,
+        return " REMOVE " + Stream.of(TaskItems.HISTORY, TaskItems.APPLIED_KEYS, TaskItems.FORMER_HISTORY,
+                        TaskItems.FORMER_APPLIED_KEYS, TaskItems.EARLIER_MOVES, TaskItems.EARLIER_PHASE,
                         TaskItems.OUTCOME_REASON, TaskItems.STOP_REASON, TaskItems.STEPS, TaskItems.INACTIVE_AFTER,
                         TaskItems.EXPUNGE_AFTER, TaskItems.TOMBSTONE_UNTIL, TaskItems.SWEEP_KIND,
                         TaskItems.SWEEP_SINCE)

@@ -122,6 +122,14 @@ class LifecycleTest {
         }
 
         @Test
+        void theAgentsLatestReportAgainIsADuplicateAlthoughItsKeyIsNoLongerKept() {
+            TaskEvent latest = agent("t1", AgentState.UNREACHABLE, 10, "u10");
+            TaskRecord current = record("t1", Phase.UNREACHABLE, 30).agentReport(
+                    (Fixtures.T0.getEpochSecond() + 10) * 1_000_000L, latest.dedupeKey()).build();
+            skip(LIFECYCLE.decide(latest, current), Verdict.DUPLICATE);
+        }
+
+        @Test
         void anOlderAgentUpdateIsStale() {
             TaskRecord current = record("t1", Phase.RUNNING, 3).agentTimestamp(
                     (Fixtures.T0.getEpochSecond() + 10) * 1_000_000L).build();

@@ -66,7 +66,7 @@ class StatusChangeHandlerTest {
 
     /** The answer the real service gives to {@code event}, over a store whose write finds {@code found}. */
     private JsonNode answerOn(TaskRecord found, TaskEvent event) {
-        when(store.apply(any(TaskChange.class))).thenReturn(new WriteResult(false, found, false));
+        when(store.apply(any(TaskChange.class), any())).thenReturn(new WriteResult(false, found, false));
         return StatusChangeHandler.verdict(new StatusChangeService(store, publisher, Fixtures.LIFECYCLE).apply(event));
     }
 
@@ -94,7 +94,7 @@ class StatusChangeHandlerTest {
     @Test
     void anUpdatedAnswerSaysThePhaseAndNoMove() {
         TaskRecord running = Fixtures.record("t1", Phase.RUNNING, 3).ecsVersion(4).build();
-        when(store.apply(any(TaskChange.class))).thenReturn(new WriteResult(false, running, false),
+        when(store.apply(any(TaskChange.class), any())).thenReturn(new WriteResult(false, running, false),
                 new WriteResult(true, Fixtures.record("t1", Phase.RUNNING, 4).ecsVersion(5).build(), false));
         JsonNode answer = StatusChangeHandler.verdict(new StatusChangeService(store, publisher, Fixtures.LIFECYCLE)
                 .apply(Fixtures.ecs("t1", Phase.RUNNING, 5)));
@@ -107,7 +107,7 @@ class StatusChangeHandlerTest {
 
     @Test
     void anAppliedAnswerSaysTheMoveAndThePhaseItLeftTheTaskIn() {
-        when(store.apply(any(TaskChange.class))).thenReturn(
+        when(store.apply(any(TaskChange.class), any())).thenReturn(
                 new WriteResult(false, Fixtures.record("t1", Phase.PENDING, 2).ecsVersion(2).build(), false),
                 new WriteResult(true, Fixtures.record("t1", Phase.RUNNING, 3).ecsVersion(4).build(), false));
         JsonNode answer = StatusChangeHandler.verdict(new StatusChangeService(store, publisher, Fixtures.LIFECYCLE)

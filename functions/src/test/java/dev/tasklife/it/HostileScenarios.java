@@ -141,12 +141,12 @@ abstract class HostileScenarios {
          * before the one that overflowed).
          */
         private void putFullItem(String taskId, Instant since) {
-            int fits = 409_600;
-            while (!fits(taskId, since, fits)) {
-                fits -= 50;
+            int padding = 409_600;
+            while (!fits(taskId, since, padding)) {
+                padding -= 50; // a step smaller, until the item fits
             }
-            while (fits(taskId, since, fits + 1)) {
-                fits++;
+            while (fits(taskId, since, padding + 1)) {
+                padding++; // then byte by byte, until no write can add anything to it
             }
         }
 

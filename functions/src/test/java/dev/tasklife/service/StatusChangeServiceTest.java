@@ -66,22 +66,22 @@ class StatusChangeServiceTest {
     /** The record after a first move into {@code phase} made by the given event key. */
     private static TaskRecord createdIn(Phase phase, String cause, String key) {
         TaskRecord base = record("t1", phase, 1).ecsVersion(4).build();
-        return new TaskRecord(base.taskId(), phase, base.desiredStatus(), null, null, null, 1, 4L, null,
+        return new TaskRecord(base.taskId(), phase, base.desiredStatus(), null, null, null, 1, 4L, null, null,
                 Set.of(key), Set.of(), base.cluster(), base.taskArn(), null, null, null, null, null,
-                false, null, null, null, null, List.of(new HistoryEntry(phase, cause, key, Fixtures.T0)), base.createdAt(),
+                false, null, null, null, null, 0, null, List.of(new HistoryEntry(phase, cause, key, Fixtures.T0)), base.createdAt(),
                 base.updatedAt());
     }
 
     @Test
     void anAcceptedMoveIsOneWriteAndLeavesPublishingToTheStream() {
-        when(store.apply(any(TaskChange.class))).thenReturn(
+        when(store.apply(any(TaskChange.class), any())).thenReturn(
                 new WriteResult(true, createdIn(Phase.RUNNING, "ecs-t1-4", "ecs:4"), false));
         StatusChangeResult result = new StatusChangeService(store, publisher, LIFECYCLE).apply(ecs("t1", Phase.RUNNING, 4));
 
         assertEquals(Verdict.APPLIED, result.verdict());
         assertEquals(Phase.RUNNING, result.phase());
         assertEquals(new StatusChangeResult.Move(null, Phase.RUNNING), result.move(), "the move that created it");
-        verify(store, times(1)).apply(any(TaskChange.class));
+        verify(store, times(1)).apply(any(TaskChange.class), any());
         verify(publisher, never()).publish(any());
     }
 
@@ -100,14 +100,14 @@ class StatusChangeServiceTest {
 
     @Test
     void anIllegalMoveIsRejectedPublishedAndAnsweredNotThrown() {
-        when(store.apply(any(TaskChange.class))).thenReturn(
+        when(store.apply(any(TaskChange.class), any())).thenReturn(
                 new WriteResult(false, record("t1", Phase.RUNNING, 5).build(), false));
         StatusChangeResult result = new StatusChangeService(store, publisher, LIFECYCLE)
                 .apply(agent("t1", AgentState.STAGING, 3, "u1"));
 
         assertEquals(Verdict.REJECTED, result.verdict());
         assertEquals("RUNNING -> PENDING is not an allowed move", result.why());
-        verify(store, times(1)).apply(any(TaskChange.class));
+        verify(store, times(1)).apply(any(TaskChange.class), any());
         List<OutboundEvent> events = published();
         assertEquals(1, events.size(), "a rejection, and no kill request for a task that is not stopped");
         OutboundEvent event = events.get(0);
@@ -117,7 +117,7 @@ class StatusChangeServiceTest {
 
     @Test
     void theRejectionPublishedNamesThePhaseAndTheRequestAsTheAnswerDoes() {
-        when(store.apply(any(TaskChange.class))).thenReturn(
+        when(store.apply(any(TaskChange.class), any())).thenReturn(
                 new WriteResult(false, record("t1", Phase.RUNNING, 5).build(), false));
         new StatusChangeService(store, publisher, LIFECYCLE).apply(agent("t1", AgentState.STAGING, 3, "u1"));
 
@@ -129,7 +129,7 @@ class StatusChangeServiceTest {
 
     @Test
     void aStoppedTaskReportedRunningIsRejectedAndItsKillRequested() {
-        when(store.apply(any(TaskChange.class))).thenReturn(
+        when(store.apply(any(TaskChange.class), any())).thenReturn(
                 new WriteResult(false, record("t1", Phase.STOPPED, 5).build(), false));
         StatusChangeResult result = new StatusChangeService(store, publisher, LIFECYCLE)
                 .apply(agent("t1", AgentState.RUNNING, 3, "u1"));
@@ -145,12 +145,12 @@ class StatusChangeServiceTest {
 
     @Test
     void aDuplicateSucceedsWithoutWritingAgainOrPublishing() {
-        when(store.apply(any(TaskChange.class))).thenReturn(
+        when(store.apply(any(TaskChange.class), any())).thenReturn(
                 new WriteResult(false, record("t1", Phase.RUNNING, 2).applied("agent:u1").build(), false));
         StatusChangeResult result = new StatusChangeService(store, publisher, LIFECYCLE)
                 .apply(agent("t1", AgentState.RUNNING, 3, "u1"));
         assertEquals(Verdict.DUPLICATE, result.verdict());
-        verify(store, times(1)).apply(any(TaskChange.class));
+        verify(store, times(1)).apply(any(TaskChange.class), any());
         verify(publisher, never()).publish(any());
     }
 
@@ -159,7 +159,7 @@ class StatusChangeServiceTest {
         TaskRecord activating = record("t1", Phase.PENDING, 2).steps(Step.ACTIVATION).build();
         TaskRecord after = createdIn(Phase.ACTIVATING, "agent-u1", "agent:u1");
         ArgumentCaptor<TaskChange> changes = ArgumentCaptor.forClass(TaskChange.class);
-        when(store.apply(changes.capture())).thenReturn(new WriteResult(false, activating, false),
+        when(store.apply(changes.capture(), any())).thenReturn(new WriteResult(false, activating, false),
                 new WriteResult(true, after, false));
 
         StatusChangeResult result = new StatusChangeService(store, publisher, LIFECYCLE)
@@ -174,12 +174,12 @@ class StatusChangeServiceTest {
     @Test
     void aRecordThatKeepsChangingEndsInAnErrorLambdaRetries() {
         TaskRecord pending = record("t1", Phase.PENDING, 2).ecsVersion(2).build();
-        when(store.apply(any(TaskChange.class))).thenReturn(new WriteResult(false, pending, false));
+        when(store.apply(any(TaskChange.class), any())).thenReturn(new WriteResult(false, pending, false));
         ConcurrentUpdateException error = assertThrows(ConcurrentUpdateException.class,
                 () -> new StatusChangeService(store, publisher, LIFECYCLE).apply(ecs("t1", Phase.RUNNING, 4)));
         assertEquals("task t1 changed under " + StatusChangeService.MAX_ATTEMPTS + " attempts to apply event ecs-t1-4",
                 error.getMessage());
-        verify(store, times(StatusChangeService.MAX_ATTEMPTS)).apply(any(TaskChange.class));
+        verify(store, times(StatusChangeService.MAX_ATTEMPTS)).apply(any(TaskChange.class), any());
         verify(publisher, never()).publish(any());
     }
 
@@ -231,7 +231,7 @@ class StatusChangeServiceTest {
     /** One sweep applies many events in one invocation: no log line may carry the event before's fields. */
     @Test
     void aLogLineCarriesNothingOfTheEventBefore() {
-        when(store.apply(any(TaskChange.class))).thenReturn(
+        when(store.apply(any(TaskChange.class), any())).thenReturn(
                 new WriteResult(true, record("t1", Phase.STOPPED, 2).build(), false),
                 new WriteResult(false, record("t2", Phase.RUNNING, 5).build(), false));
         StatusChangeService service = new StatusChangeService(store, publisher, LIFECYCLE);
@@ -248,7 +248,7 @@ class StatusChangeServiceTest {
     /** The log line and its context name what the answer names, with the same meaning. */
     @Test
     void theLogSaysThePhaseTheMoveAndTheRequestAsTheAnswerDoes() {
-        when(store.apply(any(TaskChange.class))).thenReturn(
+        when(store.apply(any(TaskChange.class), any())).thenReturn(
                 new WriteResult(false, record("t1", Phase.PENDING, 2).ecsVersion(2).build(), false),
                 new WriteResult(true, record("t1", Phase.RUNNING, 3).ecsVersion(4).build(), false),
                 new WriteResult(false, record("t2", Phase.RUNNING, 5).build(), false));

@@ -1,5 +1,6 @@
 package dev.tasklife.store;
 
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +31,10 @@ public final class RecordItems {
         item.put(TaskItems.VERSION, AttributeValue.fromN(Long.toString(record.version())));
         putNumber(item, TaskItems.ECS_VERSION, record.ecsVersion());
         putNumber(item, TaskItems.AGENT_TIMESTAMP, record.agentTimestampMicros());
+        put(item, TaskItems.AGENT_KEY, record.agentKey());
         if (!record.appliedKeys().isEmpty()) {
-            item.put(TaskItems.APPLIED_KEYS, AttributeValue.fromSs(List.copyOf(record.appliedKeys())));
+            item.put(TaskItems.APPLIED_KEYS, AttributeValue.fromL(record.appliedKeys().stream()
+                    .map(AttributeValue::fromS).toList()));
         }
         if (!record.steps().isEmpty()) {
             item.put(TaskItems.STEPS, AttributeValue.fromSs(record.steps().stream().map(Step::name).toList()));
@@ -48,14 +51,18 @@ public final class RecordItems {
         }
         put(item, TaskItems.REPLACEMENT_OF, record.replacementOf());
         put(item, TaskItems.REPLACED_BY, record.replacedBy());
-        put(item, TaskItems.EXPUNGED_AT, record.expungedAt());
+        putTime(item, TaskItems.EXPUNGED_AT, record.expungedAt());
         putNumber(item, TaskItems.TOMBSTONE_UNTIL, record.tombstoneUntil());
+        if (record.earlierMoves() > 0) {
+            putNumber(item, TaskItems.EARLIER_MOVES, record.earlierMoves());
+        }
+        put(item, TaskItems.EARLIER_PHASE, record.earlierPhase());
         if (!record.history().isEmpty()) {
             item.put(TaskItems.HISTORY, AttributeValue.fromL(record.history().stream().map(TaskItems::historyEntry)
                     .toList()));
         }
-        put(item, TaskItems.CREATED_AT, record.createdAt());
-        put(item, TaskItems.UPDATED_AT, record.updatedAt());
+        putTime(item, TaskItems.CREATED_AT, record.createdAt());
+        putTime(item, TaskItems.UPDATED_AT, record.updatedAt());
         Phase phase = record.lastStatus();
         TaskStore.SweepKind kind = phase == null ? null : TaskStore.sweepKindOf(phase);
         if (record.tombstoneUntil() != null) {
@@ -86,6 +93,12 @@ public final class RecordItems {
         if (value != null) {
             item.put(attribute, AttributeValue.fromS(value instanceof Enum<?> constant ? constant.name()
                     : value.toString()));
+        }
+    }
+
+    private static void putTime(Map<String, AttributeValue> item, String attribute, Instant value) {
+        if (value != null) {
+            item.put(attribute, TaskItems.time(value));
         }
     }
 

@@ -11,6 +11,7 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -28,6 +29,7 @@ import dev.tasklife.domain.Lifecycle;
 import dev.tasklife.domain.Phase;
 import dev.tasklife.domain.TaskChange;
 import dev.tasklife.domain.TaskEvent;
+import dev.tasklife.domain.TaskRecord;
 import dev.tasklife.domain.TransitionTable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -45,12 +47,18 @@ class TaskStoreTest {
     @Mock
     DynamoDbClient dynamo;
 
+    private static final int KEPT = 10;
+
     private UpdateItemRequest captureWriteOf(TaskChange change) {
+        return captureWriteOf(change, null);
+    }
+
+    private UpdateItemRequest captureWriteOf(TaskChange change, TaskRecord decidedOn) {
         when(dynamo.updateItem(any(UpdateItemRequest.class))).thenReturn(UpdateItemResponse.builder()
                 .attributes(Map.of("taskId", AttributeValue.fromS(change.taskId()),
                         "lastStatus", AttributeValue.fromS("RUNNING"), "version", AttributeValue.fromN("1")))
                 .build());
-        new TaskStore(dynamo, "tasks", Fixtures.SWEEP_INDEX, Fixtures.LIST_SHARDS).apply(change);
+        new TaskStore(dynamo, "tasks", Fixtures.SWEEP_INDEX, Fixtures.LIST_SHARDS, KEPT).apply(change, decidedOn);
         ArgumentCaptor<UpdateItemRequest> captor = ArgumentCaptor.forClass(UpdateItemRequest.class);
         verify(dynamo).updateItem(captor.capture());
         return captor.getValue();
@@ -76,8 +84,8 @@ class TaskStoreTest {
         assertTrue(request.conditionExpression().contains("(attribute_not_exists(#ecsVersion) OR #ecsVersion < :"),
                 "a blind write is guarded by the ECS version order");
         String condition = request.conditionExpression();
-        String keyPlaceholder = condition.substring(condition.indexOf("NOT contains(#appliedKeys, ")
-                + "NOT contains(#appliedKeys, ".length(), condition.lastIndexOf(')'));
+        String keyPlaceholder = condition.substring(condition.indexOf("NOT contains(#k, ")
+                + "NOT contains(#k, ".length(), condition.lastIndexOf(')'));
         assertEquals("ecs:4", request.expressionAttributeValues().get(keyPlaceholder).s(),
                 "a redelivered event fails the condition");
         assertEquals(ReturnValuesOnConditionCheckFailure.ALL_OLD, request.returnValuesOnConditionCheckFailure());
@@ -89,9 +97,45 @@ class TaskStoreTest {
         UpdateItemRequest request = captureWriteOf(LIFECYCLE.firstAttempt(ecs("t1", Phase.RUNNING, 4)));
         String update = request.updateExpression();
         assertTrue(update.contains("#version = if_not_exists(#version, :"), update);
-        assertTrue(update.contains("#history = list_append(if_not_exists(#history, :"), update);
+        assertTrue(update.contains("#h = list_append(if_not_exists(#h, :"), update);
         assertTrue(update.contains("#lastStatus = :"), update);
-        assertTrue(update.contains("ADD #appliedKeys :"), update);
+        assertTrue(update.contains("#k = list_append(if_not_exists(#k, :"), update);
+    }
+
+    @Test
+    void aBlindWriteHoldsOnlyWhileTheItemHasRoomForAnotherKeyAndIsInTheCompactLayout() {
+        UpdateItemRequest request = captureWriteOf(LIFECYCLE.firstAttempt(ecs("t1", Phase.RUNNING, 4)));
+        String condition = request.conditionExpression();
+        String bound = condition.substring(condition.indexOf("size(#k) < ") + "size(#k) < ".length()).split("\\)")[0];
+        assertEquals(Integer.toString(KEPT), request.expressionAttributeValues().get(bound).n(), condition);
+        assertTrue(condition.contains("attribute_not_exists(#appliedKeys)"), condition);
+    }
+
+    @Test
+    void aWriteDecidedOnAFullRecordKeepsTheNewestHalfAndCountsTheMovesDropped() {
+        Fixtures.RecordBuilder full = record("t1", Phase.RUNNING, 20).agentTimestamp(Fixtures.T0.getEpochSecond() * 1_000_000L);
+        for (int move = 1; move < KEPT; move++) {
+            full.moved(move % 2 == 1 ? Phase.UNREACHABLE : Phase.RUNNING, "agent:" + move);
+        }
+        TaskRecord decidedOn = full.build();
+        TaskChange change = ((Decision.Write) LIFECYCLE.decide(agent("t1", AgentState.UNREACHABLE, 1, "next"),
+                decidedOn)).change();
+        UpdateItemRequest request = captureWriteOf(change, decidedOn);
+
+        Map<String, AttributeValue> values = request.expressionAttributeValues();
+        String update = request.updateExpression();
+        List<AttributeValue> history = values.get(placeholderAfter(update, "#h = ")).l();
+        List<String> keys = values.get(placeholderAfter(update, "#k = ")).l().stream().map(AttributeValue::s)
+                .toList();
+        assertEquals(KEPT / 2 + 1, history.size(), update);
+        assertEquals(List.of("agent:5", "agent:6", "agent:7", "agent:8", "agent:9", "agent:next"), keys);
+        assertEquals("5", values.get(placeholderAfter(update, "#hn = ")).n(), "the first entry and 4 moves dropped");
+        assertEquals("RUNNING", values.get(placeholderAfter(update, "#hp = ")).s(), "the phase move 4 entered");
+        assertTrue(update.contains("#history") && update.contains("#appliedKeys"), "the former layout is removed");
+    }
+
+    private static String placeholderAfter(String expression, String prefix) {
+        return expression.substring(expression.indexOf(prefix) + prefix.length()).split("[ ,]")[0];
     }
 
     @Test
@@ -113,9 +157,9 @@ class TaskStoreTest {
     @Test
     void anInformedWriteIsGuardedByTheExactVersion() {
         TaskEvent event = ecs("t1", Phase.RUNNING, 4);
-        TaskChange change = ((Decision.Write) LIFECYCLE.decide(event,
-                record("t1", Phase.PENDING, 7).ecsVersion(2).build())).change();
-        UpdateItemRequest request = captureWriteOf(change);
+        TaskRecord current = record("t1", Phase.PENDING, 7).ecsVersion(2).build();
+        TaskChange change = ((Decision.Write) LIFECYCLE.decide(event, current)).change();
+        UpdateItemRequest request = captureWriteOf(change, current);
         String condition = request.conditionExpression();
         String versionPlaceholder = condition.substring(condition.indexOf("#version = ") + "#version = ".length())
                 .split(" ")[0];
@@ -154,8 +198,8 @@ class TaskStoreTest {
                 .item(Map.of("taskId", AttributeValue.fromS("t1"), "lastStatus", AttributeValue.fromS("STOPPED"),
                         "version", AttributeValue.fromN("9")))
                 .build());
-        TaskStore.WriteResult result = new TaskStore(dynamo, "tasks", Fixtures.SWEEP_INDEX, Fixtures.LIST_SHARDS)
-                .apply(LIFECYCLE.firstAttempt(ecs("t1", Phase.RUNNING, 4)));
+        TaskStore.WriteResult result = new TaskStore(dynamo, "tasks", Fixtures.SWEEP_INDEX, Fixtures.LIST_SHARDS, KEPT)
+                .apply(LIFECYCLE.firstAttempt(ecs("t1", Phase.RUNNING, 4)), null);
         assertFalse(result.written());
         assertEquals(Phase.STOPPED, result.record().lastStatus());
         assertEquals(9, result.record().version());
@@ -165,8 +209,8 @@ class TaskStoreTest {
     void aFailedConditionOnNoRecordReturnsNoRecord() {
         when(dynamo.updateItem(any(UpdateItemRequest.class))).thenThrow(ConditionalCheckFailedException.builder()
                 .message("The conditional request failed").build());
-        TaskStore.WriteResult result = new TaskStore(dynamo, "tasks", Fixtures.SWEEP_INDEX, Fixtures.LIST_SHARDS)
-                .apply(LIFECYCLE.firstAttempt(ecs("t1", Phase.RUNNING, 4)));
+        TaskStore.WriteResult result = new TaskStore(dynamo, "tasks", Fixtures.SWEEP_INDEX, Fixtures.LIST_SHARDS, KEPT)
+                .apply(LIFECYCLE.firstAttempt(ecs("t1", Phase.RUNNING, 4)), null);
         assertFalse(result.written());
         assertNull(result.record());
     }

@@ -1,0 +1,147 @@
+package dev.tasklife.it;
+
+import static dev.tasklife.Fixtures.agent;
+import static dev.tasklife.Fixtures.ecs;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.tasklife.domain.AgentState;
+import dev.tasklife.domain.Phase;
+import dev.tasklife.domain.TaskEvent;
+import dev.tasklife.domain.Verdict;
+import dev.tasklife.emulated.LifecycleStack;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * A record never outgrows DynamoDB (lifecycle.md, "Time and trust"): items measured by DynamoDB's own size rules
+ * ({@link ItemSizes}) after a whole ECS lifecycle and after thousands of agent flaps.
+ */
+abstract class ItemSizeScenarios {
+
+    /** A task id as ECS makes them: 32 hex digits. */
+    private static final String ECS_TASK_ID = "0f3c2a9d8e7b4c61a5d2e8f9b0c1d2e3";
+    private static final int FLAPS = 3_000;
+
+    LifecycleStack stack;
+
+    @BeforeEach
+    void freshStack() {
+        stack = LifecycleStack.fresh();
+    }
+
+    @Test
+    void anEcsTasksWholeLifecycleLeavesAnItemOfOneWriteUnit() {
+        Phase[] phases = Phase.values();
+        int moves = 0;
+        for (Phase phase : phases) {
+            if (phase == Phase.UNREACHABLE) {
+                continue;
+            }
+            moves++;
+            assertEquals(Verdict.APPLIED, stack.apply(ecs(ECS_TASK_ID, phase, moves)).verdict(), phase.name());
+        }
+        int bytes = ItemSizes.bytes(stack.rawItem(ECS_TASK_ID));
+        System.out.printf("ECS task after its %d-phase lifecycle: %d bytes%n", moves, bytes);
+        assertEquals(8, moves);
+        assertTrue(bytes < 1_024, bytes + " bytes: every write of this task costs more than one write unit");
+        JsonNode described = stack.describe(ECS_TASK_ID);
+        assertEquals(8, described.at("/history").size(), described.toString());
+        assertEquals(8, described.at("/moves").asInt(), described.toString());
+        assertEquals("DEPROVISIONING", described.at("/history/7/from").asText());
+    }
+
+    @Test
+    void thousandsOfAgentFlapsKeepTheItemSmallAndEveryWriteApplied() {
+        String taskId = "flapping";
+        stack.apply(agent(taskId, AgentState.RUNNING, 0, UUID.randomUUID().toString()));
+        stack.dynamoRequests.reset();
+        for (int flap = 1; flap <= FLAPS; flap++) {
+            AgentState state = flap % 2 == 1 ? AgentState.UNREACHABLE : AgentState.RUNNING;
+            TaskEvent event = agent(taskId, state, flap, UUID.randomUUID().toString());
+            assertEquals(Verdict.APPLIED, stack.apply(event).verdict(), "flap " + flap);
+        }
+        int bytes = ItemSizes.bytes(stack.rawItem(taskId));
+        System.out.printf("after %d flaps: %d bytes; DynamoDB requests %s, %.3f per move%n", FLAPS, bytes,
+                stack.dynamoRequests.all(), stack.dynamoRequests.total() / (double) FLAPS);
+        assertTrue(bytes < 64 * 1_024, bytes + " bytes after " + FLAPS + " flaps");
+        JsonNode described = stack.describe(taskId);
+        assertEquals(FLAPS + 1, described.at("/moves").asInt(), "the total counts every move");
+        JsonNode history = described.at("/history");
+        assertTrue(history.size() > 1 && history.size() < FLAPS, history.size() + " moves kept");
+        JsonNode last = history.get(history.size() - 1);
+        assertEquals("UNREACHABLE", last.at("/from").asText());
+        assertEquals("RUNNING", last.at("/to").asText());
+        assertEquals("RUNNING", history.get(history.size() - 2).at("/from").asText());
+        assertFalse(history.get(0).at("/from").isNull(), "the first kept move still names the phase it left");
+    }
+
+    @Test
+    void aRedeliveryOfAnEventWhoseKeyWasDroppedIsStillStaleOrDuplicate() {
+        String taskId = "redelivered";
+        List<TaskEvent> delivered = new ArrayList<>();
+        delivered.add(agent(taskId, AgentState.RUNNING, 0, UUID.randomUUID().toString()));
+        for (int flap = 1; flap <= 200; flap++) {
+            AgentState state = flap % 2 == 1 ? AgentState.UNREACHABLE : AgentState.RUNNING;
+            delivered.add(agent(taskId, state, flap, UUID.randomUUID().toString()));
+        }
+        delivered.forEach(stack::apply);
+        TaskEvent first = delivered.get(1);
+        String item = stack.rawItem(taskId).toString();
+        assertFalse(item.contains(first.dedupeKey()), "the first flap's key is no longer kept");
+
+        assertEquals(Verdict.STALE, stack.service.apply(first).verdict(), "older than the agent's last report");
+        TaskEvent lastDelivered = delivered.get(delivered.size() - 1);
+        assertEquals(Verdict.DUPLICATE, stack.service.apply(lastDelivered).verdict());
+        assertEquals(201, stack.describe(taskId).at("/moves").asInt(), "redeliveries moved nothing");
+    }
+
+    @Test
+    void anItemWrittenInTheFormerLayoutIsReadAndRewrittenInTheCompactOne() {
+        String taskId = "former";
+        String t0 = "2026-11-26T13:15:52.652802533Z";
+        stack.dynamo.putItem(put -> put.tableName(stack.tableName).item(Map.of(
+                "taskId", AttributeValue.fromS(taskId),
+                "lastStatus", AttributeValue.fromS("RUNNING"),
+                "desiredStatus", AttributeValue.fromS("RUNNING"),
+                "agentState", AttributeValue.fromS("RUNNING"),
+                "agentTimestamp", AttributeValue.fromN(Long.toString(
+                        agent(taskId, AgentState.RUNNING, 2, "r").timestampMicros())),
+                "version", AttributeValue.fromN("2"),
+                "appliedKeys", AttributeValue.fromSs(List.of("agent:s", "agent:r")),
+                "history", AttributeValue.fromL(List.of(formerEntry("PENDING", "agent-s", "agent:s", t0),
+                        formerEntry("RUNNING", "agent-r", "agent:r", t0))),
+                "createdAt", AttributeValue.fromS(t0),
+                "updatedAt", AttributeValue.fromS(t0))));
+
+        JsonNode before = stack.describe(taskId);
+        assertEquals(2, before.at("/moves").asInt(), before.toString());
+        assertEquals(t0, before.at("/history/1/at").asText());
+        assertEquals(Verdict.DUPLICATE, stack.service.apply(agent(taskId, AgentState.RUNNING, 2, "r")).verdict(),
+                "the former keys count");
+        assertEquals(Verdict.APPLIED, stack.apply(agent(taskId, AgentState.UNREACHABLE, 3, "u")).verdict());
+
+        Map<String, AttributeValue> item = stack.rawItem(taskId);
+        assertFalse(item.containsKey("history") || item.containsKey("appliedKeys"), item.toString());
+        JsonNode after = stack.describe(taskId);
+        assertEquals(3, after.at("/moves").asInt(), after.toString());
+        assertEquals("PENDING", after.at("/history/0/to").asText());
+        assertEquals("RUNNING", after.at("/history/2/from").asText());
+        assertEquals("UNREACHABLE", after.at("/history/2/to").asText());
+    }
+
+    private static AttributeValue formerEntry(String to, String cause, String key, String at) {
+        return AttributeValue.fromM(Map.of("to", AttributeValue.fromS(to), "cause", AttributeValue.fromS(cause),
+                "key", AttributeValue.fromS(key), "at", AttributeValue.fromS(at)));
+    }
+}

@@ -1,0 +1,26 @@
+package dev.tasklife.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import dev.tasklife.domain.HistoryEntry;
+import dev.tasklife.domain.Phase;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+class TaskItemsTest {
+
+    @ParameterizedTest
+    @EnumSource(Phase.class)
+    void everyPhaseIsWrittenInAHistoryEntryAndReadBack(Phase phase) {
+        HistoryEntry entry = new HistoryEntry(phase, "e1", "ecs:1", Instant.parse("2026-11-26T13:15:52.652Z"));
+        Map<String, AttributeValue> item = Map.of(TaskItems.TASK_ID, AttributeValue.fromS("t1"),
+                TaskItems.HISTORY, AttributeValue.fromL(List.of(TaskItems.historyEntry(entry))));
+        assertEquals(List.of(entry), TaskItems.toRecord(item).history());
+    }
+}
