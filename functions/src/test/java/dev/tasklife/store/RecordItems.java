@@ -2,7 +2,6 @@ package dev.tasklife.store;
 
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 import dev.tasklife.Fixtures;
