@@ -379,7 +379,7 @@ public final class Benchmark {
             Collections.sort(millis);
             Collections.sort(peaks);
             System.out.printf("JVM options %s: median %d ms (runs %s), peak RSS median %d MB%n",
-                    options.isEmpty() ? "none (the template's)" : String.join(" ", options),
+                    options.isEmpty() ? "none" : String.join(" ", options) + " (template.yaml's JAVA_TOOL_OPTIONS)",
                     millis.get(COLD_STARTS / 2), millis, peaks.get(COLD_STARTS / 2));
         }
         System.out.printf("function.zip: %.1f MB%n", Files.size(PackagedFunctions.functionZip()) / 1e6);
