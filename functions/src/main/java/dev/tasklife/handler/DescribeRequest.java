@@ -50,7 +50,7 @@ sealed interface DescribeRequest {
             onlyFields(input, Set.of("cluster", "serviceName", "desiredStatus", "lastStatus", "maxResults",
                     "nextToken"));
             ListFilter filter = new ListFilter(
-                    JsonFields.requiredText(input, "", "cluster", MAX_NAME_LENGTH),
+                    JsonFields.requiredCluster(input, "", "cluster"),
                     JsonFields.optionalText(input, "", "serviceName", MAX_NAME_LENGTH),
                     name(input, "desiredStatus", DesiredStatus.values()),
                     name(input, "lastStatus", Phase.values()));

@@ -54,10 +54,10 @@ public class Functions {
 
     /**
      * Only the describe function lists, and only it is given the page-token key: the other functions start without
-     * one, the describe function does not.
+     * one, the describe function does not (a singleton is made with its handler, at start, not at the first list).
      */
     @Produces
-    @ApplicationScoped
+    @Singleton
     TaskListing taskListing(TaskStore store, Shards shards,
                             @ConfigProperty(name = "tasklife.list.token-key") Optional<String> tokenKey) {
         String key = tokenKey.orElseThrow(() -> new IllegalStateException(

@@ -102,7 +102,7 @@ public final class EventParser {
         String taskArn = JsonFields.requiredText(detail, DETAIL, "taskArn", MAX_ARN_LENGTH);
         String taskId = JsonFields.checkTaskId("the task id of detail.taskArn",
                 taskArn.substring(taskArn.lastIndexOf('/') + 1));
-        String cluster = JsonFields.optionalText(detail, DETAIL, "clusterArn", MAX_ARN_LENGTH);
+        String cluster = JsonFields.optionalCluster(detail, DETAIL, "clusterArn");
         Phase lastStatus = Phase.parse(JsonFields.requiredText(detail, DETAIL, "lastStatus", MAX_ID_LENGTH));
         DesiredStatus desired = DesiredStatus.parseEcs(
                 JsonFields.requiredText(detail, DETAIL, "desiredStatus", MAX_ID_LENGTH));
@@ -177,7 +177,7 @@ public final class EventParser {
 
     private static TaskEvent launch(String eventId, Instant time, JsonNode detail) throws InvalidEventException {
         String taskId = JsonFields.taskId(detail, DETAIL, "taskId");
-        String cluster = JsonFields.optionalText(detail, DETAIL, "cluster", MAX_ARN_LENGTH);
+        String cluster = JsonFields.optionalCluster(detail, DETAIL, "cluster");
         String service = JsonFields.optionalText(detail, DETAIL, "service", MAX_ARN_LENGTH);
         boolean networkInterface = JsonFields.optionalBoolean(detail, DETAIL, "networkInterface");
         boolean serviceDiscovery = JsonFields.optionalBoolean(detail, DETAIL, "serviceDiscovery");

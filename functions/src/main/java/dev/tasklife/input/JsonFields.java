@@ -108,6 +108,29 @@ public final class JsonFields {
         return text;
     }
 
+    /**
+     * The most UTF-8 bytes a cluster may take: it is part of the list index's partition key ({@code cluster#shard}),
+     * which DynamoDB bounds at 2,048 bytes; a longer one would fail every write of its task. An ECS cluster ARN takes
+     * about 320.
+     */
+    public static final int MAX_CLUSTER_BYTES = 1024;
+
+    /** A cluster name or ARN, or null when absent; longer than {@link #MAX_CLUSTER_BYTES} in UTF-8 is invalid. */
+    public static String optionalCluster(JsonNode parent, String path, String field) throws InvalidEventException {
+        return clusterBytes(path, field, optionalText(parent, path, field, MAX_CLUSTER_BYTES));
+    }
+
+    public static String requiredCluster(JsonNode parent, String path, String field) throws InvalidEventException {
+        return clusterBytes(path, field, requiredText(parent, path, field, MAX_CLUSTER_BYTES));
+    }
+
+    private static String clusterBytes(String path, String field, String cluster) throws InvalidEventException {
+        if (cluster != null && cluster.getBytes(StandardCharsets.UTF_8).length > MAX_CLUSTER_BYTES) {
+            throw new InvalidEventException(path + field + " is longer than " + MAX_CLUSTER_BYTES + " bytes");
+        }
+        return cluster;
+    }
+
     public static String optionalText(JsonNode parent, String path, String field, int maxLength)
             throws InvalidEventException {
         JsonNode node = parent.get(field);

@@ -2,6 +2,7 @@ package dev.tasklife.store;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -115,6 +116,11 @@ final class TaskItems {
                 FORMER_ENTRY_CAUSE, FORMER_ENTRY_KEY, FORMER_ENTRY_AT);
         List<HistoryEntry> history = new ArrayList<>(formerHistory);
         history.addAll(history(item, HISTORY, ENTRY_TO, TaskItems::phaseOfCode, ENTRY_CAUSE, ENTRY_KEY, ENTRY_AT));
+        if (!formerHistory.isEmpty() && history.size() > formerHistory.size()) {
+            // Both layouts in one item: a writer of the former layout appended to it after this one wrote (the two
+            // run side by side during a deployment). The moves are ordered by when they were made.
+            history.sort(Comparator.comparing(HistoryEntry::at));
+        }
         return new TaskRecord(
                 string(item, TASK_ID),
                 enumOf(item, LAST_STATUS, Phase::valueOf),

@@ -115,6 +115,8 @@ class DescribeHandlerTest {
     @Test
     void aListTakesKnownFiltersAndOneToAHundredResults() {
         assertTrue(invalid("{\"cluster\":\"c\",\"maxResults\":0}").contains("1 to 100"));
+        assertTrue(invalid("{\"cluster\":\"" + "\u20ac".repeat(700) + "\"}").contains("longer than 1024 bytes"),
+                "a cluster too long for the list index's key is refused, not sent to DynamoDB");
         assertTrue(invalid("{\"cluster\":\"c\",\"maxResults\":101}").contains("1 to 100"));
         assertTrue(invalid("{\"cluster\":\"c\",\"maxResults\":\"10\"}").contains("1 to 100"));
         assertTrue(invalid("{\"cluster\":\"c\",\"maxResults\":1.5}").contains("1 to 100"));

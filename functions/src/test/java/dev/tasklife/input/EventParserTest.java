@@ -161,7 +161,14 @@ class EventParserTest {
                 new String[] {"{\"id\":\"e\",\"detail-type\":\"Task Launch Requested\",\"time\":\"2026-11-25T10:00:00Z\",\"detail\":{\"taskId\":\"t\",\"unreachableStrategy\":{\"expungeAfterSeconds\":-1}}}",
                         "detail.unreachableStrategy.expungeAfterSeconds must be a non-negative integer"},
                 new String[] {"{\"id\":\"e\",\"detail-type\":\"Task Stop Requested\",\"time\":\"2026-11-25T10:00:00Z\",\"detail\":{\"taskId\":\"t\",\"reason\":\"a\\u0000b\"}}",
-                        "detail.reason contains control characters"});
+                        "detail.reason contains control characters"},
+                // 700 characters, 2,100 bytes: a key of the list index longer than DynamoDB takes would fail every
+                // write of the task, for ever.
+                new String[] {"{\"id\":\"e\",\"detail-type\":\"Task Launch Requested\",\"time\":\"2026-11-25T10:00:00Z\",\"detail\":{\"taskId\":\"t\",\"cluster\":\"" + "\u20ac".repeat(700) + "\"}}",
+                        "detail.cluster is longer than 1024 bytes"},
+                new String[] {ecs.replace("arn:aws:ecs:us-west-2:111122223333:cluster/FargateCluster",
+                        "arn:aws:ecs:us-west-2:111122223333:cluster/" + "\u20ac".repeat(400)),
+                        "detail.clusterArn is longer than 1024 bytes"});
     }
 
     @ParameterizedTest(name = "{1}")

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -22,5 +23,19 @@ class TaskItemsTest {
         Map<String, AttributeValue> item = Map.of(TaskItems.TASK_ID, AttributeValue.fromS("t1"),
                 TaskItems.HISTORY, AttributeValue.fromL(List.of(TaskItems.historyEntry(entry))));
         assertEquals(List.of(entry), TaskItems.toRecord(item).history());
+    }
+
+    @Test
+    void anItemAFormerWriterAppendedToDuringADeploymentKeepsItsMovesInTheOrderTheyWereMade() {
+        HistoryEntry first = new HistoryEntry(Phase.PENDING, "e1", "ecs:1", Instant.parse("2026-11-26T13:00:00Z"));
+        HistoryEntry second = new HistoryEntry(Phase.RUNNING, "e2", "ecs:2", Instant.parse("2026-11-26T13:00:05Z"));
+        // The current layout wrote the first move; a writer still on the former layout appended the second.
+        Map<String, AttributeValue> former = Map.of("to", AttributeValue.fromS("RUNNING"),
+                "cause", AttributeValue.fromS("e2"), "key", AttributeValue.fromS("ecs:2"),
+                "at", AttributeValue.fromS("2026-11-26T13:00:05Z"));
+        Map<String, AttributeValue> item = Map.of(TaskItems.TASK_ID, AttributeValue.fromS("t1"),
+                TaskItems.HISTORY, AttributeValue.fromL(List.of(TaskItems.historyEntry(first))),
+                TaskItems.FORMER_HISTORY, AttributeValue.fromL(List.of(AttributeValue.fromM(former))));
+        assertEquals(List.of(first, second), TaskItems.toRecord(item).history());
     }
 }
