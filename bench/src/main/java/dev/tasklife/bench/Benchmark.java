@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.tasklife.emulator.EmulatedStack;
 import dev.tasklife.emulator.FaultProxy;
+import dev.tasklife.emulator.ItemSizes;
 import dev.tasklife.emulator.LambdaFunction;
 import dev.tasklife.emulator.LambdaProcess;
 import dev.tasklife.emulator.LocalRuntimeApi;
@@ -30,10 +31,6 @@ import dev.tasklife.emulator.MotoServer;
 import dev.tasklife.emulator.PackagedFunctions;
 import dev.tasklife.emulator.ProjectFiles;
 import dev.tasklife.emulator.SamTemplate;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -160,7 +157,7 @@ public final class Benchmark {
                 List.of("status-change"), environments, List.of());
              PackagedFunctions publisher = PackagedFunctions.start(PackagedFunctions.functionZip(), environment,
                      List.of("publisher"), 1, List.of());
-             DynamoDbClient direct = client(proxy.endpoint())) {
+             DynamoDbClient direct = EmulatedStack.dynamoClient(proxy.endpoint())) {
             LambdaFunction statusChange = functions.function("status-change");
             // Every environment answers a first event before anything is timed: cold starts are the next section.
             run(environments, "warm", (taskId, index, event) -> applied(statusChange, event));
@@ -232,16 +229,16 @@ public final class Benchmark {
                 }
                 Map<String, AttributeValue> after = stack.rawItem(taskId);
                 moves++;
-                tableUnits += kilobytes(Math.max(itemBytes(before), itemBytes(after)));
+                tableUnits += kilobytes(Math.max(ItemSizes.bytes(before), ItemSizes.bytes(after)));
                 if (after.containsKey("sweepKind")) {
-                    indexUnits += kilobytes(itemBytes(after));
+                    indexUnits += kilobytes(ItemSizes.bytes(after));
                 } else if (before.containsKey("sweepKind")) {
                     indexUnits += 1;
                 }
                 before = after;
             }
             System.out.printf("Write units, %s: %d moves, item %d bytes at the end; table %.2f WCU per move, sweep"
-                    + " index %.2f WCU per move%n", task.getKey(), moves, itemBytes(before),
+                    + " index %.2f WCU per move%n", task.getKey(), moves, ItemSizes.bytes(before),
                     (double) tableUnits / moves, (double) indexUnits / moves);
         }
     }
@@ -265,42 +262,6 @@ public final class Benchmark {
 
     private static boolean applied(LambdaFunction statusChange, byte[] event) throws Exception {
         return JSON.readTree(statusChange.invoke(event)).path("verdict").asText().equals("APPLIED");
-    }
-
-    private static DynamoDbClient client(URI endpoint) {
-        return DynamoDbClient.builder().endpointOverride(endpoint).region(Region.of(EmulatedStack.REGION))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
-                        EmulatedStack.ACCESS_KEY, EmulatedStack.SECRET_KEY)))
-                .httpClient(UrlConnectionHttpClient.create()).build();
-    }
-
-    /** The item's size as DynamoDB counts it (names + values), approximately. */
-    private static int itemBytes(Map<String, AttributeValue> item) {
-        int bytes = 0;
-        for (Map.Entry<String, AttributeValue> attribute : item.entrySet()) {
-            bytes += attribute.getKey().length() + size(attribute.getValue());
-        }
-        return bytes;
-    }
-
-    private static int size(AttributeValue value) {
-        if (value.s() != null) {
-            return value.s().getBytes(StandardCharsets.UTF_8).length;
-        }
-        if (value.n() != null) {
-            return value.n().length();
-        }
-        if (value.hasSs()) {
-            return value.ss().stream().mapToInt(String::length).sum();
-        }
-        if (value.hasL()) {
-            return 3 + value.l().stream().mapToInt(element -> 1 + size(element)).sum();
-        }
-        if (value.hasM()) {
-            return 3 + value.m().entrySet().stream().mapToInt(e -> 1 + e.getKey().length() + size(e.getValue()))
-                    .sum();
-        }
-        return 1;
     }
 
     /**
@@ -438,7 +399,7 @@ public final class Benchmark {
             long millis = (System.nanoTime() - start) / 1_000_000;
             int indexBytes = 0;
             for (int i = 0; i < unreachable; i++) {
-                indexBytes += itemBytes(stack.rawItem("lost-" + i));
+                indexBytes += ItemSizes.bytes(stack.rawItem("lost-" + i));
             }
             System.out.printf("read %d of %d tasks; requests %s; %d ms; expunged %d, not due %d%n",
                     report.path("read").asInt(), tasks, proxy.dynamoRequests().all(), millis,

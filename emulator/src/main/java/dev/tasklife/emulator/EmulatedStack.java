@@ -9,12 +9,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -63,9 +65,7 @@ public final class EmulatedStack implements AutoCloseable {
         // moto is slower than AWS under load: the stack's own calls (set-up, bulk seeding, a look at the whole table)
         // wait longer than the functions' budget.
         Duration patient = Duration.ofMinutes(3);
-        dynamo = DynamoDbClient.builder().endpointOverride(endpoint).region(Region.of(REGION))
-                .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create())
-                .overrideConfiguration(call -> call.apiCallTimeout(patient).apiCallAttemptTimeout(patient)).build();
+        dynamo = dynamoClient(endpoint, call -> call.apiCallTimeout(patient).apiCallAttemptTimeout(patient));
         streams = DynamoDbStreamsClient.builder().endpointOverride(endpoint).region(Region.of(REGION))
                 .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
         eventBridge = EventBridgeClient.builder().endpointOverride(endpoint).region(Region.of(REGION))
@@ -87,6 +87,18 @@ public final class EmulatedStack implements AutoCloseable {
         eventBridge.putRule(put -> put.name(rule).eventBusName(busName).eventPattern(pattern));
         eventBridge.putTargets(put -> put.rule(rule).eventBusName(busName)
                 .targets(Target.builder().id("queue").arn(queueArn).build()));
+    }
+
+    /** A DynamoDB client of the emulator's (or a proxy's) at {@code endpoint}, with the SDK's own budget. */
+    public static DynamoDbClient dynamoClient(URI endpoint) {
+        return dynamoClient(endpoint, call -> { });
+    }
+
+    private static DynamoDbClient dynamoClient(URI endpoint, Consumer<ClientOverrideConfiguration.Builder> budget) {
+        return DynamoDbClient.builder().endpointOverride(endpoint).region(Region.of(REGION))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY,
+                        SECRET_KEY)))
+                .httpClient(UrlConnectionHttpClient.create()).overrideConfiguration(budget).build();
     }
 
     /** Makes the stack on the emulator at {@code endpoint}, its names unique there. */

@@ -21,6 +21,7 @@ import dev.tasklife.domain.Phase;
 import dev.tasklife.domain.TaskEvent;
 import dev.tasklife.domain.Verdict;
 import dev.tasklife.emulated.LifecycleStack;
+import dev.tasklife.emulator.ItemSizes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**

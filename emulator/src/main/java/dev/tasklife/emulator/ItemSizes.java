@@ -1,4 +1,4 @@
-package dev.tasklife.it;
+package dev.tasklife.emulator;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -11,12 +11,12 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * booleans and nulls 1, lists and maps 3 bytes plus 1 per element plus their contents (a map's keys included).
  * Writes cost one write unit per started kilobyte of the larger of the item before and after.
  */
-final class ItemSizes {
+public final class ItemSizes {
 
     private ItemSizes() {
     }
 
-    static int bytes(Map<String, AttributeValue> item) {
+    public static int bytes(Map<String, AttributeValue> item) {
         return item.entrySet().stream().mapToInt(entry -> utf8(entry.getKey()) + bytes(entry.getValue())).sum();
     }
 
