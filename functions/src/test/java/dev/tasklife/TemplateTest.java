@@ -85,12 +85,16 @@ class TemplateTest {
     }
 
     @Test
-    void theSweepIndexIsSparseOnTheAttributesTheStoreWrites() throws IOException {
+    void theSweepIndexIsSparseOnTheAttributesTheStoreWritesAndHoldsOnlyWhatTellsWhetherATaskIsDue()
+            throws IOException {
         JsonNode table = SamTemplate.load().resource("TaskTable").path("Properties");
         JsonNode index = table.path("GlobalSecondaryIndexes").get(0);
-        assertEquals("sweep", index.path("IndexName").asText());
+        assertEquals("sweepDue", index.path("IndexName").asText());
         assertEquals("sweepKind", index.at("/KeySchema/0/AttributeName").asText());
         assertEquals("sweepSince", index.at("/KeySchema/1/AttributeName").asText());
+        assertEquals("INCLUDE", index.at("/Projection/ProjectionType").asText());
+        assertEquals(Set.of("lastStatus", "version", "replaceOnFailure", "replacedBy", "inactiveAfterSeconds",
+                "expungeAfterSeconds"), Set.copyOf(texts(index.at("/Projection/NonKeyAttributes"))));
     }
 
     @Test
@@ -112,8 +116,24 @@ class TemplateTest {
 
     @Test
     void theDescribeFunctionMayOnlyReadTasksAndQueryTheListIndex() throws IOException {
+        assertEquals(Map.of("dynamodb:GetItem", Set.of("TaskTable.Arn"),
+                "dynamodb:BatchGetItem", Set.of("TaskTable.Arn"),
+                "dynamodb:Query", Set.of("${TaskTable.Arn}/index/byCluster")), allowedActions("DescribeFunction"));
+    }
+
+    @Test
+    void theSweeperMayOnlyQueryTheSweepIndexReadTheDueTasksAndWriteThemAndPublish() throws IOException {
+        assertEquals(Map.of("dynamodb:GetItem", Set.of("TaskTable.Arn"),
+                "dynamodb:BatchGetItem", Set.of("TaskTable.Arn"),
+                "dynamodb:UpdateItem", Set.of("TaskTable.Arn"),
+                "dynamodb:Query", Set.of("${TaskTable.Arn}/index/sweepDue"),
+                "events:PutEvents", Set.of("LifecycleBus.Arn")), allowedActions("SweeperFunction"));
+    }
+
+    /** Each action a function's policies allow, with the resources it is allowed on. */
+    private static Map<String, Set<String>> allowedActions(String function) throws IOException {
         Map<String, Set<String>> allowed = new TreeMap<>();
-        for (JsonNode policy : SamTemplate.load().resource("DescribeFunction").at("/Properties/Policies")) {
+        for (JsonNode policy : SamTemplate.load().resource(function).at("/Properties/Policies")) {
             for (JsonNode statement : policy.path("Statement")) {
                 assertEquals("Allow", statement.path("Effect").asText());
                 List<String> actions = statement.path("Action").isArray() ? texts(statement.path("Action"))
@@ -122,9 +142,7 @@ class TemplateTest {
                         .add(statement.path("Resource").asText()));
             }
         }
-        assertEquals(Map.of("dynamodb:GetItem", Set.of("TaskTable.Arn"),
-                "dynamodb:BatchGetItem", Set.of("TaskTable.Arn"),
-                "dynamodb:Query", Set.of("${TaskTable.Arn}/index/byCluster")), allowed);
+        return allowed;
     }
 
     private static final List<String> FUNCTIONS = List.of("StatusChangeFunction", "StepCompletionFunction",

@@ -1,5 +1,9 @@
 package dev.tasklife.domain;
 
+import java.time.Instant;
+
+import dev.tasklife.domain.TaskEvent.SweepFinding;
+
 /**
  * The configurable defaults of lifecycle.md ("defaults come from configuration": application.properties holds
  * their values); a task's own unreachable strategy, given at launch, wins over the first two.
@@ -32,6 +36,19 @@ public record LifecyclePolicy(long inactiveAfterSeconds, long expungeAfterSecond
 
     public long expungeAfterSeconds(TaskRecord task) {
         return bounded(task.expungeAfterSeconds(), expungeAfterSeconds);
+    }
+
+    /**
+     * What is due for an UNREACHABLE task at {@code now}: expunged once its expunge time has passed, its replacement
+     * requested once its inactive time has (a service task not yet replaced), or nothing yet (null).
+     */
+    public SweepFinding.Finding unreachableFinding(SweepEntry task, Instant now) {
+        if (!task.since().plusSeconds(bounded(task.expungeAfterSeconds(), expungeAfterSeconds)).isAfter(now)) {
+            return SweepFinding.Finding.UNREACHABLE_EXPIRED;
+        }
+        boolean replacementDue = task.replaceOnFailure() && task.replacedBy() == null
+                && !task.since().plusSeconds(bounded(task.inactiveAfterSeconds(), inactiveAfterSeconds)).isAfter(now);
+        return replacementDue ? SweepFinding.Finding.REPLACEMENT_DUE : null;
     }
 
     /** A task's own value, held to the bounds even if a record written before they existed carries another. */

@@ -2,12 +2,14 @@ package dev.tasklife.service;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
 import org.jboss.logging.Logger;
 
 import dev.tasklife.domain.LifecyclePolicy;
+import dev.tasklife.domain.SweepEntry;
 import dev.tasklife.domain.TaskEvent.SweepFinding;
 import dev.tasklife.domain.TaskEvent.SweepFinding.Finding;
 import dev.tasklife.domain.TaskRecord;
@@ -15,6 +17,7 @@ import dev.tasklife.domain.Verdict;
 import dev.tasklife.store.TaskStore;
 import dev.tasklife.store.TaskStore.SweepKind;
 import dev.tasklife.store.TaskStore.SweepPage;
+import dev.tasklife.store.TaskStore.SweepRecords;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -38,6 +41,10 @@ public class Sweeper {
 
     public Sweeper(TaskStore store, StatusChangeService statusChanges, Clock clock, long safetyMarginMillis,
                    int pageSize) {
+        if (pageSize < 1 || pageSize > TaskStore.MAX_BATCH_READ) {
+            throw new IllegalArgumentException("the sweep's page size is 1 to " + TaskStore.MAX_BATCH_READ
+                    + " (the due tasks of a page are read in one BatchGetItem), not " + pageSize);
+        }
         this.store = store;
         this.statusChanges = statusChanges;
         this.clock = clock;
@@ -76,16 +83,20 @@ public class Sweeper {
                 SweepPage page = store.sweepCandidates(key, enteredBefore, next, pageSize);
                 tally.queries++;
                 tally.readUnits += page.readUnits();
-                for (String unreadable : page.unreadable()) {
-                    tally.failed++;
-                    LOG.errorf("sweep cannot read task %s; left for the next run", unreadable);
-                }
-                for (TaskRecord task : page.tasks()) {
-                    if (remainingMillis.getAsLong() < safetyMarginMillis) {
-                        return false;
-                    }
+                page.unreadable().forEach(tally::unreadable);
+                Map<String, SweepFinding> due = new LinkedHashMap<>();
+                for (SweepEntry entry : page.entries()) {
                     tally.read++;
-                    sweepOne(kind, task, now, tally);
+                    Finding finding = findingOn(kind, entry, now);
+                    if (finding == null) {
+                        tally.notDue++;
+                    } else {
+                        due.put(entry.taskId(), new SweepFinding(now, entry.taskId(), finding, entry.phase(),
+                                entry.version()));
+                    }
+                }
+                if (!due.isEmpty() && !sweepDue(kind, due, tally, remainingMillis)) {
+                    return false;
                 }
                 next = page.next();
             } while (next != null);
@@ -93,38 +104,52 @@ public class Sweeper {
         return true;
     }
 
-    /** One task, isolated: whatever goes wrong with it is logged and counted, and the sweep goes on. */
-    private void sweepOne(SweepKind kind, TaskRecord task, Instant now, Tally tally) {
-        try {
-            Finding finding = switch (kind) {
-                case UNREACHABLE -> unreachableFinding(task, now);
-                case STEP -> Finding.STEP_TIMED_OUT;
-                case TOMBSTONE -> Finding.TOMBSTONE_DUE;
-            };
-            if (finding == null) {
-                tally.notDue++;
-                return;
+    /** What is due for an entry of this kind, or null: a step or a tombstone is due once the index gives it. */
+    private Finding findingOn(SweepKind kind, SweepEntry entry, Instant now) {
+        return switch (kind) {
+            case UNREACHABLE -> statusChanges.lifecycle().policy().unreachableFinding(entry, now);
+            case STEP -> Finding.STEP_TIMED_OUT;
+            case TOMBSTONE -> Finding.TOMBSTONE_DUE;
+        };
+    }
+
+    /**
+     * The whole records of the tasks the index shows due, read in one request (the index holds only what tells
+     * whether a task is due, and a write needs the record), each swept; false when the time ran short first.
+     */
+    private boolean sweepDue(SweepKind kind, Map<String, SweepFinding> due, Tally tally,
+                             LongSupplier remainingMillis) {
+        SweepRecords read = store.findForSweep(due.keySet());
+        tally.readUnits += read.readUnits();
+        read.unreadable().forEach((taskId, why) -> tally.unreadable(taskId + ": " + why));
+        for (SweepFinding finding : due.values()) {
+            if (remainingMillis.getAsLong() < safetyMarginMillis) {
+                return false;
             }
-            Verdict verdict = statusChanges.apply(new SweepFinding(now, task.taskId(), finding,
-                    task.lastStatus(), task.version()), task).verdict();
-            tally.count(finding, verdict, task);
+            TaskRecord task = read.records().get(finding.taskId());
+            if (task != null) {
+                sweepOne(kind, finding, task, tally);
+            } else if (!read.unreadable().containsKey(finding.taskId())) {
+                tally.movedOn++;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * One task, isolated: whatever goes wrong with it is logged and counted, and the sweep goes on. The finding acts
+     * only on the record as the index found it (its phase and version): one that moved on since is left as it is.
+     */
+    private void sweepOne(SweepKind kind, SweepFinding finding, TaskRecord task, Tally tally) {
+        try {
+            Verdict verdict = statusChanges.apply(finding, task).verdict();
+            tally.count(finding.finding(), verdict, task);
         } catch (RuntimeException e) {
             tally.failed++;
             LOG.errorf(e, "sweep failed on task %s (%s); left for the next run", task.taskId(), kind);
         } finally {
             StatusChangeService.clearEventContext();
         }
-    }
-
-    private Finding unreachableFinding(TaskRecord task, Instant now) {
-        LifecyclePolicy policy = statusChanges.lifecycle().policy();
-        Instant since = task.phaseSince();
-        if (!since.plusSeconds(policy.expungeAfterSeconds(task)).isAfter(now)) {
-            return Finding.UNREACHABLE_EXPIRED;
-        }
-        boolean replacementDue = task.replaceOnFailure() && task.replacedBy() == null
-                && !since.plusSeconds(policy.inactiveAfterSeconds(task)).isAfter(now);
-        return replacementDue ? Finding.REPLACEMENT_DUE : null;
     }
 
     private static final class Tally {
@@ -138,6 +163,11 @@ public class Sweeper {
         int compacted;
         int movedOn;
         int failed;
+
+        void unreadable(String failure) {
+            failed++;
+            LOG.errorf("sweep cannot read task %s; left for the next run", failure);
+        }
 
         void count(Finding finding, Verdict verdict, TaskRecord before) {
             if (verdict != Verdict.APPLIED && verdict != Verdict.UPDATED) {

@@ -17,6 +17,7 @@ import dev.tasklife.domain.HistoryEntry;
 import dev.tasklife.domain.Outcome;
 import dev.tasklife.domain.Phase;
 import dev.tasklife.domain.Step;
+import dev.tasklife.domain.SweepEntry;
 import dev.tasklife.domain.TaskRecord;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -61,7 +62,7 @@ final class TaskItems {
      * The sparse sweep index: both attributes exist only while a task is UNREACHABLE, in a step phase, or an
      * expunged task waiting to be compacted, so the sweeper reads those tasks and never the rest of the table.
      */
-    static final String SWEEP_INDEX = "sweep";
+    static final String SWEEP_INDEX = "sweepDue";
     static final String SWEEP_KIND = "sweepKind";
     static final String SWEEP_SINCE = "sweepSince";
     /**
@@ -141,7 +142,7 @@ final class TaskItems {
                 number(item, EXPUNGE_AFTER),
                 string(item, STOP_REASON),
                 string(item, STOP_CODE),
-                item.containsKey(REPLACE_ON_FAILURE) && Boolean.TRUE.equals(item.get(REPLACE_ON_FAILURE).bool()),
+                flag(item, REPLACE_ON_FAILURE),
                 string(item, REPLACEMENT_OF),
                 string(item, REPLACED_BY),
                 instant(item, EXPUNGED_AT),
@@ -151,6 +152,19 @@ final class TaskItems {
                 history,
                 instant(item, CREATED_AT),
                 instant(item, UPDATED_AT));
+    }
+
+    /** An entry of the sweep index: the keys and what the index projects (template.yaml's {@code sweepDue}). */
+    static SweepEntry toSweepEntry(Map<String, AttributeValue> item) {
+        return new SweepEntry(
+                string(item, TASK_ID),
+                instant(item, SWEEP_SINCE),
+                enumOf(item, LAST_STATUS, Phase::valueOf),
+                number(item, VERSION) == null ? 0 : number(item, VERSION),
+                flag(item, REPLACE_ON_FAILURE),
+                string(item, REPLACED_BY),
+                number(item, INACTIVE_AFTER),
+                number(item, EXPUNGE_AFTER));
     }
 
     private static Set<Step> steps(Map<String, AttributeValue> item) {
@@ -200,6 +214,11 @@ final class TaskItems {
     private static List<String> stringSet(Map<String, AttributeValue> item, String attribute) {
         AttributeValue value = item.get(attribute);
         return value == null || !value.hasSs() ? List.of() : value.ss();
+    }
+
+    private static boolean flag(Map<String, AttributeValue> item, String attribute) {
+        AttributeValue value = item.get(attribute);
+        return value != null && Boolean.TRUE.equals(value.bool());
     }
 
     static String string(Map<String, AttributeValue> item, String attribute) {

@@ -18,6 +18,7 @@ import dev.tasklife.domain.Guard;
 import dev.tasklife.domain.HistoryEntry;
 import dev.tasklife.domain.Phase;
 import dev.tasklife.domain.Step;
+import dev.tasklife.domain.SweepEntry;
 import dev.tasklife.domain.TaskChange;
 import dev.tasklife.domain.TaskRecord;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -25,6 +26,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -68,11 +70,18 @@ public class TaskStore {
     }
 
     /**
-     * One page of the sweep index, with what reading it cost. {@code unreadable}: the ids of items on the page that
-     * are not task records this code can read; the sweeper reports them and goes on with the rest.
+     * One page of the sweep index, with what reading it cost. {@code unreadable}: the ids of entries on the page that
+     * this code cannot read; the sweeper reports them and goes on with the rest.
      */
-    public record SweepPage(List<TaskRecord> tasks, List<String> unreadable, Map<String, AttributeValue> next,
+    public record SweepPage(List<SweepEntry> entries, List<String> unreadable, Map<String, AttributeValue> next,
                             double readUnits) {
+    }
+
+    /**
+     * Whole records read for the sweep, by id (an id no item has is in neither map), with what reading them cost;
+     * {@code unreadable}: the items that are not task records this code can read, by id, with why.
+     */
+    public record SweepRecords(Map<String, TaskRecord> records, Map<String, String> unreadable, double readUnits) {
     }
 
     /** The kinds of entry in the sweep index. */
@@ -93,6 +102,9 @@ public class TaskStore {
      */
     public record ShardPage(List<ListedTask> tasks, int itemsRead, String continueAfter) {
     }
+
+    /** The most keys one BatchGetItem reads. */
+    public static final int MAX_BATCH_READ = 100;
 
     /** BatchGetItem rounds in a row that may return nothing (throttled) before the read fails. */
     private static final int MAX_BATCH_ROUNDS_WITHOUT_PROGRESS = 5;
@@ -129,20 +141,57 @@ public class TaskStore {
     }
 
     /**
-     * The records of these tasks (at most 100, BatchGetItem's limit), by id; an unknown id is not in the map. Keys
+     * The records of these tasks (at most {@link #MAX_BATCH_READ}), by id; an unknown id is not in the map. Keys
      * DynamoDB leaves unprocessed (a response over 16 MB, throttling) are asked again: the answer is whole or the
      * read fails.
      */
     public Map<String, TaskRecord> findAll(Collection<String> taskIds) {
         Map<String, TaskRecord> found = new LinkedHashMap<>();
+        batchGet(taskIds, true, new double[1]).forEach(item -> found.put(item.get(TaskItems.TASK_ID).s(),
+                TaskItems.toRecord(item)));
+        return found;
+    }
+
+    /**
+     * The whole records of tasks the sweep found due in its index (at most {@link #MAX_BATCH_READ}), each item on its
+     * own: one that is not a record this code can read is reported, not fatal to the others. Eventually consistent
+     * (half the read units): every sweep write is guarded by the version its finding saw, and a record read stale
+     * only fails that guard, which returns the current record to decide on.
+     */
+    public SweepRecords findForSweep(Collection<String> taskIds) {
+        double[] units = new double[1];
+        Map<String, TaskRecord> records = new LinkedHashMap<>();
+        Map<String, String> unreadable = new LinkedHashMap<>();
+        for (Map<String, AttributeValue> item : batchGet(taskIds, false, units)) {
+            String taskId = item.get(TaskItems.TASK_ID).s();
+            try {
+                records.put(taskId, TaskItems.toRecord(item));
+            } catch (RuntimeException e) {
+                unreadable.put(taskId, e.toString());
+            }
+        }
+        return new SweepRecords(records, unreadable, units[0]);
+    }
+
+    /** BatchGetItem of these keys until none is left unprocessed; {@code units} adds up what it cost. */
+    private List<Map<String, AttributeValue>> batchGet(Collection<String> taskIds, boolean consistent,
+                                                       double[] units) {
+        List<Map<String, AttributeValue>> found = new ArrayList<>();
+        if (taskIds.isEmpty()) {
+            return found;
+        }
         Map<String, KeysAndAttributes> pending = Map.of(tableName, KeysAndAttributes.builder()
-                .keys(taskIds.stream().map(this::key).toList()).consistentRead(true).build());
+                .keys(taskIds.stream().map(this::key).toList()).consistentRead(consistent).build());
         int roundsWithoutProgress = 0;
         while (!pending.isEmpty()) {
             Map<String, KeysAndAttributes> request = pending;
-            BatchGetItemResponse response = dynamo.batchGetItem(batch -> batch.requestItems(request));
+            BatchGetItemResponse response = dynamo.batchGetItem(batch -> batch.requestItems(request)
+                    .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
+            if (response.hasConsumedCapacity()) {
+                response.consumedCapacity().forEach(consumed -> units[0] += capacityUnits(consumed));
+            }
             List<Map<String, AttributeValue>> items = response.responses().getOrDefault(tableName, List.of());
-            items.forEach(item -> found.put(item.get(TaskItems.TASK_ID).s(), TaskItems.toRecord(item)));
+            found.addAll(items);
             pending = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
             if (!pending.isEmpty() && items.isEmpty()) {
                 if (++roundsWithoutProgress > MAX_BATCH_ROUNDS_WITHOUT_PROGRESS) {
@@ -155,6 +204,10 @@ public class TaskStore {
             }
         }
         return found;
+    }
+
+    private static double capacityUnits(ConsumedCapacity consumed) {
+        return consumed == null || consumed.capacityUnits() == null ? 0 : consumed.capacityUnits();
     }
 
     private static void pause(long millis) {
@@ -290,8 +343,9 @@ public class TaskStore {
     }
 
     /**
-     * One page of the tasks under one key of the sparse sweep index ({@link #sweepKeys}) that entered it at or before
-     * {@code before}, oldest first. Only those tasks are read: the index holds nothing else.
+     * One page of the entries under one key of the sparse sweep index ({@link #sweepKeys}) that entered it at or
+     * before {@code before}, oldest first. The index holds nothing else, and of each task only what tells whether it
+     * is due: the sweeper reads the whole records of those that are ({@link #findForSweep}).
      */
     public SweepPage sweepCandidates(String sweepKey, Instant before, Map<String, AttributeValue> from, int limit) {
         QueryResponse response = dynamo.query(QueryRequest.builder()
@@ -305,20 +359,18 @@ public class TaskStore {
                 .limit(limit)
                 .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
                 .build());
-        double units = response.consumedCapacity() == null || response.consumedCapacity().capacityUnits() == null
-                ? 0 : response.consumedCapacity().capacityUnits();
-        List<TaskRecord> tasks = new ArrayList<>();
+        List<SweepEntry> entries = new ArrayList<>();
         List<String> unreadable = new ArrayList<>();
         for (Map<String, AttributeValue> item : response.items()) {
             try {
-                tasks.add(TaskItems.toRecord(item));
+                entries.add(TaskItems.toSweepEntry(item));
             } catch (RuntimeException e) {
                 AttributeValue id = item.get(TaskItems.TASK_ID);
                 unreadable.add((id == null ? "?" : id.s()) + ": " + e);
             }
         }
-        return new SweepPage(tasks, unreadable, response.hasLastEvaluatedKey() ? response.lastEvaluatedKey() : null,
-                units);
+        return new SweepPage(entries, unreadable, response.hasLastEvaluatedKey() ? response.lastEvaluatedKey() : null,
+                capacityUnits(response.consumedCapacity()));
     }
 
     static String conditionExpression(TaskChange change, int kept, Expression expression) {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
@@ -21,6 +22,7 @@ import dev.tasklife.Fixtures;
 import dev.tasklife.domain.AgentState;
 import dev.tasklife.domain.Phase;
 import dev.tasklife.emulated.LifecycleStack;
+import dev.tasklife.emulator.ItemSizes;
 import dev.tasklife.service.SweepReport;
 import dev.tasklife.store.TaskStore.SweepKind;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -83,7 +85,8 @@ abstract class SweepCostScenarios {
         List<String> reconnecting = indexed.stream().limit(STALE).filter(id -> keyOf(id).equals(firstStaleKey))
                 .toList();
         long checksBefore = keys.subList(0, keys.indexOf(firstStaleKey)).stream()
-                .mapToLong(key -> 1 + indexed.stream().filter(id -> keyOf(id).equals(key)).count()).sum();
+                .mapToLong(key -> 1 + indexed.stream().limit(STALE).filter(id -> keyOf(id).equals(key)).count())
+                .sum();
         AtomicInteger checks = new AtomicInteger();
         SweepReport report = stack.sweeper(T0.plusSeconds(10 + 900)).sweep(() -> {
             if (checks.incrementAndGet() == checksBefore + 2) {
@@ -102,16 +105,40 @@ abstract class SweepCostScenarios {
         assertEquals(3 * keys.size(), stack.dynamoRequests.count("Query"),
                 "one page per key of each kind (UNREACHABLE, steps, tombstones due): every shard, and the unsharded"
                         + " key of entries written before sharding");
+        // The index tells which tasks are due; their whole records are read in one BatchGetItem per page that has
+        // any (one page per key here), the others' never.
+        assertEquals(keys.stream().filter(key -> indexed.stream().limit(STALE).anyMatch(id -> keyOf(id).equals(key)))
+                .count(), stack.dynamoRequests.count("BatchGetItem"));
         // A guarded write by the sweeper per stale task (those of the reconnected ones fail), plus each
         // reconnecting task's own blind write.
         assertEquals(STALE + reconnecting.size(), stack.dynamoRequests.count("UpdateItem"));
         assertEquals(0, stack.dynamoRequests.count("GetItem"));
-        assertTrue(report.readUnits() <= STALE + FRESH, "read capacity in proportion to the 50, not the 10,000");
+        assertTrue(report.readUnits() <= 2 * (STALE + FRESH), "read capacity in proportion to the 50 (their index"
+                + " entries, and the records of the 40 due), not the 10,000");
         for (String id : indexed.subList(0, STALE)) {
             assertEquals(reconnecting.contains(id) ? Phase.RUNNING : Phase.STOPPED,
                     stack.store.find(id).orElseThrow().lastStatus(), id);
         }
         assertEquals(Phase.UNREACHABLE, stack.store.find("fresh-" + STALE).orElseThrow().lastStatus());
+    }
+
+    @Test
+    void theIndexHoldsOnlyWhatTellsWhetherATaskIsDue() {
+        String taskId = "fresh-" + STALE;
+        Map<String, AttributeValue> item = stack.rawItem(taskId);
+        Map<String, AttributeValue> entry = stack.dynamo.query(query -> query.tableName(stack.tableName)
+                        .indexName("sweepDue")
+                        .keyConditionExpression("sweepKind = :key")
+                        .expressionAttributeValues(Map.of(":key", AttributeValue.fromS(keyOf(taskId)))))
+                .items().stream().filter(indexed -> indexed.get("taskId").s().equals(taskId)).findFirst()
+                .orElseThrow();
+
+        assertTrue(Set.of("taskId", "sweepKind", "sweepSince", "lastStatus", "version", "replaceOnFailure",
+                "replacedBy", "inactiveAfterSeconds", "expungeAfterSeconds").containsAll(entry.keySet()),
+                "the keys, the phase and version the sweep's finding acts on, the task's strategy: " + entry.keySet());
+        System.out.printf("sweep index entry %d bytes, its task's item %d bytes%n", ItemSizes.bytes(entry),
+                ItemSizes.bytes(item));
+        assertTrue(ItemSizes.bytes(entry) < 150, "entry of " + ItemSizes.bytes(entry) + " bytes: " + entry);
     }
 
     private static String keyOf(String taskId) {
