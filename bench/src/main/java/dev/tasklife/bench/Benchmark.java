@@ -9,8 +9,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -199,10 +201,11 @@ public final class Benchmark {
 
     /**
      * Write units per move from the real items, as DynamoDB charges them: the table 1 WCU per started KB of the
-     * larger of the old and new item; the sweep index (projection ALL) the same for an entry written, 1 for one
-     * removed.
+     * larger of the old and new item; the sweep index 1 WCU per started KB of the entry written (what template.yaml
+     * projects of the item), 1 for one removed.
      */
     private static void writeUnits(EmulatedStack stack, LambdaFunction statusChange) throws Exception {
+        Set<String> projected = sweepIndexAttributes();
         List<byte[]> ecs = new ArrayList<>();
         String[] phases = {"PROVISIONING", "PENDING", "ACTIVATING", "RUNNING", "DEACTIVATING", "STOPPING",
             "DEPROVISIONING", "STOPPED"};
@@ -231,7 +234,9 @@ public final class Benchmark {
                 moves++;
                 tableUnits += kilobytes(Math.max(ItemSizes.bytes(before), ItemSizes.bytes(after)));
                 if (after.containsKey("sweepKind")) {
-                    indexUnits += kilobytes(ItemSizes.bytes(after));
+                    Map<String, AttributeValue> entry = new HashMap<>(after);
+                    entry.keySet().retainAll(projected);
+                    indexUnits += kilobytes(ItemSizes.bytes(entry));
                 } else if (before.containsKey("sweepKind")) {
                     indexUnits += 1;
                 }
@@ -241,6 +246,18 @@ public final class Benchmark {
                     + " index %.2f WCU per move%n", task.getKey(), moves, ItemSizes.bytes(before),
                     (double) tableUnits / moves, (double) indexUnits / moves);
         }
+    }
+
+    /** The attributes an entry of template.yaml's sweep index holds: the table's key, its own, and those it projects. */
+    private static Set<String> sweepIndexAttributes() throws Exception {
+        Set<String> attributes = new HashSet<>(List.of("taskId"));
+        for (JsonNode index : SamTemplate.load().resource("TaskTable").at("/Properties/GlobalSecondaryIndexes")) {
+            if (index.path("IndexName").asText().equals("sweepDue")) {
+                index.path("KeySchema").forEach(key -> attributes.add(key.path("AttributeName").asText()));
+                index.at("/Projection/NonKeyAttributes").forEach(name -> attributes.add(name.asText()));
+            }
+        }
+        return attributes;
     }
 
     private static int kilobytes(int bytes) {
@@ -311,7 +328,11 @@ public final class Benchmark {
         }
     }
 
-    /** Process start to the first event answered, median of {@link #COLD_STARTS}, per set of JVM options. */
+    /**
+     * Process start to the first event answered, median of {@link #COLD_STARTS}, per set of JVM options; split at the
+     * moment the function asks for its first event: init (what SnapStart replaces with a restore of the snapshot
+     * taken after it), then the first invocation (what a restored environment still pays).
+     */
     private static void coldStart(EmulatedStack stack, URI aws) throws Exception {
         System.out.println();
         System.out.println("## Cold start of the packaged JVM function through AWS's runtime interface client"
@@ -320,16 +341,26 @@ public final class Benchmark {
         Map<String, String> environment = new HashMap<>(stack.functionEnvironment(aws));
         environment.put("QUARKUS_LAMBDA_HANDLER", "status-change");
         LambdaProcess.Unpacked function = LambdaProcess.unpack(PackagedFunctions.functionZip());
-        for (List<String> options : List.of(List.<String>of(),
-                List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1"))) {
+        List<String> c1 = List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1");
+        for (var initialization : List.of(Map.entry("on-demand", List.<String>of()), Map.entry("on-demand", c1),
+                Map.entry("snap-start", c1))) {
+            List<String> options = initialization.getValue();
+            // snap-start: initialised as SnapStart initialises a published version, so the function primes itself
+            // (handler/Priming); SnapStart would then restore the snapshot instead of running the init measured here.
+            environment.put("AWS_LAMBDA_INITIALIZATION_TYPE", initialization.getKey());
             List<Long> millis = new ArrayList<>();
+            List<Long> inits = new ArrayList<>();
+            List<Long> firsts = new ArrayList<>();
             List<Long> peaks = new ArrayList<>();
             for (int run = 0; run < COLD_STARTS; run++) {
                 try (LocalRuntimeApi api = new LocalRuntimeApi()) {
                     long start = System.nanoTime();
                     try (LambdaProcess process = LambdaProcess.start(function, api, environment, options)) {
                         JsonNode answer = JSON.readTree(api.invoke(event));
-                        millis.add((System.nanoTime() - start) / 1_000_000);
+                        long end = System.nanoTime();
+                        millis.add((end - start) / 1_000_000);
+                        inits.add((api.lastTakenNanos() - start) / 1_000_000);
+                        firsts.add((end - api.lastTakenNanos()) / 1_000_000);
                         peaks.add(peakRssKb(process.pid()) / 1024);
                         if (!answer.has("verdict")) {
                             throw new IllegalStateException("no verdict: " + answer);
@@ -337,11 +368,12 @@ public final class Benchmark {
                     }
                 }
             }
-            Collections.sort(millis);
-            Collections.sort(peaks);
-            System.out.printf("JVM options %s: median %d ms (runs %s), peak RSS median %d MB%n",
+            List.of(millis, inits, firsts, peaks).forEach(Collections::sort);
+            System.out.printf("%s init, JVM options %s: median %d ms (runs %s): init %d ms, first invocation %d ms"
+                            + " (medians); peak RSS median %d MB%n", initialization.getKey(),
                     options.isEmpty() ? "none" : String.join(" ", options) + " (template.yaml's JAVA_TOOL_OPTIONS)",
-                    millis.get(COLD_STARTS / 2), millis, peaks.get(COLD_STARTS / 2));
+                    millis.get(COLD_STARTS / 2), millis, inits.get(COLD_STARTS / 2), firsts.get(COLD_STARTS / 2),
+                    peaks.get(COLD_STARTS / 2));
         }
         System.out.printf("function.zip: %.1f MB%n", Files.size(PackagedFunctions.functionZip()) / 1e6);
     }

@@ -93,6 +93,8 @@ public final class LambdaProcess implements AutoCloseable {
         Path log = Files.createTempFile(function.taskRoot().getParent(), "function-", ".log");
         ProcessBuilder builder = new ProcessBuilder(command).directory(function.taskRoot().toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
+        // Lambda names how an environment is initialised; on-demand unless the caller plays another (snap-start).
+        builder.environment().put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
         builder.environment().putAll(environment);
         builder.environment().put("AWS_LAMBDA_RUNTIME_API", runtimeApi.address());
         builder.environment().put("LAMBDA_TASK_ROOT", function.taskRoot().toString());

@@ -44,6 +44,8 @@ public final class LocalRuntimeApi implements LambdaFunction, AutoCloseable {
     private final BlockingQueue<Invocation> waiting = new LinkedBlockingQueue<>();
     private final Map<String, Invocation> running = new ConcurrentHashMap<>();
     private final CompletableFuture<String> initError = new CompletableFuture<>();
+    /** When an environment last took an invocation ({@link System#nanoTime()}): a cold one's init ends there. */
+    private volatile long lastTakenNanos;
 
     public LocalRuntimeApi() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -55,6 +57,11 @@ public final class LocalRuntimeApi implements LambdaFunction, AutoCloseable {
     /** The value of AWS_LAMBDA_RUNTIME_API for the function's processes. */
     public String address() {
         return "127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** When an environment last took an invocation, in {@link System#nanoTime()}'s terms. */
+    public long lastTakenNanos() {
+        return lastTakenNanos;
     }
 
     /** Invokes the function and waits for its answer; a function error fails the invocation. */
@@ -95,6 +102,7 @@ public final class LocalRuntimeApi implements LambdaFunction, AutoCloseable {
                 return;
             }
             running.put(next.requestId(), next);
+            lastTakenNanos = System.nanoTime();
             next.taken().complete(null);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.getResponseHeaders().add("Lambda-Runtime-Aws-Request-Id", next.requestId());
@@ -114,7 +122,10 @@ public final class LocalRuntimeApi implements LambdaFunction, AutoCloseable {
                 done.answer().completeExceptionally(new InvocationFailedException(
                         new String(body, StandardCharsets.UTF_8)));
             }
-        } else if (path.equals(BASE + "/init/error")) {
+        } else if (path.equals(BASE + "/restore/next")) {
+            // A snap-start init ends here: Lambda answers once it has restored the snapshot, which here is at once.
+            Http.send(exchange, 200, new byte[0]);
+        } else if (path.equals(BASE + "/init/error") || path.equals(BASE + "/restore/error")) {
             Http.send(exchange, 202, new byte[0]);
             initError.complete(new String(body, StandardCharsets.UTF_8));
         } else {

@@ -1,6 +1,7 @@
 package dev.tasklife.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,7 +9,9 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
@@ -47,7 +50,10 @@ class PackagedFunctionIT {
     void startTheFunctions() throws Exception {
         moto = MotoServer.start();
         stack = EmulatedStack.create(moto.endpoint());
-        functions = PackagedFunctions.start(PackagedFunctions.functionZip(), stack.functionEnvironment(moto.endpoint()),
+        // Initialised as SnapStart initialises a published version of the JVM deployment (template.yaml).
+        Map<String, String> environment = new HashMap<>(stack.functionEnvironment(moto.endpoint()));
+        environment.put("AWS_LAMBDA_INITIALIZATION_TYPE", "snap-start");
+        functions = PackagedFunctions.start(PackagedFunctions.functionZip(), environment,
                 List.of("status-change", "step-completion", "describe", "publisher", "sweeper"), 1, List.of());
     }
 
@@ -112,6 +118,18 @@ class PackagedFunctionIT {
     }
 
     @Test
+    void eachFunctionInitialisedForSnapStartPrimesItselfWithoutTouchingTheTableOrTheBus() {
+        for (String function : List.of("status-change", "step-completion", "publisher", "sweeper", "describe")) {
+            String logs = functions.output(function);
+            assertTrue(logs.lines().anyMatch(line -> line.contains("primed in ")), function + " logged:\n" + logs);
+            assertFalse(logs.contains("priming failed"), logs);
+        }
+        assertEquals(List.of(), stack.dynamo.scan(scan -> scan.tableName(stack.tableName)).items().stream()
+                .filter(item -> item.toString().contains("priming")).toList(),
+                "the sample event primes; it is never applied");
+    }
+
+    @Test
     void theArtifactCarriesOneHttpClientNoLambdaEventClassesAndNoReactiveLibrary() throws Exception {
         try (ZipFile zip = new ZipFile(PackagedFunctions.functionZip().toFile())) {
             List<String> unused = zip.stream().map(ZipEntry::getName)
@@ -131,6 +149,8 @@ class PackagedFunctionIT {
                 List.of("-Dtasklife.aws.call-timeout=2S", "-Dquarkus.dynamodb.api-call-timeout=2S"))) {
             assertThrows(LambdaFunction.InvocationFailedException.class,
                     () -> unreachable.function("status-change").invoke(sample("ecs-task-running.json")));
+            assertFalse(unreachable.output("status-change").contains("primed in"),
+                    "an on-demand init primes nothing: its first event would wait for all of it");
         }
     }
 }
