@@ -30,6 +30,7 @@ import dev.tasklife.emulator.ProjectFiles;
 import dev.tasklife.emulator.SamTemplate;
 import dev.tasklife.handler.DescribeHandler;
 import dev.tasklife.handler.PublisherHandler;
+import dev.tasklife.handler.ReconcilerHandler;
 import dev.tasklife.handler.StatusChangeHandler;
 import dev.tasklife.handler.StepCompletionHandler;
 import dev.tasklife.handler.SweeperHandler;
@@ -56,13 +57,12 @@ class TemplateTest {
         for (Class<?> handler : new Class<?>[] {StatusChangeHandler.class,
                 StepCompletionHandler.class, SweeperHandler.class,
                 PublisherHandler.class,
-                DescribeHandler.class}) {
+                DescribeHandler.class, ReconcilerHandler.class}) {
             handlers.add(handler.getAnnotation(Named.class).value());
         }
         SamTemplate template = SamTemplate.load();
         Set<String> deployed = new TreeSet<>();
-        for (String function : new String[] {"StatusChangeFunction", "StepCompletionFunction", "SweeperFunction",
-                "PublisherFunction", "DescribeFunction"}) {
+        for (String function : FUNCTIONS) {
             JsonNode resource = template.resource(function);
             assertEquals("AWS::Serverless::Function", resource.path("Type").asText());
             deployed.add(resource.at("/Properties/Environment/Variables/QUARKUS_LAMBDA_HANDLER").asText());
@@ -130,6 +130,15 @@ class TemplateTest {
                 "events:PutEvents", Set.of("LifecycleBus.Arn")), allowedActions("SweeperFunction"));
     }
 
+    @Test
+    void theReconcilerMayOnlyQueryItsIndexMoveTasksAndDescribeThisAccountsEcsTasks() throws IOException {
+        assertEquals(Map.of("dynamodb:GetItem", Set.of("TaskTable.Arn"),
+                "dynamodb:UpdateItem", Set.of("TaskTable.Arn"),
+                "dynamodb:Query", Set.of("${TaskTable.Arn}/index/reconcileDue"),
+                "ecs:DescribeTasks", Set.of("arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:task/*"),
+                "events:PutEvents", Set.of("LifecycleBus.Arn")), allowedActions("ReconcilerFunction"));
+    }
+
     /** Each action a function's policies allow, with the resources it is allowed on. */
     private static Map<String, Set<String>> allowedActions(String function) throws IOException {
         Map<String, Set<String>> allowed = new TreeMap<>();
@@ -146,7 +155,7 @@ class TemplateTest {
     }
 
     private static final List<String> FUNCTIONS = List.of("StatusChangeFunction", "StepCompletionFunction",
-            "SweeperFunction", "PublisherFunction", "DescribeFunction");
+            "SweeperFunction", "PublisherFunction", "DescribeFunction", "ReconcilerFunction");
 
     @Test
     void theTableIsProtectedAndNeverDeletesATaskByItself() throws IOException {
@@ -180,7 +189,8 @@ class TemplateTest {
     void theFunctionsMayPublishOnlyTheirOwnOutboundEventsAsThemselves() throws IOException {
         SamTemplate template = SamTemplate.load();
         Set<String> outbound = new TreeSet<>(List.of(EventTypes.TASK_STATE_CHANGED, EventTypes.TASK_TRANSITION_REJECTED,
-                EventTypes.TASK_REPLACEMENT_REQUESTED, EventTypes.TASK_EXPUNGED, EventTypes.TASK_KILL_REQUESTED));
+                EventTypes.TASK_REPLACEMENT_REQUESTED, EventTypes.TASK_EXPUNGED, EventTypes.TASK_KILL_REQUESTED,
+                EventTypes.TASK_RECONCILIATION_REQUESTED));
         for (Step step : Step.values()) {
             outbound.add(EventTypes.stepRequested(step));
         }
@@ -200,7 +210,7 @@ class TemplateTest {
                 }
             }
         }
-        assertEquals(4, statements, "every function that publishes, the describe function not");
+        assertEquals(5, statements, "every function that publishes, the describe function not");
     }
 
     @Test
@@ -237,6 +247,7 @@ class TemplateTest {
         assertTrue(alarms.contains("OnFailureDestinationDeliveredEventCount")
                 && alarms.contains("PublisherFunctionTaskTableStream"), "the stream-failures bucket");
         assertTrue(alarms.contains("SweepFailures") && alarms.contains("SweeperFunction"), "the sweeper");
+        assertTrue(alarms.contains("ReconcileFailures") && alarms.contains("ReconcilerFunction"), "the reconciler");
     }
 
     @Test

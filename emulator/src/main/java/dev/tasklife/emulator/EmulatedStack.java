@@ -3,12 +3,15 @@ package dev.tasklife.emulator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -121,6 +124,7 @@ public final class EmulatedStack implements AutoCloseable {
         environment.put("AWS_SECRET_ACCESS_KEY", SECRET_KEY);
         environment.put("QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE", awsEndpoint.toString());
         environment.put("TASKLIFE_EVENTBRIDGE_ENDPOINT_OVERRIDE", awsEndpoint.toString());
+        environment.put("TASKLIFE_ECS_ENDPOINT_OVERRIDE", awsEndpoint.toString());
         // The describe function's page-token key (template.yaml generates one per stack); here a fixed, public one.
         environment.put("LIST_TOKEN_KEY", "local-page-token-key-not-a-secret-0123456789");
         try {
@@ -133,6 +137,32 @@ public final class EmulatedStack implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         return environment;
+    }
+
+    /**
+     * moto's ECS tasks stay in the state RunTask and StopTask leave them in (RUNNING, STOPPED), as ECS's do between
+     * events; by default moto moves a task to its last state as soon as it is described.
+     */
+    public void holdEcsTasksInTheirState() throws IOException {
+        Http.post(endpoint.resolve("/moto-api/state-manager/set-transition"),
+                "{\"model_name\": \"ecs::task\", \"transition\": {\"progression\": \"manual\", \"times\": 1000000000}}");
+    }
+
+    /**
+     * An EC2 instance in moto, for ECS to register as a container instance (moto's ECS runs EC2-launch tasks only on
+     * one); by EC2's query API, which the project has no SDK module for.
+     */
+    public String runEc2Instance() throws IOException {
+        String answer = Http.post(HttpRequest.newBuilder(endpoint)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Authorization", "AWS4-HMAC-SHA256 Credential=" + ACCESS_KEY + "/20260101/" + REGION
+                        + "/ec2/aws4_request, SignedHeaders=host, Signature=emulator"),
+                "Action=RunInstances&Version=2016-11-15&ImageId=ami-12345678&MinCount=1&MaxCount=1");
+        Matcher instance = Pattern.compile("<instanceId>([^<]+)</instanceId>").matcher(answer);
+        if (!instance.find()) {
+            throw new IOException("no instance in moto's answer: " + answer);
+        }
+        return instance.group(1);
     }
 
     /** Drops the table and makes it again, empty: a suite starts from nothing. */

@@ -22,7 +22,8 @@ import com.sun.net.httpserver.HttpServer;
  * An HTTP proxy on 127.0.0.1 in front of an emulator, where the functions' AWS clients point: it counts their
  * requests per service and operation (by {@code X-Amz-Target}, each attempt on the wire) and injects AWS faults into
  * chosen operations: throttling answers, or a request that is carried out but whose answer never comes back (the
- * client times out). Everything else passes through untouched.
+ * client times out). ECS's DescribeTasks answers are completed as ECS gives them and moto does not (see
+ * {@link EcsAnswers}). Everything else passes through untouched.
  */
 public final class FaultProxy implements AutoCloseable {
 
@@ -49,6 +50,7 @@ public final class FaultProxy implements AutoCloseable {
     /** A delay added to every request before it is forwarded: a model of DynamoDB's network and service time. */
     private volatile Duration latency = Duration.ZERO;
     private final RequestCounter eventBridgeRequests = new RequestCounter();
+    private final RequestCounter ecsRequests = new RequestCounter();
 
     public FaultProxy(URI target) throws IOException {
         this.target = target;
@@ -88,6 +90,7 @@ public final class FaultProxy implements AutoCloseable {
         faultsInjected.clear();
         dynamoRequests.reset();
         eventBridgeRequests.reset();
+        ecsRequests.reset();
     }
 
     /** Every DynamoDB request that came through (table and stream operations). */
@@ -97,6 +100,11 @@ public final class FaultProxy implements AutoCloseable {
 
     public RequestCounter eventBridgeRequests() {
         return eventBridgeRequests;
+    }
+
+    /** Every ECS request that came through (the reconciler's DescribeTasks; the tests' own calls to moto's ECS). */
+    public RequestCounter ecsRequests() {
+        return ecsRequests;
     }
 
     public int injected(String operation) {
@@ -119,6 +127,8 @@ public final class FaultProxy implements AutoCloseable {
             dynamoRequests.record(operation);
         } else if (amzTarget != null && amzTarget.startsWith("AWSEvents.")) {
             eventBridgeRequests.record(operation);
+        } else if (amzTarget != null && amzTarget.startsWith(EcsAnswers.TARGET_PREFIX)) {
+            ecsRequests.record(operation);
         }
         Plan plan = plans.get(operation);
         Fault fault = plan != null && plan.remaining().getAndDecrement() > 0 ? plan.fault() : null;
@@ -170,6 +180,9 @@ public final class FaultProxy implements AutoCloseable {
             }
             exchange.close();
             return;
+        }
+        if (status == 200 && operation.equals("DescribeTasks") && amzTarget.startsWith(EcsAnswers.TARGET_PREFIX)) {
+            answer = EcsAnswers.describeTasks(body, answer);
         }
         respond(exchange, status, answer, forward.getContentType());
     }

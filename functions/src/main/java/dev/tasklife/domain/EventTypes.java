@@ -15,6 +15,7 @@ public final class EventTypes {
     public static final String TASK_REPLACEMENT_REQUESTED = "Task Replacement Requested";
     public static final String TASK_EXPUNGED = "Task Expunged";
     public static final String TASK_KILL_REQUESTED = "Task Kill Requested";
+    public static final String TASK_RECONCILIATION_REQUESTED = "Task Reconciliation Requested";
 
     /** The follow-up event asking a step worker to perform a step. */
     public static String stepRequested(Step step) {

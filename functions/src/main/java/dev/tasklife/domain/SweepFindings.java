@@ -10,8 +10,8 @@ import dev.tasklife.domain.TaskEvent.SweepFinding;
 
 /**
  * What the scheduled sweeper found (lifecycle.md, "Marathon handling"; steps that hang; tombstones due): an
- * UNREACHABLE task expired or due for its replacement, a step that timed out, a tombstone to compact. A finding
- * acts only on the record exactly as the sweep found it.
+ * UNREACHABLE task expired or due for its replacement, a step that timed out, a tombstone to compact; and what the
+ * reconciler found: an ECS task ECS no longer knows. A finding acts only on the record exactly as it was found.
  */
 final class SweepFindings {
 
@@ -63,6 +63,8 @@ final class SweepFindings {
                         + policy.stepTimeoutSeconds() + " s");
                 yield moves.moveOrReject(fields, current, StopPath.next(current.lastStatus(), current.steps()));
             }
+            case MISSING_FROM_ECS -> moves.moveOrReject(fields.outcome(Outcome.UNKNOWN,
+                    "ECS no longer knows the task (DescribeTasks: MISSING)"), current, STOPPED);
             case TOMBSTONE_DUE -> new Decision.Write(fields.compactTombstone()
                     .move(null, Guard.informed(current, Set.of(STOPPED))).build());
         };
@@ -76,6 +78,7 @@ final class SweepFindings {
                 yield step != null && task.steps().contains(step);
             }
             case TOMBSTONE_DUE -> task.lastStatus() == STOPPED && task.tombstoneUntil() != null;
+            case MISSING_FROM_ECS -> task.taskArn() != null && task.lastStatus() != null && task.lastStatus() != STOPPED;
         };
     }
 }

@@ -122,7 +122,7 @@ public sealed interface TaskEvent {
     }
 
     /**
-     * What the scheduled sweeper found about one task, at {@code time} (the sweeper's clock). It names the record
+     * What the scheduled sweeper (or the reconciler) found about one task, at {@code time} (the service's clock). It names the record
      * version it was found on, so a second sweep of the same finding is a duplicate.
      */
     record SweepFinding(Instant time, String taskId, Finding finding, Phase phase, long version)
@@ -136,7 +136,12 @@ public sealed interface TaskEvent {
             /** In a control-plane step for longer than the step timeout: fail it, or force the stop on. */
             STEP_TIMED_OUT,
             /** An expunged task's tombstone has been describable long enough: compact it to its permanent marker. */
-            TOMBSTONE_DUE
+            TOMBSTONE_DUE,
+            /**
+             * The reconciler: ECS answers DescribeTasks for this live task with MISSING, and nothing was heard of it
+             * for the grace period: STOPPED, outcome UNKNOWN.
+             */
+            MISSING_FROM_ECS
         }
 
         @Override

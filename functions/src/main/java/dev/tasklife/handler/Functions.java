@@ -1,6 +1,5 @@
 package dev.tasklife.handler;
 
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
@@ -13,26 +12,25 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
+import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.tasklife.domain.Lifecycle;
+import dev.tasklife.ecs.EcsTasks;
 import dev.tasklife.domain.LifecyclePolicy;
 import dev.tasklife.input.Admission;
 import dev.tasklife.publish.EventPublisher;
 import dev.tasklife.service.PageTokens;
+import dev.tasklife.service.Reconciler;
 import dev.tasklife.service.StatusChangeService;
 import dev.tasklife.service.Sweeper;
 import dev.tasklife.service.TaskListing;
 import dev.tasklife.store.Shards;
 import dev.tasklife.store.SweepIndex;
 import dev.tasklife.store.TaskStore;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
-import software.amazon.awssdk.services.eventbridge.EventBridgeClientBuilder;
 
 /** Wires the plain classes into CDI for the handlers, from configuration (application.properties, env). */
 @ApplicationScoped
@@ -65,36 +63,18 @@ public class Functions {
         return new TaskListing(store, shards, PageTokens.fromText(key));
     }
 
-    /**
-     * EventBridge's client, configured as the Quarkiverse extension configures DynamoDB's ({@code quarkus.dynamodb.*}):
-     * {@code tasklife.eventbridge.endpoint-override}, {@code .aws.region} and {@code .aws.credentials.*}; unset, the
-     * SDK's default chains (the Lambda environment) decide. Same HTTP client, retries and time budget.
-     */
+    /** EventBridge's client, configured under {@code tasklife.eventbridge.} ({@link AwsClients}). */
     @Produces
     @ApplicationScoped
-    EventBridgeClient eventBridge(
-            @ConfigProperty(name = "tasklife.eventbridge.endpoint-override") Optional<URI> endpointOverride,
-            @ConfigProperty(name = "tasklife.eventbridge.aws.region") Optional<String> region,
-            @ConfigProperty(name = "tasklife.eventbridge.aws.credentials.type") String credentialsType,
-            @ConfigProperty(name = "tasklife.eventbridge.aws.credentials.static-provider.access-key-id")
-            Optional<String> accessKeyId,
-            @ConfigProperty(name = "tasklife.eventbridge.aws.credentials.static-provider.secret-access-key")
-            Optional<String> secretAccessKey,
-            @ConfigProperty(name = "tasklife.aws.max-attempts") int maxAttempts,
-            @ConfigProperty(name = "tasklife.aws.attempt-timeout") Duration attemptTimeout,
-            @ConfigProperty(name = "tasklife.aws.call-timeout") Duration callTimeout) {
-        EventBridgeClientBuilder builder = EventBridgeClient.builder().httpClient(UrlConnectionHttpClient.create())
-                .overrideConfiguration(ClientSettings.overrides(maxAttempts, attemptTimeout, callTimeout));
-        endpointOverride.ifPresent(builder::endpointOverride);
-        region.map(Region::of).ifPresent(builder::region);
-        switch (credentialsType) {
-            case "default" -> { }
-            case "static" -> builder.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
-                    accessKeyId.orElseThrow(), secretAccessKey.orElseThrow())));
-            default -> throw new IllegalStateException(
-                    "tasklife.eventbridge.aws.credentials.type is default or static, not " + credentialsType);
-        }
-        return builder.build();
+    EventBridgeClient eventBridge(Config config) {
+        return AwsClients.build(EventBridgeClient.builder(), "eventbridge", config);
+    }
+
+    /** ECS's client (the reconciler's), configured under {@code tasklife.ecs.} ({@link AwsClients}). */
+    @Produces
+    @ApplicationScoped
+    EcsClient ecs(Config config) {
+        return AwsClients.build(EcsClient.builder(), "ecs", config);
     }
 
     @Produces
@@ -169,5 +149,16 @@ public class Functions {
                     @ConfigProperty(name = "tasklife.sweep.safety-margin-millis") long safetyMarginMillis,
                     @ConfigProperty(name = "tasklife.sweep.page-size") int pageSize, Clock clock) {
         return new Sweeper(store, statusChanges, clock, safetyMarginMillis, pageSize);
+    }
+
+    @Produces
+    @ApplicationScoped
+    Reconciler reconciler(TaskStore store, StatusChangeService statusChanges, EcsClient ecs, EventPublisher publisher,
+                          Clock clock, @ConfigProperty(name = "tasklife.reconcile.quiet") Duration quiet,
+                          @ConfigProperty(name = "tasklife.reconcile.missing-grace") Duration missingGrace,
+                          @ConfigProperty(name = "tasklife.reconcile.safety-margin-millis") long safetyMarginMillis,
+                          @ConfigProperty(name = "tasklife.reconcile.page-size") int pageSize) {
+        return new Reconciler(store, statusChanges, new EcsTasks(ecs), publisher, clock, quiet, missingGrace,
+                safetyMarginMillis, pageSize);
     }
 }

@@ -59,7 +59,7 @@ public final class EventParser {
         JsonNode detail = JsonFields.object(envelope, "", "detail");
         try {
             return switch (detailType) {
-                case EventTypes.ECS_TASK_STATE_CHANGE -> ecs(eventId, time, detail);
+                case EventTypes.ECS_TASK_STATE_CHANGE -> ecsStateChange(eventId, time, detail);
                 case EventTypes.TASK_STATUS_UPDATE -> agent(eventId, time, detail, admission);
                 case EventTypes.TASK_LAUNCH_REQUESTED -> launch(eventId, time, detail);
                 case EventTypes.TASK_STOP_REQUESTED -> new TaskEvent.StopRequest(eventId, time,
@@ -98,7 +98,12 @@ public final class EventParser {
         }
     }
 
-    private static TaskEvent ecs(String eventId, Instant time, JsonNode detail) throws InvalidEventException {
+    /**
+     * The detail of an ECS Task State Change, which is ECS's Task object as DescribeTasks also answers it: the
+     * reconciler reads what it describes through here, so that a task is moved exactly as its event would move it.
+     */
+    public static TaskEvent.EcsStateChange ecsStateChange(String eventId, Instant time, JsonNode detail)
+            throws InvalidEventException {
         String taskArn = JsonFields.requiredText(detail, DETAIL, "taskArn", MAX_ARN_LENGTH);
         String taskId = JsonFields.checkTaskId("the task id of detail.taskArn",
                 taskArn.substring(taskArn.lastIndexOf('/') + 1));

@@ -16,7 +16,7 @@ import dev.tasklife.domain.TaskRecord;
 import dev.tasklife.domain.Verdict;
 import dev.tasklife.store.TaskStore;
 import dev.tasklife.store.TaskStore.SweepKind;
-import dev.tasklife.store.TaskStore.SweepPage;
+import dev.tasklife.store.TaskStore.IndexPage;
 import dev.tasklife.store.TaskStore.SweepRecords;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -80,7 +80,7 @@ public class Sweeper {
                 if (remainingMillis.getAsLong() < safetyMarginMillis) {
                     return false;
                 }
-                SweepPage page = store.sweepCandidates(key, enteredBefore, next, pageSize);
+                IndexPage<SweepEntry> page = store.sweepCandidates(key, enteredBefore, next, pageSize);
                 tally.queries++;
                 tally.readUnits += page.readUnits();
                 page.unreadable().forEach(tally::unreadable);
@@ -184,6 +184,7 @@ public class Sweeper {
                 case REPLACEMENT_DUE -> replacementsRequested++;
                 case STEP_TIMED_OUT -> stepsTimedOut++;
                 case TOMBSTONE_DUE -> compacted++;
+                case MISSING_FROM_ECS -> { } // the reconciler's finding; the sweep never makes it
             }
         }
 

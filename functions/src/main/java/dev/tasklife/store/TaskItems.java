@@ -16,6 +16,7 @@ import dev.tasklife.domain.DesiredStatus;
 import dev.tasklife.domain.HistoryEntry;
 import dev.tasklife.domain.Outcome;
 import dev.tasklife.domain.Phase;
+import dev.tasklife.domain.ReconcileEntry;
 import dev.tasklife.domain.Step;
 import dev.tasklife.domain.SweepEntry;
 import dev.tasklife.domain.TaskRecord;
@@ -70,6 +71,14 @@ final class TaskItems {
      * ({@link Shards}), so that no cluster, however large, is one hot partition; sorted by task id.
      */
     static final String LIST_INDEX = "byCluster";
+    /**
+     * The reconcile index: a live task is in it under {@code ECS#shard} or {@code AGENT#shard} from its source's first
+     * report until it stops, sorted by when its source last moved it ({@code heardAt}), so that the reconciler reads
+     * only the tasks not heard from for a while.
+     */
+    static final String RECONCILE_INDEX = "reconcileDue";
+    static final String RECONCILE_KEY = "reconcileKey";
+    static final String HEARD_AT = "heardAt";
     static final String LIST_KEY = "clusterShard";
     /** The kept history, oldest first. */
     static final String HISTORY = "h";
@@ -165,6 +174,18 @@ final class TaskItems {
                 string(item, REPLACED_BY),
                 number(item, INACTIVE_AFTER),
                 number(item, EXPUNGE_AFTER));
+    }
+
+    /** An entry of the reconcile index: the keys and what the index projects (template.yaml's {@code reconcileDue}). */
+    static ReconcileEntry toReconcileEntry(Map<String, AttributeValue> item) {
+        return new ReconcileEntry(
+                string(item, TASK_ID),
+                instant(item, HEARD_AT),
+                string(item, CLUSTER),
+                string(item, TASK_ARN),
+                enumOf(item, LAST_STATUS, Phase::valueOf),
+                number(item, VERSION) == null ? 0 : number(item, VERSION),
+                number(item, ECS_VERSION));
     }
 
     private static Set<Step> steps(Map<String, AttributeValue> item) {

@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
+import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import dev.tasklife.domain.Assumption;
@@ -17,6 +19,7 @@ import dev.tasklife.domain.DesiredStatus;
 import dev.tasklife.domain.Guard;
 import dev.tasklife.domain.HistoryEntry;
 import dev.tasklife.domain.Phase;
+import dev.tasklife.domain.ReconcileEntry;
 import dev.tasklife.domain.Step;
 import dev.tasklife.domain.SweepEntry;
 import dev.tasklife.domain.TaskChange;
@@ -70,11 +73,11 @@ public class TaskStore {
     }
 
     /**
-     * One page of the sweep index, with what reading it cost. {@code unreadable}: the ids of entries on the page that
-     * this code cannot read; the sweeper reports them and goes on with the rest.
+     * One page of a sparse index (sweep, reconcile), with what reading it cost. {@code unreadable}: the ids of
+     * entries on the page this code cannot read; the caller reports them and goes on with the rest.
      */
-    public record SweepPage(List<SweepEntry> entries, List<String> unreadable, Map<String, AttributeValue> next,
-                            double readUnits) {
+    public record IndexPage<T>(List<T> entries, List<String> unreadable, Map<String, AttributeValue> next,
+                               double readUnits) {
     }
 
     /**
@@ -90,6 +93,12 @@ public class TaskStore {
         STEP,
         /** An expunged task whose full record is due to be compacted to its permanent marker. */
         TOMBSTONE
+    }
+
+    /** Whose report keeps a live task in the reconcile index: ECS's events, or its agent's status updates. */
+    public enum ReconcileKind {
+        ECS,
+        AGENT
     }
 
     /** One task of a list page: its id and, when it has one, its ARN. */
@@ -124,6 +133,27 @@ public class TaskStore {
         this.sweepIndex = sweepIndex;
         this.listShards = listShards;
         this.kept = kept;
+    }
+
+    /** The reconcile index's keys of one kind (spread over as many shards as the sweep index's), all of which a run reads. */
+    public List<String> reconcileKeys(ReconcileKind kind) {
+        Shards shards = sweepIndex.shards();
+        return IntStream.range(0, shards.count()).mapToObj(shard -> shards.key(kind.name(), shard)).toList();
+    }
+
+    private String reconcileKey(ReconcileKind kind, String taskId) {
+        Shards shards = sweepIndex.shards();
+        return shards.key(kind.name(), shards.shardOf(taskId));
+    }
+
+    /**
+     * One page of the entries under one key of the reconcile index ({@link #reconcileKeys}) last heard from at or
+     * before {@code heardBefore}, the longest silent first.
+     */
+    public IndexPage<ReconcileEntry> reconcileCandidates(String key, Instant heardBefore,
+                                                         Map<String, AttributeValue> from, int limit) {
+        return indexPage(TaskItems.RECONCILE_INDEX, TaskItems.RECONCILE_KEY, TaskItems.HEARD_AT, key, heardBefore, from,
+                limit, TaskItems::toReconcileEntry);
     }
 
     /** The sweep index's keys of one kind, all of which a sweep reads. */
@@ -347,29 +377,38 @@ public class TaskStore {
      * before {@code before}, oldest first. The index holds nothing else, and of each task only what tells whether it
      * is due: the sweeper reads the whole records of those that are ({@link #findForSweep}).
      */
-    public SweepPage sweepCandidates(String sweepKey, Instant before, Map<String, AttributeValue> from, int limit) {
+    public IndexPage<SweepEntry> sweepCandidates(String sweepKey, Instant before, Map<String, AttributeValue> from,
+                                                 int limit) {
+        return indexPage(TaskItems.SWEEP_INDEX, TaskItems.SWEEP_KIND, TaskItems.SWEEP_SINCE, sweepKey, before, from,
+                limit, TaskItems::toSweepEntry);
+    }
+
+    /** One page of a sparse index's entries under {@code key} whose sort key is at or before {@code before}. */
+    private <T> IndexPage<T> indexPage(String index, String keyAttribute, String sortAttribute, String key,
+                                       Instant before, Map<String, AttributeValue> from, int limit,
+                                       Function<Map<String, AttributeValue>, T> entry) {
         QueryResponse response = dynamo.query(QueryRequest.builder()
                 .tableName(tableName)
-                .indexName(TaskItems.SWEEP_INDEX)
-                .keyConditionExpression("#kind = :kind AND #since <= :before")
-                .expressionAttributeNames(Map.of("#kind", TaskItems.SWEEP_KIND, "#since", TaskItems.SWEEP_SINCE))
-                .expressionAttributeValues(Map.of(":kind", AttributeValue.fromS(sweepKey),
+                .indexName(index)
+                .keyConditionExpression("#key = :key AND #sort <= :before")
+                .expressionAttributeNames(Map.of("#key", keyAttribute, "#sort", sortAttribute))
+                .expressionAttributeValues(Map.of(":key", AttributeValue.fromS(key),
                         ":before", AttributeValue.fromN(Long.toString(before.toEpochMilli()))))
                 .exclusiveStartKey(from == null || from.isEmpty() ? null : from)
                 .limit(limit)
                 .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
                 .build());
-        List<SweepEntry> entries = new ArrayList<>();
+        List<T> entries = new ArrayList<>();
         List<String> unreadable = new ArrayList<>();
         for (Map<String, AttributeValue> item : response.items()) {
             try {
-                entries.add(TaskItems.toSweepEntry(item));
+                entries.add(entry.apply(item));
             } catch (RuntimeException e) {
                 AttributeValue id = item.get(TaskItems.TASK_ID);
                 unreadable.add((id == null ? "?" : id.s()) + ": " + e);
             }
         }
-        return new SweepPage(entries, unreadable, response.hasLastEvaluatedKey() ? response.lastEvaluatedKey() : null,
+        return new IndexPage<>(entries, unreadable, response.hasLastEvaluatedKey() ? response.lastEvaluatedKey() : null,
                 capacityUnits(response.consumedCapacity()));
     }
 
@@ -469,6 +508,16 @@ public class TaskStore {
             } else if (change.tombstoneUntil() == null) {
                 remove.add(expression.name(TaskItems.SWEEP_KIND));
                 remove.add(expression.name(TaskItems.SWEEP_SINCE));
+            }
+            ReconcileKind source = change.ecsVersion() != null ? ReconcileKind.ECS
+                    : change.agentTimestampMicros() != null ? ReconcileKind.AGENT : null;
+            if (change.moveTo() == Phase.STOPPED) {
+                remove.add(expression.name(TaskItems.RECONCILE_KEY));
+                remove.add(expression.name(TaskItems.HEARD_AT));
+            } else if (source != null) {
+                set.add(expression.name(TaskItems.RECONCILE_KEY) + " = "
+                        + expression.value(reconcileKey(source, change.taskId())));
+                set.add(expression.name(TaskItems.HEARD_AT) + " = " + expression.number(change.at().toEpochMilli()));
             }
         }
         List<String> keyAdded = change.forgetKey() ? List.of() : List.of(change.dedupeKey());

@@ -19,10 +19,12 @@ import dev.tasklife.emulator.RequestCounter;
 import dev.tasklife.emulator.StreamPump;
 import dev.tasklife.service.StatusChangeResult;
 import dev.tasklife.service.StatusChangeService;
+import dev.tasklife.service.Reconciler;
 import dev.tasklife.service.Sweeper;
 import dev.tasklife.store.TaskStore;
 import io.quarkus.arc.Arc;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -43,6 +45,7 @@ public final class LifecycleStack {
     public final FaultProxy proxy;
     public final RequestCounter dynamoRequests;
     public final RequestCounter eventBridgeRequests;
+    public final RequestCounter ecsRequests;
     /** The test's own look at the table, straight to the emulator. */
     public final DynamoDbClient dynamo;
     public final String tableName;
@@ -54,6 +57,7 @@ public final class LifecycleStack {
         proxy = emulator.proxy();
         dynamoRequests = proxy.dynamoRequests();
         eventBridgeRequests = proxy.eventBridgeRequests();
+        ecsRequests = proxy.ecsRequests();
         dynamo = aws.dynamo;
         tableName = aws.tableName;
         stream = aws.streamTo(Invocations.asFunction(function("publisher")));
@@ -93,6 +97,17 @@ public final class LifecycleStack {
     public Sweeper sweeper(Instant now) {
         clock.set(now);
         return bean(Sweeper.class);
+    }
+
+    /** The reconciler, its clock at {@code now}. */
+    public Reconciler reconciler(Instant now) {
+        clock.set(now);
+        return bean(Reconciler.class);
+    }
+
+    /** The functions' ECS client (through the proxy to moto's ECS), for a scenario to run and stop tasks with. */
+    public EcsClient ecs() {
+        return bean(EcsClient.class);
     }
 
     /** Invokes a function with {@code input} and reads its answer. */

@@ -134,13 +134,13 @@ public class OnMoto implements QuarkusTestProfile {
         config.put("quarkus.dynamodb.aws.credentials.static-provider.access-key-id", EmulatedStack.ACCESS_KEY);
         config.put("quarkus.dynamodb.aws.credentials.static-provider.secret-access-key",
                 EmulatedStack.SECRET_KEY);
-        config.put("tasklife.eventbridge.endpoint-override", endpoint);
-        config.put("tasklife.eventbridge.aws.region", EmulatedStack.REGION);
-        config.put("tasklife.eventbridge.aws.credentials.type", "static");
-        config.put("tasklife.eventbridge.aws.credentials.static-provider.access-key-id",
-                EmulatedStack.ACCESS_KEY);
-        config.put("tasklife.eventbridge.aws.credentials.static-provider.secret-access-key",
-                EmulatedStack.SECRET_KEY);
+        for (String client : List.of("tasklife.eventbridge.", "tasklife.ecs.")) {
+            config.put(client + "endpoint-override", endpoint);
+            config.put(client + "aws.region", EmulatedStack.REGION);
+            config.put(client + "aws.credentials.type", "static");
+            config.put(client + "aws.credentials.static-provider.access-key-id", EmulatedStack.ACCESS_KEY);
+            config.put(client + "aws.credentials.static-provider.secret-access-key", EmulatedStack.SECRET_KEY);
+        }
         return config;
     }
 

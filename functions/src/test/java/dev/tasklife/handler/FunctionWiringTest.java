@@ -40,6 +40,10 @@ class FunctionWiringTest {
     RequestStreamHandler publisher;
 
     @Inject
+    @Named("reconciler")
+    RequestStreamHandler reconciler;
+
+    @Inject
     Lifecycle lifecycle;
 
     private static JsonNode call(RequestStreamHandler handler, String input) {
@@ -58,6 +62,7 @@ class FunctionWiringTest {
         assertEquals(StepCompletionHandler.class, stepCompletion.getClass());
         assertEquals(SweeperHandler.class, sweeper.getClass());
         assertEquals(PublisherHandler.class, publisher.getClass());
+        assertEquals(ReconcilerHandler.class, reconciler.getClass());
         assertEquals(0, call(publisher, "{\"Records\":[]}").get("published").asInt());
         assertEquals("detail-type 'Task Stop Requested' is not handled here (expected one of [Task Step Completed])",
                 call(stepCompletion, "{\"detail-type\":\"Task Stop Requested\",\"id\":\"e\"}").get("error")

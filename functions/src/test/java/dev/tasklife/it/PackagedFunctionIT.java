@@ -39,8 +39,11 @@ import dev.tasklife.input.JsonFields;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PackagedFunctionIT {
 
-    /** Issue 10's bound: what Lambda downloads and the JVM opens on every cold start. */
-    private static final long MAX_FUNCTION_ZIP_BYTES = 15_000_000;
+    /**
+     * What Lambda downloads and the JVM opens on every cold start: 14.6 MB when issue 10 bounded it at 15 MB, then
+     * the reconciler's ECS client (issue 11: the SDK's ECS module, 4.3 MB of model classes for every ECS operation).
+     */
+    private static final long MAX_FUNCTION_ZIP_BYTES = 19_000_000;
 
     private MotoServer moto;
     private EmulatedStack stack;
@@ -54,7 +57,8 @@ class PackagedFunctionIT {
         Map<String, String> environment = new HashMap<>(stack.functionEnvironment(moto.endpoint()));
         environment.put("AWS_LAMBDA_INITIALIZATION_TYPE", "snap-start");
         functions = PackagedFunctions.start(PackagedFunctions.functionZip(), environment,
-                List.of("status-change", "step-completion", "describe", "publisher", "sweeper"), 1, List.of());
+                List.of("status-change", "step-completion", "describe", "publisher", "sweeper", "reconciler"), 1,
+                List.of());
     }
 
     @AfterAll
@@ -108,6 +112,9 @@ class PackagedFunctionIT {
         JsonNode sweep = invoke("sweeper", "{\"source\":\"aws.events\",\"detail-type\":\"Scheduled Event\"}");
         assertEquals(0, sweep.path("failed").asInt(), sweep.toString());
         assertTrue(sweep.path("queries").asInt() >= 1, sweep.toString());
+        JsonNode reconcile = invoke("reconciler", "{\"source\":\"aws.events\",\"detail-type\":\"Scheduled Event\"}");
+        assertEquals(0, reconcile.path("failed").asInt(), reconcile.toString());
+        assertTrue(reconcile.path("queries").asInt() >= 1, reconcile.toString());
 
         String logs = functions.output("status-change");
         String invalid = logs.lines().filter(line -> line.contains("verdict=INVALID")).findFirst().orElseThrow(
@@ -119,7 +126,8 @@ class PackagedFunctionIT {
 
     @Test
     void eachFunctionInitialisedForSnapStartPrimesItselfWithoutTouchingTheTableOrTheBus() {
-        for (String function : List.of("status-change", "step-completion", "publisher", "sweeper", "describe")) {
+        for (String function : List.of("status-change", "step-completion", "publisher", "sweeper", "describe",
+                "reconciler")) {
             String logs = functions.output(function);
             assertTrue(logs.lines().anyMatch(line -> line.contains("primed in ")), function + " logged:\n" + logs);
             assertFalse(logs.contains("priming failed"), logs);

@@ -1,0 +1,238 @@
+package dev.tasklife.service;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.tasklife.domain.EventTypes;
+import dev.tasklife.domain.ReconcileEntry;
+import dev.tasklife.domain.TaskEvent.EcsStateChange;
+import dev.tasklife.domain.TaskEvent.SweepFinding;
+import dev.tasklife.domain.Verdict;
+import dev.tasklife.ecs.EcsTasks;
+import dev.tasklife.ecs.EcsTasks.Described;
+import dev.tasklife.input.EventParser;
+import dev.tasklife.input.InvalidEventException;
+import dev.tasklife.publish.EventPublisher;
+import dev.tasklife.publish.OutboundEvent;
+import dev.tasklife.store.TaskStore;
+import dev.tasklife.store.TaskStore.IndexPage;
+import dev.tasklife.store.TaskStore.ReconcileKind;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Reconciliation (lifecycle.md): events get lost upstream, so the live tasks not heard from for {@code quiet} are
+ * compared with their source of truth. It reads only those, from the reconcile index (never the table). An ECS task
+ * is described (DescribeTasks, up to 100 a call, per cluster) and, when ECS has it in another phase, moved exactly as
+ * its ECS event would move it, with ECS's version (a late real event is then a duplicate or stale); one ECS no longer
+ * knows (MISSING) goes to STOPPED with outcome UNKNOWN once nothing was heard of it for {@code missingGrace}. Agent
+ * tasks are named, per cluster, in {@code Task Reconciliation Requested} for the agent side to answer with status
+ * updates, as Mesos's explicit reconciliation does. It pages, stops before its deadline, and handles each task on
+ * its own.
+ */
+public class Reconciler {
+
+    private static final Logger LOG = Logger.getLogger(Reconciler.class);
+
+    private final TaskStore store;
+    private final StatusChangeService statusChanges;
+    private final EcsTasks ecs;
+    private final EventPublisher publisher;
+    private final Clock clock;
+    private final Duration quiet;
+    private final Duration missingGrace;
+    private final long safetyMarginMillis;
+    private final int pageSize;
+
+    public Reconciler(TaskStore store, StatusChangeService statusChanges, EcsTasks ecs, EventPublisher publisher,
+                      Clock clock, Duration quiet, Duration missingGrace, long safetyMarginMillis, int pageSize) {
+        if (pageSize < 1 || pageSize > EcsTasks.MAX_TASKS_PER_CALL) {
+            throw new IllegalArgumentException("the reconciler's page size is 1 to " + EcsTasks.MAX_TASKS_PER_CALL
+                    + " (a page's tasks of one cluster are described in one call), not " + pageSize);
+        }
+        this.store = store;
+        this.statusChanges = statusChanges;
+        this.ecs = ecs;
+        this.publisher = publisher;
+        this.clock = clock;
+        this.quiet = quiet;
+        this.missingGrace = missingGrace;
+        this.safetyMarginMillis = safetyMarginMillis;
+        this.pageSize = pageSize;
+    }
+
+    /** Reconciles once; {@code remainingMillis} is the invocation's time left (Lambda's context). */
+    public ReconcileReport reconcile(LongSupplier remainingMillis) {
+        Instant now = clock.instant();
+        Tally tally = new Tally();
+        boolean finished = true;
+        for (ReconcileKind kind : ReconcileKind.values()) {
+            finished = finished && reconcileKind(kind, now, tally, remainingMillis);
+        }
+        ReconcileReport report = tally.report(!finished);
+        LOG.infof("reconcile read=%d ecsCalls=%d unchanged=%d moved=%d missingStopped=%d missingInGrace=%d"
+                        + " agentTasks=%d reconciliationRequests=%d failed=%d queries=%d readUnits=%.1f"
+                        + " stoppedEarly=%s", report.read(), report.ecsCalls(), report.unchanged(), report.moved(),
+                report.missingStopped(), report.missingInGrace(), report.agentTasks(),
+                report.reconciliationRequests(), report.failed(), report.queries(), report.readUnits(),
+                report.stoppedEarly());
+        return report;
+    }
+
+    private boolean reconcileKind(ReconcileKind kind, Instant now, Tally tally, LongSupplier remainingMillis) {
+        for (String key : store.reconcileKeys(kind)) {
+            Map<String, AttributeValue> next = null;
+            do {
+                if (remainingMillis.getAsLong() < safetyMarginMillis) {
+                    return false;
+                }
+                IndexPage<ReconcileEntry> page = store.reconcileCandidates(key, now.minus(quiet), next, pageSize);
+                tally.queries++;
+                tally.readUnits += page.readUnits();
+                tally.read += page.entries().size();
+                page.unreadable().forEach(tally::failed);
+                Map<String, List<ReconcileEntry>> byCluster = new LinkedHashMap<>();
+                page.entries().forEach(entry -> byCluster.computeIfAbsent(Objects.requireNonNullElse(
+                        entry.cluster(), ""), cluster -> new ArrayList<>()).add(entry));
+                for (Map.Entry<String, List<ReconcileEntry>> cluster : byCluster.entrySet()) {
+                    if (remainingMillis.getAsLong() < safetyMarginMillis) {
+                        return false;
+                    }
+                    switch (kind) {
+                        case ECS -> describe(cluster.getKey(), cluster.getValue(), now, tally);
+                        case AGENT -> requestReconciliation(cluster.getKey(), cluster.getValue(), now, tally);
+                    }
+                }
+                next = page.next();
+            } while (next != null);
+        }
+        return true;
+    }
+
+    /** One DescribeTasks call for a cluster's entries of a page, and what ECS says applied to each task on its own. */
+    private void describe(String cluster, List<ReconcileEntry> entries, Instant now, Tally tally) {
+        Map<String, ReconcileEntry> byArn = new LinkedHashMap<>();
+        entries.forEach(entry -> byArn.put(entry.taskArn(), entry));
+        Described described;
+        try {
+            described = ecs.describe(cluster, List.copyOf(byArn.keySet()));
+        } catch (RuntimeException e) {
+            entries.forEach(entry -> tally.failed(entry.taskId() + ": DescribeTasks failed: " + e));
+            return;
+        } finally {
+            tally.ecsCalls++;
+        }
+        for (ObjectNode task : described.tasks()) {
+            ReconcileEntry entry = byArn.get(task.path("taskArn").asText());
+            if (entry != null) {
+                isolated(entry, () -> applyDescribed(entry, task, now, tally), tally);
+            }
+        }
+        for (String missing : described.missing()) {
+            ReconcileEntry entry = byArn.get(missing);
+            if (entry != null) {
+                isolated(entry, () -> applyMissing(entry, now, tally), tally);
+            }
+        }
+        described.failures().forEach(tally::failed);
+    }
+
+    private void applyDescribed(ReconcileEntry entry, ObjectNode task, Instant now, Tally tally)
+            throws InvalidEventException {
+        EcsStateChange described = EventParser.ecsStateChange("reconcile-" + entry.taskId() + "-v"
+                + task.path("version").asText(), now, task);
+        if (described.lastStatus() == entry.phase() && Long.valueOf(described.version()).equals(entry.ecsVersion())) {
+            tally.unchanged++;
+            return;
+        }
+        Verdict verdict = statusChanges.apply(described).verdict();
+        if (verdict == Verdict.APPLIED || verdict == Verdict.UPDATED) {
+            tally.moved++;
+        } else {
+            tally.unchanged++;
+        }
+    }
+
+    private void applyMissing(ReconcileEntry entry, Instant now, Tally tally) {
+        if (entry.heardAt().isAfter(now.minus(missingGrace))) {
+            tally.missingInGrace++;
+            return;
+        }
+        Verdict verdict = statusChanges.apply(new SweepFinding(now, entry.taskId(),
+                SweepFinding.Finding.MISSING_FROM_ECS, entry.phase(), entry.version())).verdict();
+        if (verdict == Verdict.APPLIED) {
+            tally.missingStopped++;
+        } else {
+            tally.unchanged++;
+        }
+    }
+
+    /** One {@code Task Reconciliation Requested} for a cluster's agent tasks of a page (at most 100 ids). */
+    private void requestReconciliation(String cluster, List<ReconcileEntry> entries, Instant now, Tally tally) {
+        List<String> taskIds = entries.stream().map(ReconcileEntry::taskId).sorted().toList();
+        ObjectNode detail = JsonNodeFactory.instance.objectNode();
+        // Stable across a retry of the same run: the same tasks, silent since the same time.
+        detail.put("eventId", LifecycleEvents.stableId(EventTypes.TASK_RECONCILIATION_REQUESTED, cluster,
+                String.join(",", taskIds) + "@" + now.minus(quiet).toEpochMilli()));
+        if (!cluster.isEmpty()) {
+            detail.put("cluster", cluster);
+        }
+        taskIds.forEach(detail.putArray("taskIds")::add);
+        try {
+            publisher.publish(List.of(new OutboundEvent(EventTypes.TASK_RECONCILIATION_REQUESTED, detail)));
+            tally.agentTasks += taskIds.size();
+            tally.reconciliationRequests++;
+        } catch (RuntimeException e) {
+            entries.forEach(entry -> tally.failed(entry.taskId() + ": reconciliation request not published: " + e));
+        }
+    }
+
+    private interface Step {
+        void run() throws InvalidEventException;
+    }
+
+    private static void isolated(ReconcileEntry entry, Step step, Tally tally) {
+        try {
+            step.run();
+        } catch (InvalidEventException | RuntimeException e) {
+            tally.failed(entry.taskId() + ": " + e);
+        } finally {
+            StatusChangeService.clearEventContext();
+        }
+    }
+
+    private static final class Tally {
+        int queries;
+        double readUnits;
+        int read;
+        int ecsCalls;
+        int unchanged;
+        int moved;
+        int missingStopped;
+        int missingInGrace;
+        int agentTasks;
+        int reconciliationRequests;
+        int failed;
+
+        void failed(String why) {
+            failed++;
+            LOG.errorf("reconcile failed on %s; left for the next run", why);
+        }
+
+        ReconcileReport report(boolean stoppedEarly) {
+            return new ReconcileReport(queries, readUnits, read, ecsCalls, unchanged, moved, missingStopped,
+                    missingInGrace, agentTasks, reconciliationRequests, failed, stoppedEarly);
+        }
+    }
+}

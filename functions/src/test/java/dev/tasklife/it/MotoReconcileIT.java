@@ -1,0 +1,11 @@
+package dev.tasklife.it;
+
+import dev.tasklife.emulated.OnMoto;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
+/** {@link ReconcileScenarios} through the functions' CDI wiring, against moto on 127.0.0.1 (see {@link OnMoto}). */
+@QuarkusTest
+@TestProfile(OnMoto.class)
+class MotoReconcileIT extends ReconcileScenarios {
+}

@@ -1,0 +1,162 @@
+package dev.tasklife.it;
+
+import static dev.tasklife.Fixtures.T0;
+import static dev.tasklife.Fixtures.agent;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.time.Instant;
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.tasklife.domain.AgentState;
+import dev.tasklife.domain.Outcome;
+import dev.tasklife.domain.Phase;
+import dev.tasklife.domain.TaskEvent;
+import dev.tasklife.domain.TaskRecord;
+import dev.tasklife.domain.Verdict;
+import dev.tasklife.emulated.LifecycleStack;
+import dev.tasklife.input.EventParser;
+import dev.tasklife.service.ReconcileReport;
+import software.amazon.awssdk.services.ecs.model.NetworkMode;
+
+/**
+ * lifecycle.md, "Reconciliation": events get lost upstream; live tasks not heard from for a while are compared with
+ * their source of truth. The ECS tasks run in moto's ECS (EC2 launch type on a registered container instance); its
+ * DescribeTasks answers are completed as ECS gives them (a version per state, MISSING for a task it does not know),
+ * which moto leaves out.
+ */
+abstract class ReconcileScenarios {
+
+    /** The reconciler's default quiet period (application.properties) and MISSING grace. */
+    private static final long QUIET_SECONDS = 600;
+    private static final long GRACE_SECONDS = 3600;
+
+    LifecycleStack stack;
+    private String clusterArn;
+
+    @BeforeEach
+    void runAnEcsClusterWithOneContainerInstance() throws Exception {
+        stack = LifecycleStack.fresh();
+        stack.aws.holdEcsTasksInTheirState();
+        clusterArn = stack.ecs().createCluster(create -> create.clusterName("reconcile")).cluster().clusterArn();
+        String instance = stack.aws.runEc2Instance();
+        stack.ecs().registerContainerInstance(register -> register.cluster(clusterArn)
+                .instanceIdentityDocument("{\"instanceId\": \"" + instance + "\"}"));
+        stack.ecs().registerTaskDefinition(definition -> definition.family("webapp").networkMode(NetworkMode.BRIDGE)
+                .containerDefinitions(container -> container.name("app").image("nginx").memory(128).essential(true)));
+    }
+
+    private String runTask() {
+        return stack.ecs().runTask(run -> run.cluster(clusterArn).taskDefinition("webapp").count(1)
+                .launchType("EC2")).tasks().get(0).taskArn();
+    }
+
+    /** The ECS Task State Change ECS sends for the task, as the status-change function reads it. */
+    private TaskEvent.EcsStateChange ecsEvent(String taskArn, Phase lastStatus, long version, Instant at)
+            throws Exception {
+        ObjectNode detail = JsonNodeFactory.instance.objectNode()
+                .put("taskArn", taskArn).put("clusterArn", clusterArn).put("lastStatus", lastStatus.name())
+                .put("desiredStatus", lastStatus == Phase.STOPPED ? "STOPPED" : "RUNNING").put("version", version)
+                .put("group", "family:webapp");
+        return EventParser.ecsStateChange("ecs-" + version + "-" + taskArn, at, detail);
+    }
+
+    private static String idOf(String taskArn) {
+        return taskArn.substring(taskArn.lastIndexOf('/') + 1);
+    }
+
+    private TaskRecord task(String taskArn) {
+        return stack.store.find(idOf(taskArn)).orElseThrow();
+    }
+
+    @Test
+    void aTaskWhoseStopEventNeverArrivedIsStoppedByOneRunAndItsLateEventIsThenADuplicate() throws Exception {
+        String taskArn = runTask();
+        stack.apply(ecsEvent(taskArn, Phase.RUNNING, 4, T0));
+        stack.ecs().stopTask(stop -> stop.cluster(clusterArn).task(taskArn).reason("scaled in"));
+        // The STOPPED event is lost upstream.
+        stack.ecsRequests.reset();
+
+        ReconcileReport report = stack.reconciler(T0.plusSeconds(QUIET_SECONDS + 1)).reconcile(() -> Long.MAX_VALUE);
+
+        assertEquals(1, report.moved(), report.toString());
+        assertEquals(1, stack.ecsRequests.count("DescribeTasks"));
+        TaskRecord stopped = task(taskArn);
+        assertEquals(Phase.STOPPED, stopped.lastStatus());
+        assertEquals(8L, stopped.ecsVersion(), "ECS's version of the stop");
+
+        // The real event turns up after all: already applied, never a second move.
+        assertEquals(Verdict.DUPLICATE, stack.apply(ecsEvent(taskArn, Phase.STOPPED, 8, T0.plusSeconds(700)))
+                .verdict());
+        assertEquals(1, task(taskArn).history().stream().filter(entry -> entry.to() == Phase.STOPPED).count());
+        // And an older one is stale.
+        assertEquals(Verdict.STALE, stack.apply(ecsEvent(taskArn, Phase.DEACTIVATING, 5, T0.plusSeconds(701)))
+                .verdict());
+    }
+
+    @Test
+    void aTaskEcsStillRunsCostsOneDescribeAndNoWrite() throws Exception {
+        String taskArn = runTask();
+        stack.apply(ecsEvent(taskArn, Phase.RUNNING, 4, T0));
+        stack.dynamoRequests.reset();
+
+        ReconcileReport report = stack.reconciler(T0.plusSeconds(QUIET_SECONDS + 1)).reconcile(() -> Long.MAX_VALUE);
+
+        assertEquals(1, report.unchanged(), report.toString());
+        assertEquals(0, stack.dynamoRequests.count("UpdateItem"));
+        assertEquals(Phase.RUNNING, task(taskArn).lastStatus());
+    }
+
+    @Test
+    void aTaskHeardFromWithinTheQuietPeriodIsNotAsked() throws Exception {
+        String taskArn = runTask();
+        stack.apply(ecsEvent(taskArn, Phase.RUNNING, 4, T0));
+        stack.ecsRequests.reset();
+
+        ReconcileReport report = stack.reconciler(T0.plusSeconds(QUIET_SECONDS - 1)).reconcile(() -> Long.MAX_VALUE);
+
+        assertEquals(0, report.read(), report.toString());
+        assertEquals(0, stack.ecsRequests.count("DescribeTasks"));
+    }
+
+    @Test
+    void aTaskEcsNoLongerKnowsIsStoppedWithOutcomeUnknownOnlyAfterTheGracePeriod() throws Exception {
+        String unknownToEcs = clusterArn.replace(":cluster/", ":task/") + "/0123456789abcdef0123456789abcdef";
+        stack.apply(ecsEvent(unknownToEcs, Phase.RUNNING, 4, T0));
+
+        ReconcileReport early = stack.reconciler(T0.plusSeconds(QUIET_SECONDS + 1)).reconcile(() -> Long.MAX_VALUE);
+        assertEquals(1, early.missingInGrace(), early.toString());
+        assertEquals(Phase.RUNNING, task(unknownToEcs).lastStatus());
+
+        ReconcileReport late = stack.reconciler(T0.plusSeconds(GRACE_SECONDS)).reconcile(() -> Long.MAX_VALUE);
+        assertEquals(1, late.missingStopped(), late.toString());
+        TaskRecord stopped = task(unknownToEcs);
+        assertEquals(Phase.STOPPED, stopped.lastStatus());
+        assertEquals(Outcome.UNKNOWN, stopped.outcome());
+
+        ReconcileReport after = stack.reconciler(T0.plusSeconds(GRACE_SECONDS + 600)).reconcile(() -> Long.MAX_VALUE);
+        assertEquals(0, after.read(), "a STOPPED task leaves the reconcile index: " + after);
+    }
+
+    @Test
+    void agentTasksNotHeardFromAreNamedInAReconciliationRequest() throws Exception {
+        stack.apply(agent("quiet-agent-task", AgentState.RUNNING, 0, "r1"));
+        stack.drainNotifications();
+
+        ReconcileReport report = stack.reconciler(T0.plusSeconds(QUIET_SECONDS + 1)).reconcile(() -> Long.MAX_VALUE);
+
+        assertEquals(1, report.reconciliationRequests(), report.toString());
+        List<JsonNode> requests = stack.drainNotifications().stream()
+                .filter(event -> event.get("detail-type").asText().equals("Task Reconciliation Requested")).toList();
+        assertEquals(1, requests.size());
+        assertEquals("quiet-agent-task", requests.get(0).at("/detail/taskIds/0").asText());
+        assertNull(requests.get(0).at("/detail/cluster").textValue(), "the agent task has no cluster");
+    }
+}
