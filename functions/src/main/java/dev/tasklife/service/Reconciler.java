@@ -57,9 +57,8 @@ public class Reconciler {
 
     public Reconciler(TaskStore store, StatusChangeService statusChanges, EcsTasks ecs, EventPublisher publisher,
                       Clock clock, Duration quiet, Duration missingGrace, long safetyMarginMillis, int pageSize) {
-        if (pageSize < 1 || pageSize > EcsTasks.MAX_TASKS_PER_CALL) {
-            throw new IllegalArgumentException("the reconciler's page size is 1 to " + EcsTasks.MAX_TASKS_PER_CALL
-                    + " (a page's tasks of one cluster are described in one call), not " + pageSize);
+        if (pageSize < 1) {
+            throw new IllegalArgumentException("the reconciler's page size is at least 1, not " + pageSize);
         }
         this.store = store;
         this.statusChanges = statusChanges;
@@ -90,7 +89,12 @@ public class Reconciler {
         return report;
     }
 
+    /**
+     * Every shard of one kind, page by page; a cluster's tasks are asked about 100 at a time (ECS's limit a call,
+     * and ECS's API rate is the scarce thing), the rest once the kind is read; false when the time ran short first.
+     */
     private boolean reconcileKind(ReconcileKind kind, Instant now, Tally tally, LongSupplier remainingMillis) {
+        Map<String, List<ReconcileEntry>> pending = new LinkedHashMap<>();
         for (String key : store.reconcileKeys(kind)) {
             Map<String, AttributeValue> next = null;
             do {
@@ -102,25 +106,38 @@ public class Reconciler {
                 tally.readUnits += page.readUnits();
                 tally.read += page.entries().size();
                 page.unreadable().forEach(tally::failed);
-                Map<String, List<ReconcileEntry>> byCluster = new LinkedHashMap<>();
-                page.entries().forEach(entry -> byCluster.computeIfAbsent(Objects.requireNonNullElse(
-                        entry.cluster(), ""), cluster -> new ArrayList<>()).add(entry));
-                for (Map.Entry<String, List<ReconcileEntry>> cluster : byCluster.entrySet()) {
-                    if (remainingMillis.getAsLong() < safetyMarginMillis) {
-                        return false;
-                    }
-                    switch (kind) {
-                        case ECS -> describe(cluster.getKey(), cluster.getValue(), now, tally);
-                        case AGENT -> requestReconciliation(cluster.getKey(), cluster.getValue(), now, tally);
-                    }
+                page.entries().forEach(entry -> pending.computeIfAbsent(Objects.requireNonNullElse(entry.cluster(),
+                        ""), cluster -> new ArrayList<>()).add(entry));
+                if (!ask(kind, pending, EcsTasks.MAX_TASKS_PER_CALL, now, tally, remainingMillis)) {
+                    return false;
                 }
                 next = page.next();
             } while (next != null);
         }
+        return ask(kind, pending, 1, now, tally, remainingMillis);
+    }
+
+    /** Asks about each cluster's pending tasks, 100 at a time, while at least {@code atLeast} are pending. */
+    private boolean ask(ReconcileKind kind, Map<String, List<ReconcileEntry>> pending, int atLeast, Instant now,
+                        Tally tally, LongSupplier remainingMillis) {
+        for (Map.Entry<String, List<ReconcileEntry>> cluster : pending.entrySet()) {
+            List<ReconcileEntry> tasks = cluster.getValue();
+            while (tasks.size() >= atLeast && !tasks.isEmpty()) {
+                if (remainingMillis.getAsLong() < safetyMarginMillis) {
+                    return false;
+                }
+                List<ReconcileEntry> batch = tasks.subList(0, Math.min(EcsTasks.MAX_TASKS_PER_CALL, tasks.size()));
+                switch (kind) {
+                    case ECS -> describe(cluster.getKey(), List.copyOf(batch), now, tally);
+                    case AGENT -> requestReconciliation(cluster.getKey(), List.copyOf(batch), now, tally);
+                }
+                batch.clear();
+            }
+        }
         return true;
     }
 
-    /** One DescribeTasks call for a cluster's entries of a page, and what ECS says applied to each task on its own. */
+    /** One DescribeTasks call for up to 100 of a cluster's tasks, and what ECS says applied to each on its own. */
     private void describe(String cluster, List<ReconcileEntry> entries, Instant now, Tally tally) {
         Map<String, ReconcileEntry> byArn = new LinkedHashMap<>();
         entries.forEach(entry -> byArn.put(entry.taskArn(), entry));
@@ -178,7 +195,7 @@ public class Reconciler {
         }
     }
 
-    /** One {@code Task Reconciliation Requested} for a cluster's agent tasks of a page (at most 100 ids). */
+    /** One {@code Task Reconciliation Requested} for up to 100 of a cluster's agent tasks. */
     private void requestReconciliation(String cluster, List<ReconcileEntry> entries, Instant now, Tally tally) {
         List<String> taskIds = entries.stream().map(ReconcileEntry::taskId).sorted().toList();
         ObjectNode detail = JsonNodeFactory.instance.objectNode();

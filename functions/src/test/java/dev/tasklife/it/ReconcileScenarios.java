@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -15,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.tasklife.Fixtures;
 import dev.tasklife.domain.AgentState;
 import dev.tasklife.domain.Outcome;
 import dev.tasklife.domain.Phase;
@@ -24,6 +27,9 @@ import dev.tasklife.domain.Verdict;
 import dev.tasklife.emulated.LifecycleStack;
 import dev.tasklife.input.EventParser;
 import dev.tasklife.service.ReconcileReport;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 import software.amazon.awssdk.services.ecs.model.NetworkMode;
 
 /**
@@ -143,6 +149,62 @@ abstract class ReconcileScenarios {
 
         ReconcileReport after = stack.reconciler(T0.plusSeconds(GRACE_SECONDS + 600)).reconcile(() -> Long.MAX_VALUE);
         assertEquals(0, after.read(), "a STOPPED task leaves the reconcile index: " + after);
+    }
+
+    @Test
+    void aRunAmongTenThousandTasksCostsInProportionToTheQuietOnesNotTheTable() throws Exception {
+        int quietRunning = 100;
+        int drifted = 100;
+        List<String> quiet = new ArrayList<>();
+        for (int i = 0; i < (quietRunning + drifted) / 10; i++) {
+            stack.ecs().runTask(run -> run.cluster(clusterArn).taskDefinition("webapp").count(10).launchType("EC2"))
+                    .tasks().forEach(task -> quiet.add(task.taskArn()));
+        }
+        for (String taskArn : quiet) {
+            stack.apply(ecsEvent(taskArn, Phase.RUNNING, 4, T0));
+        }
+        for (String taskArn : quiet.subList(0, drifted)) {
+            stack.ecs().stopTask(stop -> stop.cluster(clusterArn).task(taskArn));
+        }
+        // The rest of the 10,000: heard from within the quiet period, shaped as the store leaves a RUNNING ECS task.
+        int heard = 10_000 - quiet.size();
+        List<WriteRequest> batch = new ArrayList<>();
+        for (int i = 0; i < heard; i++) {
+            String taskId = "heard" + i;
+            batch.add(WriteRequest.builder().putRequest(PutRequest.builder().item(Map.of(
+                    "taskId", AttributeValue.fromS(taskId),
+                    "lastStatus", AttributeValue.fromS("RUNNING"),
+                    "version", AttributeValue.fromN("1"),
+                    "ecsVersion", AttributeValue.fromN("4"),
+                    "cluster", AttributeValue.fromS(clusterArn),
+                    "taskArn", AttributeValue.fromS(clusterArn.replace(":cluster/", ":task/") + "/" + taskId),
+                    "reconcileKey", AttributeValue.fromS(Fixtures.SWEEP_INDEX.shards().key("ECS",
+                            Fixtures.SWEEP_INDEX.shards().shardOf(taskId))),
+                    "heardAt", AttributeValue.fromN(Long.toString(T0.plusSeconds(300).toEpochMilli())))).build())
+                    .build());
+            if (batch.size() == 25 || i == heard - 1) {
+                List<WriteRequest> items = List.copyOf(batch);
+                stack.dynamo.batchWriteItem(write -> write.requestItems(Map.of(stack.tableName, items)));
+                batch.clear();
+            }
+        }
+        stack.dynamoRequests.reset();
+        stack.ecsRequests.reset();
+
+        ReconcileReport report = stack.reconciler(T0.plusSeconds(QUIET_SECONDS + 1)).reconcile(() -> Long.MAX_VALUE);
+
+        System.out.printf("reconcile of %d tasks (%d quiet, %d drifted): %s; DynamoDB requests %s; ECS requests %s%n",
+                stack.itemCount(), quiet.size(), drifted, report, stack.dynamoRequests.all(),
+                stack.ecsRequests.all());
+        assertEquals(quiet.size(), report.read(), "only the quiet tasks' entries are read");
+        assertEquals(drifted, report.moved());
+        assertEquals(quietRunning, report.unchanged());
+        assertEquals(2, stack.ecsRequests.count("DescribeTasks"), "100 tasks a call");
+        assertEquals(Fixtures.SWEEP_INDEX.shards().count() * 2, stack.dynamoRequests.count("Query"),
+                "one page per key of each kind (ECS, AGENT)");
+        assertEquals(0, stack.dynamoRequests.count("Scan"));
+        assertEquals(drifted, stack.dynamoRequests.count("UpdateItem"), "a write for each drifted task only");
+        assertEquals(0, stack.dynamoRequests.count("GetItem"));
     }
 
     @Test
