@@ -104,7 +104,7 @@ public final class Fixtures {
     public static TaskEvent.LaunchRequest launch(String taskId, String service, boolean networkInterface,
                                                  boolean serviceDiscovery, Long inactiveAfterSeconds) {
         return new TaskEvent.LaunchRequest("launch-" + taskId, T0, taskId, "marathon-east", service,
-                networkInterface, serviceDiscovery, List.of(), inactiveAfterSeconds, 900L);
+                networkInterface, serviceDiscovery, List.of(), inactiveAfterSeconds, 900L, null);
     }
 
     public static TaskEvent.StepCompleted stepDone(String taskId, Step step, boolean succeeded) {
@@ -219,7 +219,7 @@ public final class Fixtures {
         public TaskRecord build() {
             return new TaskRecord(taskId, lastStatus, desired, agentState, null, null, version, ecsVersion,
                     agentTimestamp, agentKey, appliedKeys, steps, CLUSTER, ecsVersion == null ? null : taskArn(taskId), service, null, null, null,
-                    stopCode, service != null, null, replacedBy, expungedAt,
+                    stopCode, service != null, null, null, replacedBy, expungedAt,
                     expungedAt == null ? null : expungedAt.getEpochSecond() + POLICY.tombstoneSeconds(), 0, null, history, since, since);
         }
     }

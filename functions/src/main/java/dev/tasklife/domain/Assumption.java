@@ -11,6 +11,8 @@ public enum Assumption {
     NO_DEPROVISIONING_STEP,
     /** The task is not one a service replaces: no expunge, no replacement to request. */
     NOT_REPLACED_ON_FAILURE,
+    /** No replacement was requested: a report that the task runs leaves no instance too many. */
+    NOT_REPLACED,
     /** No stop was requested: a report that the task runs does not start the stop path. */
     NO_STOP_REQUESTED,
     /** No ECS stop code was noticed before the task stopped: a STOPPED report without one has outcome UNKNOWN. */

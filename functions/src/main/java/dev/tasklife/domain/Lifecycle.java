@@ -151,6 +151,8 @@ public final class Lifecycle {
         if (state == AgentState.RUNNING) {
             assumed.add(Assumption.NO_ACTIVATION_STEP);
             assumed.add(Assumption.NO_STOP_REQUESTED);
+            // A task replaced while UNREACHABLE that reports in leaves one instance too many: decided on the record.
+            assumed.add(Assumption.NOT_REPLACED);
         }
         if (state.isTerminal()) {
             assumed.add(Assumption.NO_DEPROVISIONING_STEP);
@@ -187,7 +189,7 @@ public final class Lifecycle {
             case LaunchRequest launch -> fields.desiredUnlessSet(DesiredStatus.RUNNING)
                     .identity(launch.cluster(), null, launch.service())
                     .launchSettings(launch.steps(), launch.inactiveAfterSeconds(), launch.expungeAfterSeconds(),
-                            launch.service() != null);
+                            launch.service() != null, launch.killSelection());
             case StopRequest stop -> fields.desired(DesiredStatus.STOPPED).stopReason(stop.reason());
         }
         return fields;

@@ -46,6 +46,22 @@ final class MarathonHandling {
         if (current.replaceOnFailure() && target == UNREACHABLE && policy.inactiveAfterSeconds(current) == 0) {
             requestReplacement(fields, current, draft);
         }
+        if (comesBackReplaced(current, draft.agentState())) {
+            // One instance too many (lifecycle.md, "Returning tasks"): the launch's killSelection picks which goes.
+            if (current.killSelection() == KillSelection.OLDEST_FIRST) {
+                fields.desired(DesiredStatus.STOPPED).stopReason("surplus: back from UNREACHABLE after its"
+                        + " replacement " + current.replacedBy() + " was requested; OLDEST_FIRST stops this one");
+            } else {
+                fields.stopSurplus(current.replacedBy(), "surplus: " + current.taskId() + " came back from"
+                        + " UNREACHABLE after this replacement was requested; YOUNGEST_FIRST stops this one");
+            }
+        }
+    }
+
+    /** A task a service replaced while it was UNREACHABLE, reported running again: one instance too many. */
+    static boolean comesBackReplaced(TaskRecord current, AgentState reported) {
+        return current.replaceOnFailure() && current.replacedBy() != null && current.lastStatus() == UNREACHABLE
+                && reported == AgentState.RUNNING;
     }
 
     /** Expunges the task, describable in full for the policy's tombstone time from {@code change}. */
@@ -64,7 +80,8 @@ final class MarathonHandling {
                 .move(RequestedPhase.ofLaunch(current.steps()), new Guard(true, Set.of(), null, Set.of()))
                 .desired(DesiredStatus.RUNNING)
                 .identity(current.cluster(), null, current.service())
-                .launchSettings(current.steps(), current.inactiveAfterSeconds(), current.expungeAfterSeconds(), true)
+                .launchSettings(current.steps(), current.inactiveAfterSeconds(), current.expungeAfterSeconds(), true,
+                        current.killSelection())
                 .replacementOf(current.taskId())
                 .build();
         fields.replacedBy(creation);

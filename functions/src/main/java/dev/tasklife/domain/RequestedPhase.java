@@ -31,8 +31,11 @@ final class RequestedPhase {
         Phase from = current.lastStatus();
         return switch (event) {
             case EcsStateChange ecs -> ecs.lastStatus();
+            // A task back with one instance too many that is the one to go starts its stop path at once.
             case AgentStatusUpdate agent -> ofAgentState(agent.state(), current.steps(), from,
-                    current.desiredStatus());
+                    MarathonHandling.comesBackReplaced(current, agent.state())
+                            && current.killSelection() == KillSelection.OLDEST_FIRST
+                            ? DesiredStatus.STOPPED : current.desiredStatus());
             // A launch gives a phase only to a task not seen before; later it can only add its settings.
             case LaunchRequest launch -> from == null ? ofLaunch(launch.steps()) : null;
             // A task that is pending or running starts its stop path now; elsewhere the stop waits.

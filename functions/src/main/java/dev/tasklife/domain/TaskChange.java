@@ -16,6 +16,8 @@ import java.util.Set;
  *     the permanent marker
  * @param forgetKey do not keep the event's dedupe key on the record (its source order recognises it again)
  * @param replacement the creation of the task that replaces this one, written in the same transaction, or null
+ * @param surplusStop the other instance this change leaves too many of, whose desired status becomes STOPPED in
+ *     the same transaction (killSelection YOUNGEST_FIRST: the replacement of a task that came back), or null
  */
 public record TaskChange(
         String taskId,
@@ -41,12 +43,18 @@ public record TaskChange(
         String stopReason,
         String stopCode,
         boolean replaceOnFailure,
+        KillSelection killSelection,
         String replacementOf,
         String replacedBy,
         Long tombstoneUntil,
         boolean compactTombstone,
         boolean forgetKey,
-        TaskChange replacement) {
+        TaskChange replacement,
+        SurplusStop surplusStop) {
+
+    /** Another instance to be stopped as surplus: its id, and why (kept as its stop reason). */
+    public record SurplusStop(String taskId, String reason) {
+    }
 
     public TaskChange {
         steps = Set.copyOf(steps);
@@ -79,7 +87,9 @@ public record TaskChange(
                 || fillsGap(stopReason, current.stopReason())
                 || fillsGap(stopCode, current.stopCode())
                 || (replaceOnFailure && !current.replaceOnFailure())
-                || replacement != null;
+                || fillsGap(killSelection, current.killSelection())
+                || replacement != null
+                || surplusStop != null;
     }
 
     private static boolean advances(Long offered, Long present) {
@@ -115,12 +125,14 @@ public record TaskChange(
         private String stopReason;
         private String stopCode;
         private boolean replaceOnFailure;
+        private KillSelection killSelection;
         private String replacementOf;
         private String replacedBy;
         private Long tombstoneUntil;
         private boolean compactTombstone;
         private boolean forgetKey;
         private TaskChange replacement;
+        private SurplusStop surplusStop;
 
         public Builder(String taskId, String cause, String dedupeKey, Instant at) {
             this.taskId = taskId;
@@ -187,11 +199,12 @@ public record TaskChange(
         }
 
         public Builder launchSettings(Set<Step> launchSteps, Long inactiveAfter, Long expungeAfter,
-                                      boolean replacedOnFailure) {
+                                      boolean replacedOnFailure, KillSelection selection) {
             steps = launchSteps;
             inactiveAfterSeconds = inactiveAfter;
             expungeAfterSeconds = expungeAfter;
             replaceOnFailure = replacedOnFailure;
+            killSelection = selection;
             return this;
         }
 
@@ -234,12 +247,18 @@ public record TaskChange(
             return this;
         }
 
+        /** Stops the surplus instance {@code taskId} in the same write (its desired status becomes STOPPED). */
+        public Builder stopSurplus(String surplusTaskId, String reason) {
+            surplusStop = new SurplusStop(surplusTaskId, reason);
+            return this;
+        }
+
         public TaskChange build() {
             return new TaskChange(taskId, cause, dedupeKey, at, moveTo, guard, desiredStatus, keepDesiredStatus,
                     agentState, agentTimestampMicros, outcome, outcomeReason, keepOutcome, ecsVersion, cluster,
                     taskArn, service, steps, inactiveAfterSeconds, expungeAfterSeconds, stopReason, stopCode,
-                    replaceOnFailure, replacementOf, replacedBy, tombstoneUntil, compactTombstone, forgetKey,
-                    replacement);
+                    replaceOnFailure, killSelection, replacementOf, replacedBy, tombstoneUntil, compactTombstone,
+                    forgetKey, replacement, surplusStop);
         }
     }
 }

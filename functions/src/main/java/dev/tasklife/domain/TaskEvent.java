@@ -83,7 +83,8 @@ public sealed interface TaskEvent {
     /** {@code Task Launch Requested}: the control plane wants a task to run. */
     record LaunchRequest(String eventId, Instant time, String taskId, String cluster, String service,
                          boolean networkInterface, boolean serviceDiscovery, List<String> targetGroups,
-                         Long inactiveAfterSeconds, Long expungeAfterSeconds) implements StatusChange {
+                         Long inactiveAfterSeconds, Long expungeAfterSeconds, KillSelection killSelection)
+            implements StatusChange {
         @Override
         public String dedupeKey() {
             return "event:" + eventId;

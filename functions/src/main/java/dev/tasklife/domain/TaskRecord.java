@@ -13,7 +13,8 @@ import java.util.Set;
  * for a service (Marathon handling applies). {@code expungedAt} marks an expunged task for good: its record is never
  * deleted, so nothing can bring it back. Until {@code tombstoneUntil} (epoch second) it keeps its whole story for
  * describe; after that the sweeper compacts it to a small permanent marker (no history, no dedupe keys).
- * {@code stopCode} is an ECS stop code seen before the task stopped (a Spot termination notice); it becomes the
+ * {@code killSelection} (null: Marathon's default, YOUNGEST_FIRST) picks which instance goes when the task comes
+ * back after its replacement was requested. {@code stopCode} is an ECS stop code seen before the task stopped (a Spot termination notice); it becomes the
  * outcome once the task is STOPPED.
  *
  * <p>The record keeps the latest moves only: {@code history} is the kept part, after {@code earlierMoves} moves no
@@ -42,6 +43,7 @@ public record TaskRecord(
         String stopReason,
         String stopCode,
         boolean replaceOnFailure,
+        KillSelection killSelection,
         String replacementOf,
         String replacedBy,
         Instant expungedAt,

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tasklife.domain.AgentState;
 import dev.tasklife.domain.DesiredStatus;
 import dev.tasklife.domain.EventTypes;
+import dev.tasklife.domain.KillSelection;
 import dev.tasklife.domain.LifecyclePolicy;
 import dev.tasklife.domain.Phase;
 import dev.tasklife.domain.Step;
@@ -197,7 +198,21 @@ public final class EventParser {
             expungeAfter = strategySeconds(strategy, path, "expungeAfterSeconds");
         }
         return new TaskEvent.LaunchRequest(eventId, time, taskId, cluster, service, networkInterface,
-                serviceDiscovery, targetGroups, inactiveAfter, expungeAfter);
+                serviceDiscovery, targetGroups, inactiveAfter, expungeAfter, killSelection(detail));
+    }
+
+    /** Marathon's {@code killSelection}: which instance goes when a service has one too many; null: the default. */
+    private static KillSelection killSelection(JsonNode detail) throws InvalidEventException {
+        String text = JsonFields.optionalText(detail, DETAIL, "killSelection", MAX_ID_LENGTH);
+        for (KillSelection selection : KillSelection.values()) {
+            if (selection.name().equals(text)) {
+                return selection;
+            }
+        }
+        if (text != null) {
+            throw new InvalidEventException("detail.killSelection must be YOUNGEST_FIRST or OLDEST_FIRST");
+        }
+        return null;
     }
 
     private static Long strategySeconds(JsonNode strategy, String path, String field) throws InvalidEventException {

@@ -3,7 +3,10 @@ package dev.tasklife.service;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.tasklife.domain.AgentState;
 import dev.tasklife.domain.HistoryEntry;
+import dev.tasklife.domain.KillSelection;
+import dev.tasklife.domain.Phase;
 import dev.tasklife.domain.Step;
 import dev.tasklife.domain.TaskRecord;
 import dev.tasklife.domain.Transition;
@@ -13,7 +16,8 @@ import dev.tasklife.publish.OutboundEvent;
  * What one write to a task said, as events: read off the record before and after it (a DynamoDB stream record).
  * A move appended to the history is {@code Task State Changed} (and a step request when it entered the phase of a
  * step the task asked for); a tombstone that appeared is {@code Task Expunged}; a task created as a replacement is
- * {@code Task Replacement Requested}. The ids are the same however often the same write is read.
+ * {@code Task Replacement Requested}; a replaced task back from UNREACHABLE is {@code Task Kill Requested} for the
+ * instance its killSelection stops. The ids are the same however often the same write is read.
  */
 public final class FollowUps {
 
@@ -44,6 +48,13 @@ public final class FollowUps {
         }
         if (after.replacementOf() != null && known == 0 && !history.isEmpty()) {
             events.add(LifecycleEvents.replacementRequested(after, history.get(0).dedupeKey()));
+        }
+        if (made > 0 && before != null && before.lastStatus() == Phase.UNREACHABLE && before.replaceOnFailure()
+                && before.replacedBy() != null && after.agentState() == AgentState.RUNNING) {
+            // Back after its replacement was requested: killSelection picked the instance to go, named here.
+            boolean oldestGoes = after.killSelection() == KillSelection.OLDEST_FIRST;
+            events.add(LifecycleEvents.surplusKillRequested(after, oldestGoes ? after.taskId() : after.replacedBy(),
+                    oldestGoes ? after.replacedBy() : after.taskId(), history.get(history.size() - 1).dedupeKey()));
         }
         return events;
     }

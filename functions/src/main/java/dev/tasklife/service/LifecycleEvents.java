@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.tasklife.domain.Decision;
 import dev.tasklife.domain.EventTypes;
+import dev.tasklife.domain.KillSelection;
 import dev.tasklife.domain.Step;
 import dev.tasklife.domain.TaskEvent;
 import dev.tasklife.domain.TaskRecord;
@@ -117,6 +118,25 @@ final class LifecycleEvents {
         detail.put("cause", event.eventId());
         detail.put("why", why);
         detail.put("time", event.time().toString());
+        return new OutboundEvent(EventTypes.TASK_KILL_REQUESTED, detail);
+    }
+
+    /**
+     * {@code Task Kill Requested} for the instance a service has too many of: {@code returned} came back from
+     * UNREACHABLE after its replacement was requested, and its killSelection stops {@code killed}, keeping
+     * {@code kept}.
+     */
+    static OutboundEvent surplusKillRequested(TaskRecord returned, String killed, String kept, String causeKey) {
+        ObjectNode detail = JsonNodeFactory.instance.objectNode();
+        detail.put("eventId", stableId(EventTypes.TASK_KILL_REQUESTED, killed, causeKey));
+        detail.put("taskId", killed);
+        detail.put("kept", kept);
+        detail.put("cluster", returned.cluster());
+        detail.put("service", returned.service());
+        detail.put("why", "surplus: " + returned.taskId() + " came back from UNREACHABLE after its replacement "
+                + returned.replacedBy() + " was requested; killSelection "
+                + (returned.killSelection() == null ? KillSelection.YOUNGEST_FIRST : returned.killSelection()));
+        detail.put("time", returned.updatedAt().toString());
         return new OutboundEvent(EventTypes.TASK_KILL_REQUESTED, detail);
     }
 

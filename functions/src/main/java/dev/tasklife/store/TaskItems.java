@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 import dev.tasklife.domain.AgentState;
 import dev.tasklife.domain.DesiredStatus;
 import dev.tasklife.domain.HistoryEntry;
+import dev.tasklife.domain.KillSelection;
 import dev.tasklife.domain.Outcome;
 import dev.tasklife.domain.Phase;
 import dev.tasklife.domain.ReconcileEntry;
@@ -53,6 +54,7 @@ final class TaskItems {
     static final String STOP_REASON = "stopReason";
     static final String STOP_CODE = "stopCode";
     static final String REPLACE_ON_FAILURE = "replaceOnFailure";
+    static final String KILL_SELECTION = "killSelection";
     static final String REPLACEMENT_OF = "replacementOf";
     static final String REPLACED_BY = "replacedBy";
     /** Set once a task is expunged, and never removed: the record stays as a marker that keeps the task dead. */
@@ -152,6 +154,7 @@ final class TaskItems {
                 string(item, STOP_REASON),
                 string(item, STOP_CODE),
                 flag(item, REPLACE_ON_FAILURE),
+                enumOf(item, KILL_SELECTION, KillSelection::valueOf),
                 string(item, REPLACEMENT_OF),
                 string(item, REPLACED_BY),
                 instant(item, EXPUNGED_AT),

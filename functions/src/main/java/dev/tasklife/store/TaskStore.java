@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -302,6 +303,9 @@ public class TaskStore {
         if (change.replacement() != null) {
             return applyWithReplacement(change, decidedOn);
         }
+        if (change.surplusStop() != null) {
+            return applyWithSurplusStop(change, decidedOn);
+        }
         Update update = update(change, decidedOn);
         // The same conditional update as in a transaction, made on its own: it can return the new image.
         UpdateItemRequest request = UpdateItemRequest.builder()
@@ -327,18 +331,50 @@ public class TaskStore {
      * replacement are linked both ways or not at all. A transaction returns no new image: the record is null.
      */
     private WriteResult applyWithReplacement(TaskChange change, TaskRecord decidedOn) {
+        // The replaced task's condition held: only the replacement's id is taken (by anyone, for anything).
+        return transact(change, decidedOn, update(change.replacement(), null), () -> new WriteResult(false, null, true));
+    }
+
+    /**
+     * The change and the stop of the instance it leaves too many of, in one transaction: the other instance's
+     * desired status becomes STOPPED (its next report starts its stop path; Task Kill Requested, from the stream,
+     * has it killed). A transaction returns no new image: the record is null.
+     */
+    private WriteResult applyWithSurplusStop(TaskChange change, TaskRecord decidedOn) {
+        Expression expression = new Expression();
+        Update surplus = Update.builder()
+                .tableName(tableName)
+                .key(key(change.surplusStop().taskId()))
+                .updateExpression("SET " + expression.name(TaskItems.DESIRED_STATUS) + " = "
+                        + expression.value(DesiredStatus.STOPPED.name()) + ", "
+                        + ifAbsent(expression, TaskItems.STOP_REASON, expression.value(change.surplusStop().reason()))
+                        + ", " + expression.name(TaskItems.VERSION) + " = " + expression.name(TaskItems.VERSION)
+                        + " + " + expression.number(1) + ", " + expression.name(TaskItems.UPDATED_AT) + " = "
+                        + expression.value(TaskItems.time(change.at())))
+                .conditionExpression("attribute_exists(" + expression.name(TaskItems.LAST_STATUS) + ")")
+                .expressionAttributeNames(expression.names)
+                .expressionAttributeValues(expression.values)
+                .build();
+        return transact(change, decidedOn, surplus, () -> {
+            // The replacement is created with the link and never deleted: an item missing here is a broken table.
+            throw new IllegalStateException("surplus instance " + change.surplusStop().taskId() + " is not in the table");
+        });
+    }
+
+    /** The change and a second update, all or nothing; {@code secondFailed}: what a failed second condition means. */
+    private WriteResult transact(TaskChange change, TaskRecord decidedOn, Update second,
+                                 Supplier<WriteResult> secondFailed) {
         try {
             dynamo.transactWriteItems(write -> write.transactItems(
                     TransactWriteItem.builder().update(update(change, decidedOn)).build(),
-                    TransactWriteItem.builder().update(update(change.replacement(), null)).build()));
+                    TransactWriteItem.builder().update(second).build()));
         } catch (TransactionCanceledException e) {
             List<CancellationReason> reasons = e.cancellationReasons();
             if (failedCondition(reasons, 0)) {
                 return notWritten(reasons.get(0).item());
             }
             if (failedCondition(reasons, 1)) {
-                // The replaced task's condition held: only the replacement's id is taken (by anyone, for anything).
-                return new WriteResult(false, null, true);
+                return secondFailed.get();
             }
             if (reasons.stream().anyMatch(reason -> "TransactionConflict".equals(reason.code()))) {
                 // Another writer was on the item: decide again on the record as it now is.
@@ -458,6 +494,7 @@ public class TaskStore {
                     + expression.value(Step.DEPROVISIONING.name()) + ")";
             case NOT_REPLACED_ON_FAILURE -> "attribute_not_exists(" + expression.name(TaskItems.REPLACE_ON_FAILURE)
                     + ")";
+            case NOT_REPLACED -> "attribute_not_exists(" + expression.name(TaskItems.REPLACED_BY) + ")";
             case NO_STOP_REQUESTED -> {
                 String desired = expression.name(TaskItems.DESIRED_STATUS);
                 yield "(attribute_not_exists(" + desired + ") OR " + desired + " <> "
@@ -557,6 +594,8 @@ public class TaskStore {
         setIfAbsent(set, expression, TaskItems.STOP_CODE, change.stopCode());
         setIfAbsent(set, expression, TaskItems.REPLACEMENT_OF, change.replacementOf());
         setIfAbsent(set, expression, TaskItems.REPLACED_BY, change.replacedBy());
+        setIfAbsent(set, expression, TaskItems.KILL_SELECTION,
+                change.killSelection() == null ? null : change.killSelection().name());
         if (change.replaceOnFailure()) {
             set.add(ifAbsent(expression, TaskItems.REPLACE_ON_FAILURE, expression.value(AttributeValue.fromBool(true))));
         }

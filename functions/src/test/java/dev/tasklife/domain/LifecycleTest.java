@@ -56,10 +56,10 @@ class LifecycleTest {
         }
 
         @Test
-        void agentRunningAssumesNoActivationStepAndSaysSoInTheGuard() {
+        void agentRunningAssumesNoActivationStepNoStopAndNoReplacementAndSaysSoInTheGuard() {
             TaskChange change = LIFECYCLE.firstAttempt(agent("t1", AgentState.RUNNING, 1, "u1"));
             assertEquals(Phase.RUNNING, change.moveTo());
-            assertEquals(Set.of(Assumption.NO_ACTIVATION_STEP, Assumption.NO_STOP_REQUESTED),
+            assertEquals(Set.of(Assumption.NO_ACTIVATION_STEP, Assumption.NO_STOP_REQUESTED, Assumption.NOT_REPLACED),
                     change.guard().assumptions());
             assertEquals(AgentState.RUNNING, change.agentState());
         }

@@ -30,6 +30,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tasklife.Fixtures;
 import dev.tasklife.domain.AgentState;
 import dev.tasklife.domain.DesiredStatus;
+import dev.tasklife.domain.KillSelection;
 import dev.tasklife.domain.Outcome;
 import dev.tasklife.domain.Phase;
 import dev.tasklife.domain.Step;
@@ -140,7 +141,7 @@ abstract class OrchestrationScenarios {
         @Test
         void everyStepOfTheFullPathIsRequestedOnceWithAStableIdempotencyKey() throws Exception {
             apply(new TaskEvent.LaunchRequest("launch-full", T0, "full", "east", "webapp", true, false,
-                    List.of("arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/web/1"), null, null));
+                    List.of("arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/web/1"), null, null, null));
             apply(stepDone("full", Step.PROVISIONING, true));
             apply(agent("full", AgentState.RUNNING, 70, "r1"));
             apply(stepDone("full", Step.ACTIVATION, true));
@@ -283,6 +284,56 @@ abstract class OrchestrationScenarios {
 
             apply(agent("t1", AgentState.RUNNING, 30, "r2"));
             assertEquals(Phase.RUNNING, task("t1").lastStatus(), "it came back first");
+        }
+
+        @Test
+        void aTaskBackAfterItsReplacementWasRequestedIsKeptAndTheYoungerInstanceStoppedByDefault() throws Exception {
+            apply(launch("t1", false, false));
+            apply(agent("t1", AgentState.RUNNING, 1, "r1"));
+            apply(agent("t1", AgentState.UNREACHABLE, 2, "u1"));
+            String replacement = task("t1").replacedBy();
+            apply(agent(replacement, AgentState.RUNNING, 10, "rr1"));
+            stack.drainNotifications();
+
+            apply(agent("t1", AgentState.RUNNING, 30, "r2"));
+
+            TaskRecord back = task("t1");
+            assertEquals(Phase.RUNNING, back.lastStatus());
+            assertEquals(DesiredStatus.RUNNING, back.desiredStatus());
+            TaskRecord surplus = task(replacement);
+            assertEquals(DesiredStatus.STOPPED, surplus.desiredStatus(), "YOUNGEST_FIRST: the replacement goes");
+            assertEquals("t1", surplus.replacementOf(), "the lineage links both");
+            assertEquals(replacement, back.replacedBy());
+            List<JsonNode> kills = published("Task Kill Requested");
+            assertEquals(1, kills.size());
+            assertEquals(replacement, kills.get(0).at("/detail/taskId").asText());
+            assertEquals("t1", kills.get(0).at("/detail/kept").asText());
+
+            // Its agent kills it, and it goes down its stop path.
+            apply(agent(replacement, AgentState.RUNNING, 40, "rr2"));
+            assertEquals(Phase.STOPPING, task(replacement).lastStatus());
+        }
+
+        @Test
+        void withOldestFirstTheTaskThatCameBackIsTheOneStopped() throws Exception {
+            apply(new TaskEvent.LaunchRequest("launch-t1", T0, "t1", "marathon-east", "webapp", false, false,
+                    List.of(), null, 900L, KillSelection.OLDEST_FIRST));
+            apply(agent("t1", AgentState.RUNNING, 1, "r1"));
+            apply(agent("t1", AgentState.UNREACHABLE, 2, "u1"));
+            String replacement = task("t1").replacedBy();
+            assertEquals(KillSelection.OLDEST_FIRST, task(replacement).killSelection(), "the replacement inherits it");
+            stack.drainNotifications();
+
+            apply(agent("t1", AgentState.RUNNING, 30, "r2"));
+
+            TaskRecord back = task("t1");
+            assertEquals(DesiredStatus.STOPPED, back.desiredStatus(), "OLDEST_FIRST: the older instance goes");
+            assertEquals(Phase.STOPPING, back.lastStatus(), "down its stop path at once");
+            assertEquals(DesiredStatus.RUNNING, task(replacement).desiredStatus());
+            List<JsonNode> kills = published("Task Kill Requested");
+            assertEquals(1, kills.size());
+            assertEquals("t1", kills.get(0).at("/detail/taskId").asText());
+            assertEquals(replacement, kills.get(0).at("/detail/kept").asText());
         }
 
         @Test
@@ -469,7 +520,7 @@ abstract class OrchestrationScenarios {
         @Test
         void aTaskStuckDeactivatingIsForcedOnAndAStepWithinItsTimeIsLeft() {
             apply(new TaskEvent.LaunchRequest("launch-d", T0, "deact", "east", "webapp", false, true, List.of(),
-                    null, null));
+                    null, null, null));
             apply(agent("deact", AgentState.RUNNING, 1, "r1"));
             apply(stepDone("deact", Step.ACTIVATION, true));
             apply(stop("deact"));
