@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.ClusterNotFoundException;
 import software.amazon.awssdk.services.ecs.model.Container;
 import software.amazon.awssdk.services.ecs.model.DescribeTasksResponse;
 import software.amazon.awssdk.services.ecs.model.Failure;
@@ -37,7 +38,13 @@ public class EcsTasks {
         if (taskArns.size() > MAX_TASKS_PER_CALL) {
             throw new IllegalArgumentException("DescribeTasks takes at most " + MAX_TASKS_PER_CALL + " tasks");
         }
-        DescribeTasksResponse response = ecs.describeTasks(describe -> describe.cluster(cluster).tasks(taskArns));
+        DescribeTasksResponse response;
+        try {
+            response = ecs.describeTasks(describe -> describe.cluster(cluster).tasks(taskArns));
+        } catch (ClusterNotFoundException e) {
+            // A deleted cluster's tasks are gone with it: as missing as ECS's MISSING says.
+            return new Described(List.of(), List.copyOf(taskArns), List.of());
+        }
         List<ObjectNode> tasks = response.tasks().stream().map(EcsTasks::detail).toList();
         List<String> missing = new ArrayList<>();
         List<String> failures = new ArrayList<>();

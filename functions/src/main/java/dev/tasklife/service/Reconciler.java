@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.LongSupplier;
+import java.util.stream.Stream;
 
 import org.jboss.logging.Logger;
 
@@ -75,10 +76,9 @@ public class Reconciler {
     public ReconcileReport reconcile(LongSupplier remainingMillis) {
         Instant now = clock.instant();
         Tally tally = new Tally();
-        boolean finished = true;
-        for (ReconcileKind kind : ReconcileKind.values()) {
-            finished = finished && reconcileKind(kind, now, tally, remainingMillis);
-        }
+        // Agent tasks first: a request names 100 of them for one PutEvents, where ECS's take a DescribeTasks each 100.
+        boolean finished = reconcileKind(ReconcileKind.AGENT, now, tally, remainingMillis)
+                && reconcileKind(ReconcileKind.ECS, now, tally, remainingMillis);
         ReconcileReport report = tally.report(!finished);
         LOG.infof("reconcile read=%d ecsCalls=%d unchanged=%d moved=%d missingStopped=%d missingInGrace=%d"
                         + " agentTasks=%d reconciliationRequests=%d failed=%d queries=%d readUnits=%.1f"
@@ -95,7 +95,11 @@ public class Reconciler {
      */
     private boolean reconcileKind(ReconcileKind kind, Instant now, Tally tally, LongSupplier remainingMillis) {
         Map<String, List<ReconcileEntry>> pending = new LinkedHashMap<>();
-        for (String key : store.reconcileKeys(kind)) {
+        // Each run starts at another shard, so that runs cut short by their deadline still reach every shard.
+        List<String> keys = store.reconcileKeys(kind);
+        int first = (int) Math.floorMod(now.getEpochSecond() / 60, (long) keys.size());
+        for (String key : Stream.concat(keys.subList(first, keys.size()).stream(), keys.subList(0, first).stream())
+                .toList()) {
             Map<String, AttributeValue> next = null;
             do {
                 if (remainingMillis.getAsLong() < safetyMarginMillis) {
@@ -106,8 +110,8 @@ public class Reconciler {
                 tally.readUnits += page.readUnits();
                 tally.read += page.entries().size();
                 page.unreadable().forEach(tally::failed);
-                page.entries().forEach(entry -> pending.computeIfAbsent(Objects.requireNonNullElse(entry.cluster(),
-                        ""), cluster -> new ArrayList<>()).add(entry));
+                page.entries().forEach(entry -> pending.computeIfAbsent(clusterOf(entry), cluster -> new ArrayList<>())
+                        .add(entry));
                 if (!ask(kind, pending, EcsTasks.MAX_TASKS_PER_CALL, now, tally, remainingMillis)) {
                     return false;
                 }
@@ -115,6 +119,21 @@ public class Reconciler {
             } while (next != null);
         }
         return ask(kind, pending, 1, now, tally, remainingMillis);
+    }
+
+    /**
+     * The cluster to ask ECS about a task in: the one its ARN names ({@code task/CLUSTER/ID}, ECS's format since
+     * 2018), which no launch can have named otherwise; else the one recorded; "" for an agent task without one.
+     */
+    private static String clusterOf(ReconcileEntry entry) {
+        String arn = entry.taskArn();
+        if (arn != null && arn.contains(":task/")) {
+            String[] resource = arn.substring(arn.indexOf(":task/") + 1).split("/");
+            if (resource.length == 3) {
+                return resource[1];
+            }
+        }
+        return Objects.requireNonNullElse(entry.cluster(), "");
     }
 
     /** Asks about each cluster's pending tasks, 100 at a time, while at least {@code atLeast} are pending. */

@@ -546,16 +546,18 @@ public class TaskStore {
                 remove.add(expression.name(TaskItems.SWEEP_KIND));
                 remove.add(expression.name(TaskItems.SWEEP_SINCE));
             }
-            ReconcileKind source = change.ecsVersion() != null ? ReconcileKind.ECS
-                    : change.agentTimestampMicros() != null ? ReconcileKind.AGENT : null;
-            if (change.moveTo() == Phase.STOPPED) {
-                remove.add(expression.name(TaskItems.RECONCILE_KEY));
-                remove.add(expression.name(TaskItems.HEARD_AT));
-            } else if (source != null) {
-                set.add(expression.name(TaskItems.RECONCILE_KEY) + " = "
-                        + expression.value(reconcileKey(source, change.taskId())));
-                set.add(expression.name(TaskItems.HEARD_AT) + " = " + expression.number(change.at().toEpochMilli()));
-            }
+        }
+        // The reconcile index holds a live task from its source's first report written until it stops; every report
+        // written (a move or not) says it was heard from. No report is ever written to a STOPPED task.
+        ReconcileKind source = change.ecsVersion() != null ? ReconcileKind.ECS
+                : change.agentTimestampMicros() != null ? ReconcileKind.AGENT : null;
+        if (change.moveTo() == Phase.STOPPED) {
+            remove.add(expression.name(TaskItems.RECONCILE_KEY));
+            remove.add(expression.name(TaskItems.HEARD_AT));
+        } else if (source != null) {
+            set.add(expression.name(TaskItems.RECONCILE_KEY) + " = "
+                    + expression.value(reconcileKey(source, change.taskId())));
+            set.add(expression.name(TaskItems.HEARD_AT) + " = " + expression.number(change.at().toEpochMilli()));
         }
         List<String> keyAdded = change.forgetKey() ? List.of() : List.of(change.dedupeKey());
         List<AttributeValue> entries = added.stream().map(TaskItems::historyEntry).toList();

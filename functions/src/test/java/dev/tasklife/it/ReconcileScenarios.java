@@ -67,6 +67,11 @@ abstract class ReconcileScenarios {
     /** The ECS Task State Change ECS sends for the task, as the status-change function reads it. */
     private TaskEvent.EcsStateChange ecsEvent(String taskArn, Phase lastStatus, long version, Instant at)
             throws Exception {
+        return ecsEvent(clusterArn, taskArn, lastStatus, version, at);
+    }
+
+    private static TaskEvent.EcsStateChange ecsEvent(String clusterArn, String taskArn, Phase lastStatus, long version,
+                                                     Instant at) throws Exception {
         ObjectNode detail = JsonNodeFactory.instance.objectNode()
                 .put("taskArn", taskArn).put("clusterArn", clusterArn).put("lastStatus", lastStatus.name())
                 .put("desiredStatus", lastStatus == Phase.STOPPED ? "STOPPED" : "RUNNING").put("version", version)
@@ -130,6 +135,32 @@ abstract class ReconcileScenarios {
 
         assertEquals(0, report.read(), report.toString());
         assertEquals(0, stack.ecsRequests.count("DescribeTasks"));
+    }
+
+    @Test
+    void aReportThatMovesNothingStillCountsAsHeardFrom() throws Exception {
+        String taskArn = runTask();
+        stack.apply(ecsEvent(taskArn, Phase.RUNNING, 4, T0));
+        // ECS reports the task again (a newer version, the same phase): written, and heard from.
+        assertEquals(Verdict.UPDATED, stack.apply(ecsEvent(taskArn, Phase.RUNNING, 5, T0.plusSeconds(500)))
+                .verdict());
+
+        ReconcileReport report = stack.reconciler(T0.plusSeconds(QUIET_SECONDS + 1)).reconcile(() -> Long.MAX_VALUE);
+
+        assertEquals(0, report.read(), report.toString());
+    }
+
+    @Test
+    void theTasksOfADeletedClusterAreMissingToo() throws Exception {
+        String deletedCluster = clusterArn.replace(":cluster/reconcile", ":cluster/deleted");
+        String inDeletedCluster = deletedCluster.replace(":cluster/", ":task/") + "/fedcba9876543210fedcba9876543210";
+        stack.apply(ecsEvent(deletedCluster, inDeletedCluster, Phase.RUNNING, 4, T0));
+
+        ReconcileReport report = stack.reconciler(T0.plusSeconds(GRACE_SECONDS)).reconcile(() -> Long.MAX_VALUE);
+
+        assertEquals(1, report.missingStopped(), report.toString());
+        assertEquals(0, report.failed(), report.toString());
+        assertEquals(Outcome.UNKNOWN, task(inDeletedCluster).outcome());
     }
 
     @Test
