@@ -133,9 +133,11 @@ class TemplateTest {
     @Test
     void theReconcilerMayOnlyQueryItsIndexMoveTasksAndDescribeThisAccountsEcsTasks() throws IOException {
         assertEquals(Map.of("dynamodb:GetItem", Set.of("TaskTable.Arn"),
+                "dynamodb:BatchGetItem", Set.of("TaskTable.Arn"),
                 "dynamodb:UpdateItem", Set.of("TaskTable.Arn"),
                 "dynamodb:Query", Set.of("${TaskTable.Arn}/index/reconcileDue"),
                 "ecs:DescribeTasks", Set.of("arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:task/*"),
+                "ecs:ListTasks", Set.of("*"),
                 "events:PutEvents", Set.of("LifecycleBus.Arn")), allowedActions("ReconcilerFunction"));
     }
 

@@ -10,11 +10,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ClusterNotFoundException;
 import software.amazon.awssdk.services.ecs.model.Container;
+import software.amazon.awssdk.services.ecs.model.DesiredStatus;
 import software.amazon.awssdk.services.ecs.model.DescribeTasksResponse;
 import software.amazon.awssdk.services.ecs.model.Failure;
+import software.amazon.awssdk.services.ecs.model.ListTasksResponse;
 import software.amazon.awssdk.services.ecs.model.Task;
 
-/** ECS, as the reconciler asks it: what it knows of some of a cluster's tasks (DescribeTasks). */
+/** ECS, as the reconciler asks it: what it knows of some of a cluster's tasks (DescribeTasks), which it runs (ListTasks). */
 public class EcsTasks {
 
     /** DescribeTasks takes at most this many tasks a call. */
@@ -56,6 +58,16 @@ public class EcsTasks {
             }
         }
         return new Described(tasks, missing, failures);
+    }
+
+    /** One page of the ARNs of the tasks a cluster runs or is starting (ListTasks, desired RUNNING), and the next. */
+    public record Listed(List<String> taskArns, String nextToken) {
+    }
+
+    public Listed list(String cluster, String nextToken) {
+        ListTasksResponse response = ecs.listTasks(list -> list.cluster(cluster).maxResults(MAX_TASKS_PER_CALL)
+                .desiredStatus(DesiredStatus.RUNNING).nextToken(nextToken));
+        return new Listed(response.taskArns(), response.nextToken());
     }
 
     /** The task as an ECS Task State Change's detail carries it (field names as ECS writes them). */

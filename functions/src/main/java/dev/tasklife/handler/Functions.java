@@ -3,6 +3,7 @@ package dev.tasklife.handler;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -157,8 +158,9 @@ public class Functions {
                           Clock clock, @ConfigProperty(name = "tasklife.reconcile.quiet") Duration quiet,
                           @ConfigProperty(name = "tasklife.reconcile.missing-grace") Duration missingGrace,
                           @ConfigProperty(name = "tasklife.reconcile.safety-margin-millis") long safetyMarginMillis,
-                          @ConfigProperty(name = "tasklife.reconcile.page-size") int pageSize) {
+                          @ConfigProperty(name = "tasklife.reconcile.page-size") int pageSize,
+                          @ConfigProperty(name = "tasklife.reconcile.adopt-clusters") Optional<List<String>> adopted) {
         return new Reconciler(store, statusChanges, new EcsTasks(ecs), publisher, clock, quiet, missingGrace,
-                safetyMarginMillis, pageSize);
+                safetyMarginMillis, pageSize, adopted.orElse(List.of()));
     }
 }

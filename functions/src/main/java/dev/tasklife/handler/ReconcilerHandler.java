@@ -32,6 +32,7 @@ public class ReconcilerHandler extends JsonFunction {
     Map<String, ? extends Number> counts(ObjectNode report) {
         return Map.of("ReconciledMoved", report.get("moved").asInt(),
                 "ReconciledMissing", report.get("missingStopped").asInt(),
+                "ReconciledAdopted", report.get("adopted").asInt(),
                 "ReconciliationRequests", report.get("reconciliationRequests").asInt(),
                 "EcsDescribeCalls", report.get("ecsCalls").asInt(),
                 "ReconcileFailures", report.get("failed").asInt(),
@@ -49,6 +50,7 @@ public class ReconcilerHandler extends JsonFunction {
         answer.put("moved", report.moved());
         answer.put("missingStopped", report.missingStopped());
         answer.put("missingInGrace", report.missingInGrace());
+        answer.put("adopted", report.adopted());
         answer.put("agentTasks", report.agentTasks());
         answer.put("reconciliationRequests", report.reconciliationRequests());
         answer.put("failed", report.failed());

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.tasklife.domain.EventTypes;
 import dev.tasklife.domain.ReconcileEntry;
+import dev.tasklife.domain.TaskRecord;
 import dev.tasklife.domain.TaskEvent.EcsStateChange;
 import dev.tasklife.domain.TaskEvent.SweepFinding;
 import dev.tasklife.domain.Verdict;
@@ -55,9 +56,12 @@ public class Reconciler {
     private final Duration missingGrace;
     private final long safetyMarginMillis;
     private final int pageSize;
+    private final List<String> adoptedClusters;
 
+    /** {@code adoptedClusters}: the clusters whose tasks unknown to the table are adopted (ListTasks). */
     public Reconciler(TaskStore store, StatusChangeService statusChanges, EcsTasks ecs, EventPublisher publisher,
-                      Clock clock, Duration quiet, Duration missingGrace, long safetyMarginMillis, int pageSize) {
+                      Clock clock, Duration quiet, Duration missingGrace, long safetyMarginMillis, int pageSize,
+                      List<String> adoptedClusters) {
         if (pageSize < 1) {
             throw new IllegalArgumentException("the reconciler's page size is at least 1, not " + pageSize);
         }
@@ -70,6 +74,7 @@ public class Reconciler {
         this.missingGrace = missingGrace;
         this.safetyMarginMillis = safetyMarginMillis;
         this.pageSize = pageSize;
+        this.adoptedClusters = List.copyOf(adoptedClusters);
     }
 
     /** Reconciles once; {@code remainingMillis} is the invocation's time left (Lambda's context). */
@@ -79,11 +84,14 @@ public class Reconciler {
         // Agent tasks first: a request names 100 of them for one PutEvents, where ECS's take a DescribeTasks each 100.
         boolean finished = reconcileKind(ReconcileKind.AGENT, now, tally, remainingMillis)
                 && reconcileKind(ReconcileKind.ECS, now, tally, remainingMillis);
+        for (String cluster : adoptedClusters) {
+            finished = finished && adopt(cluster, now, tally, remainingMillis);
+        }
         ReconcileReport report = tally.report(!finished);
         LOG.infof("reconcile read=%d ecsCalls=%d unchanged=%d moved=%d missingStopped=%d missingInGrace=%d"
-                        + " agentTasks=%d reconciliationRequests=%d failed=%d queries=%d readUnits=%.1f"
+                        + " adopted=%d agentTasks=%d reconciliationRequests=%d failed=%d queries=%d readUnits=%.1f"
                         + " stoppedEarly=%s", report.read(), report.ecsCalls(), report.unchanged(), report.moved(),
-                report.missingStopped(), report.missingInGrace(), report.agentTasks(),
+                report.missingStopped(), report.missingInGrace(), report.adopted(), report.agentTasks(),
                 report.reconciliationRequests(), report.failed(), report.queries(), report.readUnits(),
                 report.stoppedEarly());
         return report;
@@ -214,6 +222,67 @@ public class Reconciler {
         }
     }
 
+    /**
+     * Adoption: the tasks a cluster runs that the table does not know (their events all lost, or sent before the
+     * service was deployed) are described and applied as their ECS events would have been; one page of ListTasks,
+     * one BatchGetItem and at most one DescribeTasks per 100 tasks.
+     */
+    private boolean adopt(String cluster, Instant now, Tally tally, LongSupplier remainingMillis) {
+        String next = null;
+        do {
+            if (remainingMillis.getAsLong() < safetyMarginMillis) {
+                return false;
+            }
+            EcsTasks.Listed listed;
+            Map<String, TaskRecord> known;
+            try {
+                listed = ecs.list(cluster, next);
+                known = store.findAll(listed.taskArns().stream().map(Reconciler::idOf).toList());
+            } catch (RuntimeException e) {
+                tally.failed("cluster " + cluster + ": adoption failed: " + e);
+                return true;
+            } finally {
+                tally.ecsCalls++;
+            }
+            List<String> unknown = listed.taskArns().stream().filter(arn -> !known.containsKey(idOf(arn))).toList();
+            if (!unknown.isEmpty()) {
+                adoptUnknown(cluster, unknown, now, tally);
+            }
+            next = listed.nextToken();
+        } while (next != null);
+        return true;
+    }
+
+    private void adoptUnknown(String cluster, List<String> taskArns, Instant now, Tally tally) {
+        Described described;
+        try {
+            described = ecs.describe(cluster, taskArns);
+        } catch (RuntimeException e) {
+            taskArns.forEach(arn -> tally.failed(arn + ": DescribeTasks failed: " + e));
+            return;
+        } finally {
+            tally.ecsCalls++;
+        }
+        for (ObjectNode task : described.tasks()) {
+            String taskArn = task.path("taskArn").asText();
+            try {
+                EcsStateChange event = EventParser.ecsStateChange("adopt-" + idOf(taskArn) + "-v"
+                        + task.path("version").asText(), now, task);
+                if (statusChanges.apply(event).verdict() == Verdict.APPLIED) {
+                    tally.adopted++;
+                }
+            } catch (InvalidEventException | RuntimeException e) {
+                tally.failed(taskArn + ": " + e);
+            } finally {
+                StatusChangeService.clearEventContext();
+            }
+        }
+    }
+
+    private static String idOf(String taskArn) {
+        return taskArn.substring(taskArn.lastIndexOf('/') + 1);
+    }
+
     /** One {@code Task Reconciliation Requested} for up to 100 of a cluster's agent tasks. */
     private void requestReconciliation(String cluster, List<ReconcileEntry> entries, Instant now, Tally tally) {
         List<String> taskIds = entries.stream().map(ReconcileEntry::taskId).sorted().toList();
@@ -257,6 +326,7 @@ public class Reconciler {
         int moved;
         int missingStopped;
         int missingInGrace;
+        int adopted;
         int agentTasks;
         int reconciliationRequests;
         int failed;
@@ -268,7 +338,7 @@ public class Reconciler {
 
         ReconcileReport report(boolean stoppedEarly) {
             return new ReconcileReport(queries, readUnits, read, ecsCalls, unchanged, moved, missingStopped,
-                    missingInGrace, agentTasks, reconciliationRequests, failed, stoppedEarly);
+                    missingInGrace, adopted, agentTasks, reconciliationRequests, failed, stoppedEarly);
         }
     }
 }

@@ -78,7 +78,8 @@ public final class LifecycleStack {
         return stack;
     }
 
-    private static <T> T bean(Class<T> type) {
+    /** The functions' own bean of {@code type}. */
+    public static <T> T bean(Class<T> type) {
         return Arc.container().instance(type).get();
     }
 

@@ -5,6 +5,7 @@ import static dev.tasklife.Fixtures.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,9 +25,12 @@ import dev.tasklife.domain.Phase;
 import dev.tasklife.domain.TaskEvent;
 import dev.tasklife.domain.TaskRecord;
 import dev.tasklife.domain.Verdict;
+import dev.tasklife.ecs.EcsTasks;
 import dev.tasklife.emulated.LifecycleStack;
 import dev.tasklife.input.EventParser;
+import dev.tasklife.publish.EventPublisher;
 import dev.tasklife.service.ReconcileReport;
+import dev.tasklife.service.Reconciler;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
@@ -236,6 +240,29 @@ abstract class ReconcileScenarios {
         assertEquals(0, stack.dynamoRequests.count("Scan"));
         assertEquals(drifted, stack.dynamoRequests.count("UpdateItem"), "a write for each drifted task only");
         assertEquals(0, stack.dynamoRequests.count("GetItem"));
+    }
+
+    @Test
+    void aClusterTheServiceAdoptsHasTheTasksItRunsUnknownToTheTableRecorded() throws Exception {
+        String known = runTask();
+        String unknown = runTask();
+        stack.apply(ecsEvent(known, Phase.RUNNING, 4, T0));
+        stack.clock.set(T0.plusSeconds(60));
+        // The adopting run: the functions' wiring, with this cluster to adopt (RECONCILE_ADOPT_CLUSTERS).
+        Reconciler adopting = new Reconciler(stack.store, stack.service, new EcsTasks(stack.ecs()),
+                LifecycleStack.bean(EventPublisher.class), stack.clock, Duration.ofSeconds(QUIET_SECONDS),
+                Duration.ofSeconds(GRACE_SECONDS), 0, 100, List.of(clusterArn));
+        try {
+            ReconcileReport report = adopting.reconcile(() -> Long.MAX_VALUE);
+
+            assertEquals(1, report.adopted(), report.toString());
+            assertEquals(Phase.RUNNING, task(unknown).lastStatus());
+            assertEquals(unknown, task(unknown).taskArn());
+            assertEquals(1, task(known).history().size(), "a known task is left as it is");
+            assertEquals(0, adopting.reconcile(() -> Long.MAX_VALUE).adopted(), "adopted once");
+        } finally {
+            List.of(known, unknown).forEach(arn -> stack.ecs().stopTask(stop -> stop.cluster(clusterArn).task(arn)));
+        }
     }
 
     @Test
