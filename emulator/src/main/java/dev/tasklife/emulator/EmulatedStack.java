@@ -153,16 +153,29 @@ public final class EmulatedStack implements AutoCloseable {
      * one); by EC2's query API, which the project has no SDK module for.
      */
     public String runEc2Instance() throws IOException {
-        String answer = Http.post(HttpRequest.newBuilder(endpoint)
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Authorization", "AWS4-HMAC-SHA256 Credential=" + ACCESS_KEY + "/20260101/" + REGION
-                        + "/ec2/aws4_request, SignedHeaders=host, Signature=emulator"),
+        String answer = Http.post(unsigned("ec2").header("Content-Type", "application/x-www-form-urlencoded"),
                 "Action=RunInstances&Version=2016-11-15&ImageId=ami-12345678&MinCount=1&MaxCount=1");
         Matcher instance = Pattern.compile("<instanceId>([^<]+)</instanceId>").matcher(answer);
         if (!instance.find()) {
             throw new IOException("no instance in moto's answer: " + answer);
         }
         return instance.group(1);
+    }
+
+    /**
+     * One call of ECS's JSON API on moto ({@code operation}, e.g. RunTask, with its request body), for the local
+     * run, which has no ECS SDK module; answers the response body.
+     */
+    public JsonNode ecs(String operation, String body) throws IOException {
+        return JSON.readTree(Http.post(unsigned("ecs")
+                .header("Content-Type", "application/x-amz-json-1.1")
+                .header("X-Amz-Target", "AmazonEC2ContainerServiceV20141113." + operation), body));
+    }
+
+    /** A request to moto for {@code service}: moto reads the service from the credential scope, not the signature. */
+    private HttpRequest.Builder unsigned(String service) {
+        return HttpRequest.newBuilder(endpoint).header("Authorization", "AWS4-HMAC-SHA256 Credential=" + ACCESS_KEY
+                + "/20260101/" + REGION + "/" + service + "/aws4_request, SignedHeaders=host, Signature=emulator");
     }
 
     /** Drops the table and makes it again, empty: a suite starts from nothing. */

@@ -26,6 +26,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.tasklife.emulator.EmulatedStack;
+import dev.tasklife.emulator.FaultProxy;
 import dev.tasklife.emulator.LambdaFunction;
 import dev.tasklife.emulator.MotoServer;
 import dev.tasklife.emulator.PackagedFunctions;
@@ -53,7 +54,9 @@ public final class LocalRun {
     /** How long the demo waits, at most, for the sweeper to expunge the task it lost. */
     private static final Duration SWEEP_AT_MOST = Duration.ofSeconds(60);
     private static final List<String> FUNCTIONS = List.of("StatusChangeFunction", "StepCompletionFunction",
-            "PublisherFunction", "SweeperFunction", "DescribeFunction");
+            "PublisherFunction", "SweeperFunction", "DescribeFunction", "ReconcilerFunction");
+    /** How long a task may go unheard before the reconciler asks ECS about it here (deployed: 10 minutes). */
+    private static final Duration RECONCILE_QUIET = Duration.ofSeconds(2);
 
     private final RuleRouter router;
     private final Map<String, LambdaFunction> functionsById = new LinkedHashMap<>();
@@ -82,10 +85,14 @@ public final class LocalRun {
     public static void run(int port, boolean exit, PrintStream out) throws Exception {
         out.println("[local] starting moto on 127.0.0.1 ...");
         SamTemplate template = SamTemplate.load();
-        try (MotoServer moto = MotoServer.start(); EmulatedStack stack = EmulatedStack.create(moto.endpoint())) {
-            Map<String, String> environment = stack.functionEnvironment(moto.endpoint());
+        try (MotoServer moto = MotoServer.start(); EmulatedStack stack = EmulatedStack.create(moto.endpoint());
+             FaultProxy proxy = new FaultProxy(moto.endpoint())) {
+            // The functions reach moto through the proxy, which answers DescribeTasks as ECS does (EcsAnswers).
+            Map<String, String> environment = new LinkedHashMap<>(stack.functionEnvironment(proxy.endpoint()));
+            environment.put("RECONCILE_QUIET", RECONCILE_QUIET.toString());
+            stack.holdEcsTasksInTheirState();
             out.println("[local] moto at " + moto.endpoint() + "; table " + stack.tableName + ", bus " + stack.busName
-                    + "; starting the five functions from " + ProjectFiles.root().relativize(
+                    + "; starting the six functions from " + ProjectFiles.root().relativize(
                     PackagedFunctions.functionZip()) + " with AWS's runtime interface client ...");
             List<String> handlers = FUNCTIONS.stream().map(template::handlerOf).toList();
             try (PackagedFunctions functions = PackagedFunctions.start(PackagedFunctions.functionZip(), environment,
@@ -120,6 +127,10 @@ public final class LocalRun {
             }
             if (entry.equals("@sweep")) {
                 sweepUntilSomethingIsExpunged();
+                continue;
+            }
+            if (entry.equals("@lost-stop")) {
+                healALostStop();
                 continue;
             }
             say("in  " + entry);
@@ -207,6 +218,42 @@ public final class LocalRun {
                 deliver(next);
             }
         }
+    }
+
+    /**
+     * A task runs in moto's ECS and its RUNNING event arrives; ECS stops it, and the STOPPED event is lost. The
+     * reconciler, once the task has been quiet for {@link #RECONCILE_QUIET}, asks ECS and moves it.
+     */
+    private void healALostStop() throws Exception {
+        String cluster = stack.ecs("CreateCluster", "{\"clusterName\": \"local\"}").at("/cluster/clusterArn")
+                .asText();
+        stack.ecs("RegisterContainerInstance", JSON.createObjectNode().put("cluster", cluster)
+                .put("instanceIdentityDocument", "{\"instanceId\": \"" + stack.runEc2Instance() + "\"}").toString());
+        stack.ecs("RegisterTaskDefinition", "{\"family\": \"local-web\", \"containerDefinitions\": [{\"name\":"
+                + " \"web\", \"image\": \"nginx\", \"memory\": 128}]}");
+        String taskArn = stack.ecs("RunTask", JSON.createObjectNode().put("cluster", cluster)
+                .put("taskDefinition", "local-web").put("launchType", "EC2").toString()).at("/tasks/0/taskArn").asText();
+        say("ECS runs " + taskArn + " (moto)");
+        ObjectNode running = (ObjectNode) JSON.readTree(ProjectFiles.resolve("events", "ecs-task-running.json")
+                .toFile());
+        running.put("id", UUID.randomUUID().toString()).put("time", clock.instant().toString());
+        ((ObjectNode) running.get("detail")).put("taskArn", taskArn).put("clusterArn", cluster)
+                .put("group", "family:local-web").put("version", 4).putArray("containers");
+        say("in  its ECS Task State Change, RUNNING");
+        deliver(running);
+        stack.ecs("StopTask", JSON.createObjectNode().put("cluster", cluster).put("task", taskArn)
+                .put("reason", "scaled in").toString());
+        say("ECS stops it; its STOPPED event is lost on the way");
+        Thread.sleep(RECONCILE_QUIET.plusSeconds(1).toMillis());
+        JsonNode report = invoke(functionsById.get("ReconcilerFunction"),
+                "{\"source\":\"aws.events\",\"detail-type\":\"Scheduled Event\",\"detail\":{}}");
+        say(String.format("    -> %-22s read=%d ecsCalls=%d moved=%d unchanged=%d", "ReconcilerFunction",
+                report.path("read").asInt(), report.path("ecsCalls").asInt(), report.path("moved").asInt(),
+                report.path("unchanged").asInt()));
+        for (JsonNode next : publishedSoFar()) {
+            deliver(next);
+        }
+        taskIds.add(taskArn.substring(taskArn.lastIndexOf('/') + 1));
     }
 
     private void describeAll() throws IOException {

@@ -33,16 +33,22 @@ class LocalRunIT {
                 "published Task Expunged",
                 "-> StatusChangeFunction   REJECTED  requested RUNNING, phase STOPPED",
                 "published Task Kill Requested",
+                "ECS stops it; its STOPPED event is lost on the way",
+                "-> ReconcilerFunction     read=",
+                "moved=1 unchanged=0",
                 "\"tombstone\"",
                 "functions invocable at http://127.0.0.1:"}) {
             assertTrue(output.contains(expected), "missing '" + expected + "' in:\n" + output);
         }
-        // Each event is printed once with its one verdict: the sample stream's entries and the step workers'
-        // answers, each routed to exactly one function (the functions' own logs go to their processes' files).
+        // Each event is printed once with its one verdict: the sample stream's entries, the step workers' answers and
+        // the RUNNING event of the task whose stop is lost, each routed to exactly one function (the functions' own
+        // logs go to their processes' files).
         long fed = Files.readAllLines(ProjectFiles.resolve("events", "local-stream.txt")).stream().map(String::strip)
                 .filter(line -> line.endsWith(".json")).count();
         assertEquals(fed, count(output, "\\] in  .*\\.json"), output);
-        assertEquals(fed + count(output, "step worker: "),
+        long lostStops = Files.readAllLines(ProjectFiles.resolve("events", "local-stream.txt")).stream()
+                .map(String::strip).filter(line -> line.equals("@lost-stop")).count();
+        assertEquals(fed + count(output, "step worker: ") + lostStops,
                 count(output, "-> (StatusChangeFunction|StepCompletionFunction) +[A-Z]+ "),
                 "one verdict per event:\n" + output);
     }
