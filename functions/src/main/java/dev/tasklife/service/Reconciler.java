@@ -155,7 +155,7 @@ public class Reconciler {
                 }
                 List<ReconcileEntry> batch = tasks.subList(0, Math.min(EcsTasks.MAX_TASKS_PER_CALL, tasks.size()));
                 switch (kind) {
-                    case ECS -> describe(cluster.getKey(), List.copyOf(batch), now, tally);
+                    case ECS -> compareWithEcs(cluster.getKey(), List.copyOf(batch), now, tally);
                     case AGENT -> requestReconciliation(cluster.getKey(), List.copyOf(batch), now, tally);
                 }
                 batch.clear();
@@ -165,28 +165,23 @@ public class Reconciler {
     }
 
     /** One DescribeTasks call for up to 100 of a cluster's tasks, and what ECS says applied to each on its own. */
-    private void describe(String cluster, List<ReconcileEntry> entries, Instant now, Tally tally) {
+    private void compareWithEcs(String cluster, List<ReconcileEntry> entries, Instant now, Tally tally) {
         Map<String, ReconcileEntry> byArn = new LinkedHashMap<>();
         entries.forEach(entry -> byArn.put(entry.taskArn(), entry));
-        Described described;
-        try {
-            described = ecs.describe(cluster, List.copyOf(byArn.keySet()));
-        } catch (RuntimeException e) {
-            entries.forEach(entry -> tally.failed(entry.taskId() + ": DescribeTasks failed: " + e));
+        Described described = describe(cluster, List.copyOf(byArn.keySet()), tally);
+        if (described == null) {
             return;
-        } finally {
-            tally.ecsCalls++;
         }
         for (ObjectNode task : described.tasks()) {
             ReconcileEntry entry = byArn.get(task.path("taskArn").asText());
             if (entry != null) {
-                isolated(entry, () -> applyDescribed(entry, task, now, tally), tally);
+                isolated(entry.taskId(), () -> applyDescribed(entry, task, now, tally), tally);
             }
         }
         for (String missing : described.missing()) {
             ReconcileEntry entry = byArn.get(missing);
             if (entry != null) {
-                isolated(entry, () -> applyMissing(entry, now, tally), tally);
+                isolated(entry.taskId(), () -> applyMissing(entry, now, tally), tally);
             }
         }
         described.failures().forEach(tally::failed);
@@ -254,28 +249,30 @@ public class Reconciler {
     }
 
     private void adoptUnknown(String cluster, List<String> taskArns, Instant now, Tally tally) {
-        Described described;
-        try {
-            described = ecs.describe(cluster, taskArns);
-        } catch (RuntimeException e) {
-            taskArns.forEach(arn -> tally.failed(arn + ": DescribeTasks failed: " + e));
+        Described described = describe(cluster, taskArns, tally);
+        if (described == null) {
             return;
-        } finally {
-            tally.ecsCalls++;
         }
         for (ObjectNode task : described.tasks()) {
             String taskArn = task.path("taskArn").asText();
-            try {
+            isolated(taskArn, () -> {
                 EcsStateChange event = EventParser.ecsStateChange("adopt-" + idOf(taskArn) + "-v"
                         + task.path("version").asText(), now, task);
                 if (statusChanges.apply(event).verdict() == Verdict.APPLIED) {
                     tally.adopted++;
                 }
-            } catch (InvalidEventException | RuntimeException e) {
-                tally.failed(taskArn + ": " + e);
-            } finally {
-                StatusChangeService.clearEventContext();
-            }
+            }, tally);
+        }
+    }
+
+    /** ECS's answer for these tasks, or null when the call failed (each task counted as failed). */
+    private Described describe(String cluster, List<String> taskArns, Tally tally) {
+        tally.ecsCalls++;
+        try {
+            return ecs.describe(cluster, taskArns);
+        } catch (RuntimeException e) {
+            taskArns.forEach(arn -> tally.failed(arn + ": DescribeTasks failed: " + e));
+            return null;
         }
     }
 
@@ -307,11 +304,12 @@ public class Reconciler {
         void run() throws InvalidEventException;
     }
 
-    private static void isolated(ReconcileEntry entry, Step step, Tally tally) {
+    /** One task, isolated: whatever goes wrong with it is logged and counted, and the run goes on. */
+    private static void isolated(String task, Step step, Tally tally) {
         try {
             step.run();
         } catch (InvalidEventException | RuntimeException e) {
-            tally.failed(entry.taskId() + ": " + e);
+            tally.failed(task + ": " + e);
         } finally {
             StatusChangeService.clearEventContext();
         }

@@ -4,6 +4,7 @@ import static dev.tasklife.Fixtures.T0;
 import static dev.tasklife.Fixtures.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -27,6 +28,7 @@ import dev.tasklife.domain.TaskRecord;
 import dev.tasklife.domain.Verdict;
 import dev.tasklife.ecs.EcsTasks;
 import dev.tasklife.emulated.LifecycleStack;
+import dev.tasklife.emulator.FaultProxy;
 import dev.tasklife.input.EventParser;
 import dev.tasklife.publish.EventPublisher;
 import dev.tasklife.service.ReconcileReport;
@@ -139,6 +141,47 @@ abstract class ReconcileScenarios {
 
         assertEquals(0, report.read(), report.toString());
         assertEquals(0, stack.ecsRequests.count("DescribeTasks"));
+    }
+
+    @Test
+    void aClusterEcsCannotAnswerForIsLeftForTheNextRunAndTheOthersAreReconciled() throws Exception {
+        String other = stack.ecs().createCluster(create -> create.clusterName("reconcile-other")).cluster().clusterArn();
+        String instance = stack.aws.runEc2Instance();
+        stack.ecs().registerContainerInstance(register -> register.cluster(other)
+                .instanceIdentityDocument("{\"instanceId\": \"" + instance + "\"}"));
+        String here = runTask();
+        String there = stack.ecs().runTask(run -> run.cluster(other).taskDefinition("webapp").count(1)
+                .launchType("EC2")).tasks().get(0).taskArn();
+        stack.apply(ecsEvent(here, Phase.RUNNING, 4, T0));
+        stack.apply(ecsEvent(other, there, Phase.RUNNING, 4, T0));
+        stack.ecs().stopTask(stop -> stop.cluster(clusterArn).task(here));
+        stack.ecs().stopTask(stop -> stop.cluster(other).task(there));
+        // ECS throttles the first DescribeTasks through every retry the client makes (AWS_MAX_ATTEMPTS).
+        stack.proxy.inject("DescribeTasks", FaultProxy.Fault.THROTTLE, 5);
+
+        ReconcileReport throttled = stack.reconciler(T0.plusSeconds(QUIET_SECONDS + 1)).reconcile(() -> Long.MAX_VALUE);
+
+        assertEquals(1, throttled.failed(), throttled.toString());
+        assertEquals(1, throttled.moved(), "the other cluster is reconciled all the same: " + throttled);
+        ReconcileReport next = stack.reconciler(T0.plusSeconds(QUIET_SECONDS + 601)).reconcile(() -> Long.MAX_VALUE);
+        assertEquals(1, next.moved(), next.toString());
+        assertEquals(Phase.STOPPED, task(here).lastStatus());
+        assertEquals(Phase.STOPPED, task(there).lastStatus());
+    }
+
+    @Test
+    void aRunStopsBeforeItsDeadlineAndTheNextOneCarriesOn() throws Exception {
+        String taskArn = runTask();
+        stack.apply(ecsEvent(taskArn, Phase.RUNNING, 4, T0));
+        stack.ecs().stopTask(stop -> stop.cluster(clusterArn).task(taskArn));
+        stack.ecsRequests.reset();
+
+        ReconcileReport cut = stack.reconciler(T0.plusSeconds(QUIET_SECONDS + 1)).reconcile(() -> 1_000);
+
+        assertTrue(cut.stoppedEarly(), cut.toString());
+        assertEquals(0, stack.ecsRequests.count("DescribeTasks"));
+        ReconcileReport next = stack.reconciler(T0.plusSeconds(QUIET_SECONDS + 601)).reconcile(() -> Long.MAX_VALUE);
+        assertEquals(1, next.moved(), next.toString());
     }
 
     @Test
