@@ -2,7 +2,6 @@ package dev.tasklife.publish;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 
 import org.jboss.logging.Logger;
 
@@ -86,7 +85,7 @@ public class EventPublisher {
 
     private void backOff(int attempt) {
         try {
-            pause.millis(ThreadLocalRandom.current().nextLong((BACKOFF_BASE_MILLIS << attempt) + 1));
+            pause.millis(Jitter.upTo(BACKOFF_BASE_MILLIS << attempt));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PublishFailedException("interrupted while resending to EventBridge bus " + busName);

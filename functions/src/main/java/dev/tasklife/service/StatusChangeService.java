@@ -2,7 +2,6 @@ package dev.tasklife.service;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
@@ -16,6 +15,7 @@ import dev.tasklife.domain.TaskRecord;
 import dev.tasklife.domain.Transition;
 import dev.tasklife.domain.Verdict;
 import dev.tasklife.publish.EventPublisher;
+import dev.tasklife.publish.Jitter;
 import dev.tasklife.publish.OutboundEvent;
 import dev.tasklife.store.TaskStore;
 import dev.tasklife.store.TaskStore.WriteResult;
@@ -120,7 +120,7 @@ public class StatusChangeService {
     private static void backOff(int attempt) {
         long ceiling = Math.min(BACKOFF_CAP_MILLIS, BACKOFF_BASE_MILLIS << attempt);
         try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(ceiling + 1));
+            Thread.sleep(Jitter.upTo(ceiling));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ConcurrentUpdateException("interrupted while retrying task " + MDC.get("taskId"));
