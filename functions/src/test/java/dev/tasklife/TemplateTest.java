@@ -141,6 +141,22 @@ class TemplateTest {
                 "events:PutEvents", Set.of("LifecycleBus.Arn")), allowedActions("ReconcilerFunction"));
     }
 
+    @Test
+    void thePublisherMayPutEveryKindOfEventAWriteLeadsTo() throws IOException {
+        Set<String> followUps = new TreeSet<>(List.of(EventTypes.TASK_STATE_CHANGED,
+                EventTypes.TASK_REPLACEMENT_REQUESTED, EventTypes.TASK_EXPUNGED, EventTypes.TASK_KILL_REQUESTED));
+        for (Step step : Step.values()) {
+            followUps.add(EventTypes.stepRequested(step));
+        }
+        Set<String> allowed = new TreeSet<>();
+        for (JsonNode policy : SamTemplate.load().resource("PublisherFunction").at("/Properties/Policies")) {
+            for (JsonNode statement : policy.path("Statement")) {
+                allowed.addAll(texts(statement.at("/Condition/StringEquals/events:detail-type")));
+            }
+        }
+        assertEquals(followUps, allowed, "what FollowUps makes of a write, and nothing else");
+    }
+
     /** Each action a function's policies allow, with the resources it is allowed on. */
     private static Map<String, Set<String>> allowedActions(String function) throws IOException {
         Map<String, Set<String>> allowed = new TreeMap<>();

@@ -58,10 +58,13 @@ final class MarathonHandling {
         }
     }
 
-    /** A task a service replaced while it was UNREACHABLE, reported running again: one instance too many. */
+    /**
+     * A task a service replaced while it was UNREACHABLE, reported running again: one instance too many, unless the
+     * task was asked to stop meanwhile (it goes down its stop path anyway, and the replacement is the one left).
+     */
     static boolean comesBackReplaced(TaskRecord current, AgentState reported) {
         return current.replaceOnFailure() && current.replacedBy() != null && current.lastStatus() == UNREACHABLE
-                && reported == AgentState.RUNNING;
+                && current.desiredStatus() != DesiredStatus.STOPPED && reported == AgentState.RUNNING;
     }
 
     /** Expunges the task, describable in full for the policy's tombstone time from {@code change}. */

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.tasklife.domain.AgentState;
+import dev.tasklife.domain.DesiredStatus;
 import dev.tasklife.domain.HistoryEntry;
 import dev.tasklife.domain.KillSelection;
 import dev.tasklife.domain.Phase;
@@ -50,7 +51,8 @@ public final class FollowUps {
             events.add(LifecycleEvents.replacementRequested(after, history.get(0).dedupeKey()));
         }
         if (made > 0 && before != null && before.lastStatus() == Phase.UNREACHABLE && before.replaceOnFailure()
-                && before.replacedBy() != null && after.agentState() == AgentState.RUNNING) {
+                && before.replacedBy() != null && before.desiredStatus() != DesiredStatus.STOPPED
+                && after.agentState() == AgentState.RUNNING) {
             // Back after its replacement was requested: killSelection picked the instance to go, named here.
             boolean oldestGoes = after.killSelection() == KillSelection.OLDEST_FIRST;
             events.add(LifecycleEvents.surplusKillRequested(after, oldestGoes ? after.taskId() : after.replacedBy(),

@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
@@ -18,7 +20,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.tasklife.domain.EventTypes;
 import dev.tasklife.domain.ReconcileEntry;
-import dev.tasklife.domain.TaskRecord;
 import dev.tasklife.domain.TaskEvent.EcsStateChange;
 import dev.tasklife.domain.TaskEvent.SweepFinding;
 import dev.tasklife.domain.Verdict;
@@ -103,9 +104,9 @@ public class Reconciler {
      */
     private boolean reconcileKind(ReconcileKind kind, Instant now, Tally tally, LongSupplier remainingMillis) {
         Map<String, List<ReconcileEntry>> pending = new LinkedHashMap<>();
-        // Each run starts at another shard, so that runs cut short by their deadline still reach every shard.
+        // Each run starts at a shard drawn at random, so that runs cut short by their deadline still reach every shard.
         List<String> keys = store.reconcileKeys(kind);
-        int first = (int) Math.floorMod(now.getEpochSecond() / 60, (long) keys.size());
+        int first = ThreadLocalRandom.current().nextInt(keys.size());
         for (String key : Stream.concat(keys.subList(first, keys.size()).stream(), keys.subList(0, first).stream())
                 .toList()) {
             Map<String, AttributeValue> next = null;
@@ -229,19 +230,21 @@ public class Reconciler {
                 return false;
             }
             EcsTasks.Listed listed;
-            Map<String, TaskRecord> known;
+            tally.ecsCalls++;
             try {
                 listed = ecs.list(cluster, next);
-                known = store.findAll(listed.taskArns().stream().map(Reconciler::idOf).toList());
             } catch (RuntimeException e) {
-                tally.failed("cluster " + cluster + ": adoption failed: " + e);
+                tally.failed("cluster " + cluster + ": ListTasks failed, adoption left for the next run: " + e);
                 return true;
-            } finally {
-                tally.ecsCalls++;
             }
-            List<String> unknown = listed.taskArns().stream().filter(arn -> !known.containsKey(idOf(arn))).toList();
-            if (!unknown.isEmpty()) {
-                adoptUnknown(cluster, unknown, now, tally);
+            try {
+                Set<String> known = store.knownIds(listed.taskArns().stream().map(Reconciler::idOf).toList());
+                List<String> unknown = listed.taskArns().stream().filter(arn -> !known.contains(idOf(arn))).toList();
+                if (!unknown.isEmpty()) {
+                    adoptUnknown(cluster, unknown, now, tally);
+                }
+            } catch (RuntimeException e) {
+                tally.failed("cluster " + cluster + ": a page of its tasks not adopted: " + e);
             }
             next = listed.nextToken();
         } while (next != null);

@@ -4,10 +4,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.StringJoiner;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -178,7 +180,7 @@ public class TaskStore {
      */
     public Map<String, TaskRecord> findAll(Collection<String> taskIds) {
         Map<String, TaskRecord> found = new LinkedHashMap<>();
-        batchGet(taskIds, true, new double[1]).forEach(item -> found.put(item.get(TaskItems.TASK_ID).s(),
+        batchGet(taskIds, true, null, new double[1]).forEach(item -> found.put(item.get(TaskItems.TASK_ID).s(),
                 TaskItems.toRecord(item)));
         return found;
     }
@@ -193,7 +195,7 @@ public class TaskStore {
         double[] units = new double[1];
         Map<String, TaskRecord> records = new LinkedHashMap<>();
         Map<String, String> unreadable = new LinkedHashMap<>();
-        for (Map<String, AttributeValue> item : batchGet(taskIds, false, units)) {
+        for (Map<String, AttributeValue> item : batchGet(taskIds, false, null, units)) {
             String taskId = item.get(TaskItems.TASK_ID).s();
             try {
                 records.put(taskId, TaskItems.toRecord(item));
@@ -204,15 +206,30 @@ public class TaskStore {
         return new SweepRecords(records, unreadable, units[0]);
     }
 
-    /** BatchGetItem of these keys until none is left unprocessed; {@code units} adds up what it cost. */
+    /**
+     * Which of these tasks (at most {@link #MAX_BATCH_READ}) the table has an item for, reading only their ids: an
+     * item this code could not read as a record is known all the same.
+     */
+    public Set<String> knownIds(Collection<String> taskIds) {
+        Set<String> known = new HashSet<>();
+        batchGet(taskIds, true, TaskItems.TASK_ID, new double[1]).forEach(item -> known.add(
+                item.get(TaskItems.TASK_ID).s()));
+        return known;
+    }
+
+    /**
+     * BatchGetItem of these keys until none is left unprocessed ({@code projection}: the attributes to read, null
+     * for all); {@code units} adds up what it cost.
+     */
     private List<Map<String, AttributeValue>> batchGet(Collection<String> taskIds, boolean consistent,
-                                                       double[] units) {
+                                                       String projection, double[] units) {
         List<Map<String, AttributeValue>> found = new ArrayList<>();
         if (taskIds.isEmpty()) {
             return found;
         }
         Map<String, KeysAndAttributes> pending = Map.of(tableName, KeysAndAttributes.builder()
-                .keys(taskIds.stream().map(this::key).toList()).consistentRead(consistent).build());
+                .keys(taskIds.stream().map(this::key).toList()).consistentRead(consistent)
+                .projectionExpression(projection).build());
         int roundsWithoutProgress = 0;
         while (!pending.isEmpty()) {
             Map<String, KeysAndAttributes> request = pending;

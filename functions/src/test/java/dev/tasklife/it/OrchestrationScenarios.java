@@ -315,6 +315,22 @@ abstract class OrchestrationScenarios {
         }
 
         @Test
+        void aTaskAskedToStopWhileUnreachableStopsWhenItComesBackAndItsReplacementIsKept() throws Exception {
+            apply(launch("t1", false, false));
+            apply(agent("t1", AgentState.RUNNING, 1, "r1"));
+            apply(agent("t1", AgentState.UNREACHABLE, 2, "u1"));
+            String replacement = task("t1").replacedBy();
+            apply(stop("t1"));
+            stack.drainNotifications();
+
+            apply(agent("t1", AgentState.RUNNING, 30, "r2"));
+
+            assertEquals(Phase.STOPPING, task("t1").lastStatus());
+            assertEquals(DesiredStatus.RUNNING, task(replacement).desiredStatus(), "the one instance left");
+            assertEquals(List.of(), published("Task Kill Requested"));
+        }
+
+        @Test
         void withOldestFirstTheTaskThatCameBackIsTheOneStopped() throws Exception {
             apply(new TaskEvent.LaunchRequest("launch-t1", T0, "t1", "marathon-east", "webapp", false, false,
                     List.of(), null, 900L, KillSelection.OLDEST_FIRST));
