@@ -1,6 +1,8 @@
 package dev.tasklife.store;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.stream.IntStream;
 import java.util.zip.CRC32;
 
 /**
@@ -29,5 +31,15 @@ public record Shards(int count) {
 
     public String key(String prefix, int shard) {
         return prefix + "#" + shard;
+    }
+
+    /** The key of the shard {@code taskId} hashes to, under {@code prefix}. */
+    public String keyOf(String prefix, String taskId) {
+        return key(prefix, shardOf(taskId));
+    }
+
+    /** Every key under {@code prefix}, shard 0 first: what a reader of all of them queries. */
+    public List<String> keys(String prefix) {
+        return IntStream.range(0, count).mapToObj(shard -> key(prefix, shard)).toList();
     }
 }

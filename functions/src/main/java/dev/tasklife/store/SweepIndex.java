@@ -30,7 +30,7 @@ public record SweepIndex(Shards shards) {
 
     /** Where the task's entry of this kind goes. */
     public String key(SweepKind kind, String taskId) {
-        return shards.key(kind.name(), shards.shardOf(taskId));
+        return shards.keyOf(kind.name(), taskId);
     }
 
     /**
@@ -38,10 +38,7 @@ public record SweepIndex(Shards shards) {
      * was sharded still carry (they leave it with their task's next move or sweep).
      */
     public List<String> keys(SweepKind kind) {
-        List<String> keys = new ArrayList<>();
-        for (int shard = 0; shard < shards.count(); shard++) {
-            keys.add(shards.key(kind.name(), shard));
-        }
+        List<String> keys = new ArrayList<>(shards.keys(kind.name()));
         keys.add(kind.name());
         return keys;
     }

@@ -14,7 +14,6 @@ import java.util.StringJoiner;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import dev.tasklife.domain.Assumption;
@@ -140,13 +139,11 @@ public class TaskStore {
 
     /** The reconcile index's keys of one kind (spread over as many shards as the sweep index's), all of which a run reads. */
     public List<String> reconcileKeys(ReconcileKind kind) {
-        Shards shards = sweepIndex.shards();
-        return IntStream.range(0, shards.count()).mapToObj(shard -> shards.key(kind.name(), shard)).toList();
+        return sweepIndex.shards().keys(kind.name());
     }
 
     private String reconcileKey(ReconcileKind kind, String taskId) {
-        Shards shards = sweepIndex.shards();
-        return shards.key(kind.name(), shards.shardOf(taskId));
+        return sweepIndex.shards().keyOf(kind.name(), taskId);
     }
 
     /**
@@ -604,7 +601,7 @@ public class TaskStore {
         // Identity, launch settings and links never change for a task: first writer wins.
         setIfAbsent(set, expression, TaskItems.CLUSTER, change.cluster());
         setIfAbsent(set, expression, TaskItems.LIST_KEY, change.cluster() == null ? null
-                : listShards.key(change.cluster(), listShards.shardOf(change.taskId())));
+                : listShards.keyOf(change.cluster(), change.taskId()));
         setIfAbsent(set, expression, TaskItems.TASK_ARN, change.taskArn());
         setIfAbsent(set, expression, TaskItems.SERVICE, change.service());
         setIfAbsent(set, expression, TaskItems.INACTIVE_AFTER, change.inactiveAfterSeconds());
