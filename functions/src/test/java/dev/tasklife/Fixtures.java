@@ -17,11 +17,13 @@ import java.util.Set;
 import dev.tasklife.domain.AgentState;
 import dev.tasklife.domain.DesiredStatus;
 import dev.tasklife.domain.HistoryEntry;
+import dev.tasklife.domain.KillSelection;
 import dev.tasklife.domain.Lifecycle;
 import dev.tasklife.domain.LifecyclePolicy;
 import dev.tasklife.domain.Phase;
 import dev.tasklife.domain.Step;
 import dev.tasklife.domain.TaskEvent;
+import dev.tasklife.domain.TaskLookup;
 import dev.tasklife.domain.TaskRecord;
 import dev.tasklife.handler.EmbeddedMetrics;
 import dev.tasklife.input.Admission;
@@ -52,6 +54,10 @@ public final class Fixtures {
             int.class));
     /** The lifecycle with the default policy on a clock stopped at {@link #T0}. */
     public static final Lifecycle LIFECYCLE = new Lifecycle(POLICY, Clock.fixed(T0, ZoneOffset.UTC));
+    /** For decisions that read no other task's record: reading one fails the test. */
+    public static final TaskLookup NO_OTHER_TASKS = taskId -> {
+        throw new AssertionError("no other task's record is to be read here, yet " + taskId + " was");
+    };
     /** Metrics written nowhere, for handlers under test. */
     public static final EmbeddedMetrics NO_METRICS = new EmbeddedMetrics("test",
             new PrintStream(OutputStream.nullOutputStream()), Clock.systemUTC());
@@ -137,6 +143,7 @@ public final class Fixtures {
         private Instant since = T0;
         private Instant expungedAt;
         private String replacedBy;
+        private KillSelection killSelection;
         private String stopCode;
 
         private RecordBuilder(String taskId, Phase lastStatus, long version) {
@@ -165,6 +172,17 @@ public final class Fixtures {
         public RecordBuilder expunged(Instant at, String replacement) {
             expungedAt = at;
             replacedBy = replacement;
+            return this;
+        }
+
+        /** A replacement was requested for it (it is not expunged: it went UNREACHABLE). */
+        public RecordBuilder replacedBy(String replacement) {
+            replacedBy = replacement;
+            return this;
+        }
+
+        public RecordBuilder killSelection(KillSelection value) {
+            killSelection = value;
             return this;
         }
 
@@ -219,7 +237,7 @@ public final class Fixtures {
         public TaskRecord build() {
             return new TaskRecord(taskId, lastStatus, desired, agentState, null, null, version, ecsVersion,
                     agentTimestamp, agentKey, appliedKeys, steps, CLUSTER, ecsVersion == null ? null : taskArn(taskId), service, null, null, null,
-                    stopCode, service != null, null, null, replacedBy, expungedAt,
+                    stopCode, service != null, killSelection, null, replacedBy, null, null, expungedAt,
                     expungedAt == null ? null : expungedAt.getEpochSecond() + POLICY.tombstoneSeconds(), 0, null, history, since, since);
         }
     }

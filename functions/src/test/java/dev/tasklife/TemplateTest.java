@@ -115,6 +115,14 @@ class TemplateTest {
     }
 
     @Test
+    void theStatusChangeFunctionMayWriteAndReadTasksCheckAStandInAndPublishWhatItAnswers() throws IOException {
+        assertEquals(Map.of("dynamodb:GetItem", Set.of("TaskTable.Arn"),
+                "dynamodb:UpdateItem", Set.of("TaskTable.Arn"),
+                "dynamodb:ConditionCheckItem", Set.of("TaskTable.Arn"),
+                "events:PutEvents", Set.of("LifecycleBus.Arn")), allowedActions("StatusChangeFunction"));
+    }
+
+    @Test
     void theDescribeFunctionMayOnlyReadTasksAndQueryTheListIndex() throws IOException {
         assertEquals(Map.of("dynamodb:GetItem", Set.of("TaskTable.Arn"),
                 "dynamodb:BatchGetItem", Set.of("TaskTable.Arn"),

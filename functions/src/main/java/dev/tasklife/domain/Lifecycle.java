@@ -39,6 +39,7 @@ public final class Lifecycle {
     private final AllowedMoves moves;
     private final StepCompletions stepCompletions;
     private final SweepFindings sweepFindings;
+    private final Comebacks comebacks;
 
     /** Replacement ids are random: nobody can take a replacement's id before it is created. */
     public Lifecycle(LifecyclePolicy policy, Clock clock) {
@@ -52,6 +53,7 @@ public final class Lifecycle {
         this.moves = new AllowedMoves(marathon);
         this.stepCompletions = new StepCompletions(moves, clock);
         this.sweepFindings = new SweepFindings(policy, clock, moves, marathon);
+        this.comebacks = new Comebacks(moves);
     }
 
     public LifecyclePolicy policy() {
@@ -97,20 +99,25 @@ public final class Lifecycle {
         };
     }
 
-    /** What the event means for the record as it is. */
-    public Decision decide(TaskEvent event, TaskRecord current) {
+    /**
+     * What the event means for the record as it is.
+     *
+     * @param tasks reads the other tasks the decision depends on: those standing in for a service task that
+     *     comes back ({@link Comebacks})
+     */
+    public Decision decide(TaskEvent event, TaskRecord current, TaskLookup tasks) {
         Decision seenPast = SourceOrder.duplicateOrStale(event, current);
         if (seenPast != null) {
             return seenPast;
         }
         return switch (event) {
-            case StatusChange change -> statusChange(change, current);
+            case StatusChange change -> statusChange(change, current, tasks);
             case StepCompleted step -> stepCompletions.decide(step, current);
             case SweepFinding finding -> sweepFindings.decide(finding, current);
         };
     }
 
-    private Decision statusChange(StatusChange event, TaskRecord current) {
+    private Decision statusChange(StatusChange event, TaskRecord current, TaskLookup tasks) {
         if (current.lastStatus() == STOPPED) {
             return AllowedMoves.outOfStopped(event, current);
         }
@@ -120,6 +127,9 @@ public final class Lifecycle {
                     + " it a service or steps", false);
         }
         TaskChange.Builder fields = fieldsOf(event);
+        if (event instanceof AgentStatusUpdate agent && MarathonHandling.comesBackReplaced(current, agent.state())) {
+            return comebacks.decide(fields, current, agent, tasks);
+        }
         if (event instanceof EcsStateChange ecs && ecs.lastStatus() == STOPPED && ecs.stopCode() == null) {
             // A stop code noticed while the task still ran (a Spot termination notice) says why it stopped.
             fields.outcomeUnlessSet(EcsStateChange.outcomeOf(current.stopCode(), false),

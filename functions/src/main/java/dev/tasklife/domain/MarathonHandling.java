@@ -46,21 +46,12 @@ final class MarathonHandling {
         if (current.replaceOnFailure() && target == UNREACHABLE && policy.inactiveAfterSeconds(current) == 0) {
             requestReplacement(fields, current, draft);
         }
-        if (comesBackReplaced(current, draft.agentState())) {
-            // One instance too many (lifecycle.md, "Returning tasks"): the launch's killSelection picks which goes.
-            if (current.killSelection() == KillSelection.OLDEST_FIRST) {
-                fields.desired(DesiredStatus.STOPPED).stopReason("surplus: back from UNREACHABLE after its"
-                        + " replacement " + current.replacedBy() + " was requested; OLDEST_FIRST stops this one");
-            } else {
-                fields.stopSurplus(current.replacedBy(), "surplus: " + current.taskId() + " came back from"
-                        + " UNREACHABLE after this replacement was requested; YOUNGEST_FIRST stops this one");
-            }
-        }
     }
 
     /**
-     * A task a service replaced while it was UNREACHABLE, reported running again: one instance too many, unless the
-     * task was asked to stop meanwhile (it goes down its stop path anyway, and the replacement is the one left).
+     * A task a service replaced while it was UNREACHABLE, reported running again: it is decided with the records
+     * of its stand-ins ({@link Comebacks}), unless the task was asked to stop meanwhile (it goes down its stop path
+     * anyway, and the replacement is the one left).
      */
     static boolean comesBackReplaced(TaskRecord current, AgentState reported) {
         return current.replaceOnFailure() && current.replacedBy() != null && current.lastStatus() == UNREACHABLE

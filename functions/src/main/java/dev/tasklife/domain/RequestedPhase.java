@@ -31,17 +31,19 @@ final class RequestedPhase {
         Phase from = current.lastStatus();
         return switch (event) {
             case EcsStateChange ecs -> ecs.lastStatus();
-            // A task back with one instance too many that is the one to go starts its stop path at once.
             case AgentStatusUpdate agent -> ofAgentState(agent.state(), current.steps(), from,
-                    MarathonHandling.comesBackReplaced(current, agent.state())
-                            && current.killSelection() == KillSelection.OLDEST_FIRST
-                            ? DesiredStatus.STOPPED : current.desiredStatus());
+                    current.desiredStatus());
             // A launch gives a phase only to a task not seen before; later it can only add its settings.
             case LaunchRequest launch -> from == null ? ofLaunch(launch.steps()) : null;
-            // A task that is pending or running starts its stop path now; elsewhere the stop waits.
-            case StopRequest stop -> from == null || StopPath.REQUEST_WAITS_IN.contains(from) || from == STOPPED
-                    ? null : StopPath.next(from, current.steps());
+            case StopRequest stop -> ofStopRequest(current);
         };
+    }
+
+    /** A task that is pending or running starts its stop path now; elsewhere the stop waits (null). */
+    static Phase ofStopRequest(TaskRecord current) {
+        Phase from = current.lastStatus();
+        return from == null || StopPath.REQUEST_WAITS_IN.contains(from) || from == STOPPED
+                ? null : StopPath.next(from, current.steps());
     }
 
     /** The phase a report states by itself, without the record's steps; null for a request. */

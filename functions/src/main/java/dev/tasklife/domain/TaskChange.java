@@ -1,6 +1,8 @@
 package dev.tasklife.domain;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -16,8 +18,11 @@ import java.util.Set;
  *     the permanent marker
  * @param forgetKey do not keep the event's dedupe key on the record (its source order recognises it again)
  * @param replacement the creation of the task that replaces this one, written in the same transaction, or null
- * @param surplusStop the other instance this change leaves too many of, whose desired status becomes STOPPED in
- *     the same transaction (killSelection YOUNGEST_FIRST: the replacement of a task that came back), or null
+ * @param releasedReplacement the replacement this change releases (removed as {@code replacedBy}, kept as
+ *     {@code releasedReplacement}): the task came back and stays, and may be replaced again; or null
+ * @param surplusPeer the other instance of a task that came back with one too many, or null
+ * @param companions the writes to other tasks made in the same transaction, each guarded by the version decided
+ *     on (a returning task's stand-ins: stopped, or checked to be still as read)
  */
 public record TaskChange(
         String taskId,
@@ -50,14 +55,20 @@ public record TaskChange(
         boolean compactTombstone,
         boolean forgetKey,
         TaskChange replacement,
-        SurplusStop surplusStop) {
+        String releasedReplacement,
+        String surplusPeer,
+        List<Companion> companions) {
 
-    /** Another instance to be stopped as surplus: its id, and why (kept as its stop reason). */
-    public record SurplusStop(String taskId, String reason) {
+    /**
+     * Another task's record in the same transaction, decided on {@code decidedOn}: {@code change} is written guarded
+     * by that version, or, when null, the record is only checked to be still at that version.
+     */
+    public record Companion(TaskRecord decidedOn, TaskChange change) {
     }
 
     public TaskChange {
         steps = Set.copyOf(steps);
+        companions = List.copyOf(companions);
     }
 
     /** A change caused by {@code cause}, written at {@code at}: the service's clock, never the event's. */
@@ -89,7 +100,9 @@ public record TaskChange(
                 || (replaceOnFailure && !current.replaceOnFailure())
                 || fillsGap(killSelection, current.killSelection())
                 || replacement != null
-                || surplusStop != null;
+                || releasedReplacement != null
+                || (surplusPeer != null && !surplusPeer.equals(current.surplusPeer()))
+                || !companions.isEmpty();
     }
 
     private static boolean advances(Long offered, Long present) {
@@ -132,13 +145,20 @@ public record TaskChange(
         private boolean compactTombstone;
         private boolean forgetKey;
         private TaskChange replacement;
-        private SurplusStop surplusStop;
+        private String releasedReplacement;
+        private String surplusPeer;
+        private final List<Companion> companions = new ArrayList<>();
 
         public Builder(String taskId, String cause, String dedupeKey, Instant at) {
             this.taskId = taskId;
             this.cause = cause;
             this.dedupeKey = dedupeKey;
             this.at = at;
+        }
+
+        /** When the change is made (the service's clock). */
+        public Instant at() {
+            return at;
         }
 
         public Builder move(Phase phase, Guard newGuard) {
@@ -247,9 +267,20 @@ public record TaskChange(
             return this;
         }
 
-        /** Stops the surplus instance {@code taskId} in the same write (its desired status becomes STOPPED). */
-        public Builder stopSurplus(String surplusTaskId, String reason) {
-            surplusStop = new SurplusStop(surplusTaskId, reason);
+        /** Releases the replacement that stood in for the task: it came back and stays. */
+        public Builder releaseReplacement(String replacementId) {
+            releasedReplacement = replacementId;
+            return this;
+        }
+
+        public Builder surplusPeer(String peerTaskId) {
+            surplusPeer = peerTaskId;
+            return this;
+        }
+
+        /** Writes {@code change} to another task in the same transaction (or, when null, checks its version). */
+        public Builder companion(TaskRecord decidedOn, TaskChange change) {
+            companions.add(new Companion(decidedOn, change));
             return this;
         }
 
@@ -258,7 +289,7 @@ public record TaskChange(
                     agentState, agentTimestampMicros, outcome, outcomeReason, keepOutcome, ecsVersion, cluster,
                     taskArn, service, steps, inactiveAfterSeconds, expungeAfterSeconds, stopReason, stopCode,
                     replaceOnFailure, killSelection, replacementOf, replacedBy, tombstoneUntil, compactTombstone,
-                    forgetKey, replacement, surplusStop);
+                    forgetKey, replacement, releasedReplacement, surplusPeer, companions);
         }
     }
 }

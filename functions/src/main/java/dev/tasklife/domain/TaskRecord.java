@@ -17,6 +17,10 @@ import java.util.Set;
  * back after its replacement was requested. {@code stopCode} is an ECS stop code seen before the task stopped (a Spot termination notice); it becomes the
  * outcome once the task is STOPPED.
  *
+ * {@code replacedBy} is the replacement that stands in for the task while it is replaced; when the task comes back
+ * and stays, the link is released ({@code releasedReplacement}) and it may be replaced again. {@code surplusPeer}: the
+ * other instance when it came back with one too many (killSelection stopped one of the two).
+ *
  * <p>The record keeps the latest moves only: {@code history} is the kept part, after {@code earlierMoves} moves no
  * longer kept, the last of which entered {@code earlierPhase}. {@code appliedKeys} are the dedupe keys kept, oldest
  * first; {@code agentKey} is the key of the latest agent report whose key was kept, so that report is known again
@@ -46,6 +50,8 @@ public record TaskRecord(
         KillSelection killSelection,
         String replacementOf,
         String replacedBy,
+        String releasedReplacement,
+        String surplusPeer,
         Instant expungedAt,
         Long tombstoneUntil,
         long earlierMoves,

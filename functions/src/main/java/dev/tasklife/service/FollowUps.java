@@ -3,11 +3,8 @@ package dev.tasklife.service;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.tasklife.domain.AgentState;
 import dev.tasklife.domain.DesiredStatus;
 import dev.tasklife.domain.HistoryEntry;
-import dev.tasklife.domain.KillSelection;
-import dev.tasklife.domain.Phase;
 import dev.tasklife.domain.Step;
 import dev.tasklife.domain.TaskRecord;
 import dev.tasklife.domain.Transition;
@@ -17,8 +14,8 @@ import dev.tasklife.publish.OutboundEvent;
  * What one write to a task said, as events: read off the record before and after it (a DynamoDB stream record).
  * A move appended to the history is {@code Task State Changed} (and a step request when it entered the phase of a
  * step the task asked for); a tombstone that appeared is {@code Task Expunged}; a task created as a replacement is
- * {@code Task Replacement Requested}; a replaced task back from UNREACHABLE is {@code Task Kill Requested} for the
- * instance its killSelection stops. The ids are the same however often the same write is read.
+ * {@code Task Replacement Requested}; the instance that goes when a replaced task came back is
+ * {@code Task Kill Requested}, from its own record. The ids are the same however often the same write is read.
  */
 public final class FollowUps {
 
@@ -50,13 +47,11 @@ public final class FollowUps {
         if (after.replacementOf() != null && known == 0 && !history.isEmpty()) {
             events.add(LifecycleEvents.replacementRequested(after, history.get(0).dedupeKey()));
         }
-        if (made > 0 && before != null && before.lastStatus() == Phase.UNREACHABLE && before.replaceOnFailure()
-                && before.replacedBy() != null && before.desiredStatus() != DesiredStatus.STOPPED
-                && after.agentState() == AgentState.RUNNING) {
-            // Back after its replacement was requested: killSelection picked the instance to go, named here.
-            boolean oldestGoes = after.killSelection() == KillSelection.OLDEST_FIRST;
-            events.add(LifecycleEvents.surplusKillRequested(after, oldestGoes ? after.taskId() : after.replacedBy(),
-                    oldestGoes ? after.replacedBy() : after.taskId(), history.get(history.size() - 1).dedupeKey()));
+        if (after.surplusPeer() != null && (before == null || !after.surplusPeer().equals(before.surplusPeer()))
+                && after.desiredStatus() == DesiredStatus.STOPPED) {
+            // One of two instances after a comeback, the one its killSelection stops: named with the one kept. The
+            // write may move nothing (a stand-in still provisioning), so the version it made identifies it.
+            events.add(LifecycleEvents.surplusKillRequested(after, "surplus:" + after.version()));
         }
         return events;
     }

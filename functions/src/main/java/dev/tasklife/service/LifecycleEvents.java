@@ -122,21 +122,22 @@ final class LifecycleEvents {
     }
 
     /**
-     * {@code Task Kill Requested} for the instance a service has too many of: {@code returned} came back from
-     * UNREACHABLE after its replacement was requested, and its killSelection stops {@code killed}, keeping
-     * {@code kept}.
+     * {@code Task Kill Requested} for the instance a service has too many of after a task came back from UNREACHABLE
+     * while a replacement stood in for it: {@code killed}'s killSelection stops it, keeping its {@code surplusPeer}.
      */
-    static OutboundEvent surplusKillRequested(TaskRecord returned, String killed, String kept, String causeKey) {
+    static OutboundEvent surplusKillRequested(TaskRecord killed, String causeKey) {
         ObjectNode detail = JsonNodeFactory.instance.objectNode();
-        detail.put("eventId", stableId(EventTypes.TASK_KILL_REQUESTED, killed, causeKey));
-        detail.put("taskId", killed);
-        detail.put("kept", kept);
-        detail.put("cluster", returned.cluster());
-        detail.put("service", returned.service());
-        detail.put("why", "surplus: " + returned.taskId() + " came back from UNREACHABLE after its replacement "
-                + returned.replacedBy() + " was requested; killSelection "
-                + (returned.killSelection() == null ? KillSelection.YOUNGEST_FIRST : returned.killSelection()));
-        detail.put("time", returned.updatedAt().toString());
+        detail.put("eventId", stableId(EventTypes.TASK_KILL_REQUESTED, killed.taskId(), causeKey));
+        detail.put("taskId", killed.taskId());
+        detail.put("kept", killed.surplusPeer());
+        detail.put("cluster", killed.cluster());
+        detail.put("service", killed.service());
+        KillSelection selection = killed.killSelection() == null ? KillSelection.YOUNGEST_FIRST
+                : killed.killSelection();
+        String returned = selection == KillSelection.OLDEST_FIRST ? killed.taskId() : killed.surplusPeer();
+        detail.put("why", "surplus: " + returned + " came back from UNREACHABLE while a replacement stood in for it;"
+                + " killSelection " + selection + " stops " + killed.taskId() + " and keeps " + killed.surplusPeer());
+        detail.put("time", killed.updatedAt().toString());
         return new OutboundEvent(EventTypes.TASK_KILL_REQUESTED, detail);
     }
 

@@ -84,7 +84,7 @@ public class StatusChangeService {
                     return rejected(event, null, new Decision.Reject(null, "no task " + event.taskId()
                             + " is recorded", false));
                 }
-                switch (lifecycle.decide(event, current)) {
+                switch (lifecycle.decide(event, current, store::find)) {
                     case Decision.Skip skip -> {
                         return skipped(event, current, skip);
                     }

@@ -80,6 +80,8 @@ public final class TaskDescriptions {
         lineage.put("service", record.service());
         lineage.put("replacementOf", record.replacementOf());
         lineage.put("replacedBy", record.replacedBy());
+        lineage.put("releasedReplacement", record.releasedReplacement());
+        lineage.put("surplusPeer", record.surplusPeer());
         if (record.isExpunged()) {
             ObjectNode tombstone = answer.putObject("tombstone");
             tombstone.put("expungedAt", record.expungedAt().toString());

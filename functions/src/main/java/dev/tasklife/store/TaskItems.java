@@ -57,6 +57,8 @@ final class TaskItems {
     static final String KILL_SELECTION = "killSelection";
     static final String REPLACEMENT_OF = "replacementOf";
     static final String REPLACED_BY = "replacedBy";
+    static final String RELEASED_REPLACEMENT = "releasedReplacement";
+    static final String SURPLUS_PEER = "surplusPeer";
     /** Set once a task is expunged, and never removed: the record stays as a marker that keeps the task dead. */
     static final String EXPUNGED_AT = "expungedAt";
     /** Until when an expunged task keeps its full record for describe; removed when the sweeper compacts it. */
@@ -157,6 +159,8 @@ final class TaskItems {
                 enumOf(item, KILL_SELECTION, KillSelection::valueOf),
                 string(item, REPLACEMENT_OF),
                 string(item, REPLACED_BY),
+                string(item, RELEASED_REPLACEMENT),
+                string(item, SURPLUS_PEER),
                 instant(item, EXPUNGED_AT),
                 number(item, TOMBSTONE_UNTIL),
                 number(item, EARLIER_MOVES) == null ? 0 : number(item, EARLIER_MOVES),

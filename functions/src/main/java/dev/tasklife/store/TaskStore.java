@@ -30,6 +30,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
@@ -40,6 +41,7 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
@@ -314,11 +316,8 @@ public class TaskStore {
      *     written from it); null for a blind change
      */
     public WriteResult apply(TaskChange change, TaskRecord decidedOn) {
-        if (change.replacement() != null) {
-            return applyWithReplacement(change, decidedOn);
-        }
-        if (change.surplusStop() != null) {
-            return applyWithSurplusStop(change, decidedOn);
+        if (change.replacement() != null || !change.companions().isEmpty()) {
+            return transact(change, decidedOn);
         }
         Update update = update(change, decidedOn);
         // The same conditional update as in a transaction, made on its own: it can return the new image.
@@ -341,62 +340,55 @@ public class TaskStore {
     }
 
     /**
-     * The change and the creation of the task that replaces it, in one transaction: the replaced task and its
-     * replacement are linked both ways or not at all. A transaction returns no new image: the record is null.
+     * The change with what it writes to other tasks, all or nothing: the creation of its replacement (the two are
+     * linked both ways or not at all), and its companions (a returning task's stand-ins, each guarded by the version
+     * it was decided on). A transaction returns no new image: the record is null.
      */
-    private WriteResult applyWithReplacement(TaskChange change, TaskRecord decidedOn) {
-        // The replaced task's condition held: only the replacement's id is taken (by anyone, for anything).
-        return transact(change, decidedOn, update(change.replacement(), null), () -> new WriteResult(false, null, true));
-    }
-
-    /**
-     * The change and the stop of the instance it leaves too many of, in one transaction: the other instance's
-     * desired status becomes STOPPED (its next report starts its stop path; Task Kill Requested, from the stream,
-     * has it killed). A transaction returns no new image: the record is null.
-     */
-    private WriteResult applyWithSurplusStop(TaskChange change, TaskRecord decidedOn) {
-        Expression expression = new Expression();
-        Update surplus = Update.builder()
-                .tableName(tableName)
-                .key(key(change.surplusStop().taskId()))
-                .updateExpression("SET " + expression.name(TaskItems.DESIRED_STATUS) + " = "
-                        + expression.value(DesiredStatus.STOPPED.name()) + ", "
-                        + ifAbsent(expression, TaskItems.STOP_REASON, expression.value(change.surplusStop().reason()))
-                        + ", " + expression.name(TaskItems.VERSION) + " = " + expression.name(TaskItems.VERSION)
-                        + " + " + expression.number(1) + ", " + expression.name(TaskItems.UPDATED_AT) + " = "
-                        + expression.value(TaskItems.time(change.at())))
-                .conditionExpression("attribute_exists(" + expression.name(TaskItems.LAST_STATUS) + ")")
-                .expressionAttributeNames(expression.names)
-                .expressionAttributeValues(expression.values)
-                .build();
-        return transact(change, decidedOn, surplus, () -> {
-            // The replacement is created with the link and never deleted: an item missing here is a broken table.
-            throw new IllegalStateException("surplus instance " + change.surplusStop().taskId() + " is not in the table");
-        });
-    }
-
-    /** The change and a second update, all or nothing; {@code secondFailed}: what a failed second condition means. */
-    private WriteResult transact(TaskChange change, TaskRecord decidedOn, Update second,
-                                 Supplier<WriteResult> secondFailed) {
+    private WriteResult transact(TaskChange change, TaskRecord decidedOn) {
+        List<TransactWriteItem> items = new ArrayList<>();
+        items.add(TransactWriteItem.builder().update(update(change, decidedOn)).build());
+        if (change.replacement() != null) {
+            items.add(TransactWriteItem.builder().update(update(change.replacement(), null)).build());
+        }
+        for (TaskChange.Companion companion : change.companions()) {
+            items.add(companion.change() == null
+                    ? TransactWriteItem.builder().conditionCheck(unchanged(companion.decidedOn())).build()
+                    : TransactWriteItem.builder().update(update(companion.change(), companion.decidedOn())).build());
+        }
         try {
-            dynamo.transactWriteItems(write -> write.transactItems(
-                    TransactWriteItem.builder().update(update(change, decidedOn)).build(),
-                    TransactWriteItem.builder().update(second).build()));
+            dynamo.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(items).build());
         } catch (TransactionCanceledException e) {
             List<CancellationReason> reasons = e.cancellationReasons();
             if (failedCondition(reasons, 0)) {
                 return notWritten(reasons.get(0).item());
             }
-            if (failedCondition(reasons, 1)) {
-                return secondFailed.get();
+            if (change.replacement() != null && failedCondition(reasons, 1)) {
+                // The replaced task's condition held: only the replacement's id is taken (by anyone, for anything).
+                return new WriteResult(false, null, true);
+            }
+            if (reasons.stream().anyMatch(reason -> "ConditionalCheckFailed".equals(reason.code()))) {
+                // The task is as decided on, another task it depends on is not: decide again, reading it anew.
+                return WriteResult.notWritten(decidedOn);
             }
             if (reasons.stream().anyMatch(reason -> "TransactionConflict".equals(reason.code()))) {
-                // Another writer was on the item: decide again on the record as it now is.
+                // Another writer was on an item: decide again on the record as it now is.
                 return WriteResult.notWritten(find(change.taskId()).orElse(null));
             }
             throw e;
         }
         return WriteResult.written(null);
+    }
+
+    /** A companion that is only checked: still at the version it was read at. */
+    private ConditionCheck unchanged(TaskRecord record) {
+        Expression expression = new Expression();
+        return ConditionCheck.builder()
+                .tableName(tableName)
+                .key(key(record.taskId()))
+                .conditionExpression(expression.name(TaskItems.VERSION) + " = " + expression.number(record.version()))
+                .expressionAttributeNames(expression.names)
+                .expressionAttributeValues(expression.values)
+                .build();
     }
 
     private static boolean failedCondition(List<CancellationReason> reasons, int index) {
@@ -610,6 +602,12 @@ public class TaskStore {
         setIfAbsent(set, expression, TaskItems.STOP_CODE, change.stopCode());
         setIfAbsent(set, expression, TaskItems.REPLACEMENT_OF, change.replacementOf());
         setIfAbsent(set, expression, TaskItems.REPLACED_BY, change.replacedBy());
+        if (change.releasedReplacement() != null) {
+            remove.add(expression.name(TaskItems.REPLACED_BY));
+            set.add(expression.name(TaskItems.RELEASED_REPLACEMENT) + " = "
+                    + expression.value(change.releasedReplacement()));
+        }
+        setIfPresent(set, expression, TaskItems.SURPLUS_PEER, change.surplusPeer());
         setIfAbsent(set, expression, TaskItems.KILL_SELECTION,
                 change.killSelection() == null ? null : change.killSelection().name());
         if (change.replaceOnFailure()) {

@@ -1,5 +1,6 @@
 package dev.tasklife.domain;
 
+import static dev.tasklife.Fixtures.NO_OTHER_TASKS;
 import static dev.tasklife.Fixtures.T0;
 import static dev.tasklife.Fixtures.agent;
 import static dev.tasklife.Fixtures.ecs;
@@ -12,13 +13,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import dev.tasklife.Fixtures;
 
@@ -111,14 +119,14 @@ class LifecycleTest {
         @Test
         void theSameEventAgainIsADuplicate() {
             TaskRecord current = record("t1", Phase.RUNNING, 3).applied("agent:u1").build();
-            skip(LIFECYCLE.decide(agent("t1", AgentState.RUNNING, 1, "u1"), current), Verdict.DUPLICATE);
+            skip(LIFECYCLE.decide(agent("t1", AgentState.RUNNING, 1, "u1"), current, NO_OTHER_TASKS), Verdict.DUPLICATE);
         }
 
         @Test
         void theSameEcsVersionIsADuplicateAndAnOlderOneIsStale() {
             TaskRecord current = record("t1", Phase.RUNNING, 3).ecsVersion(4).build();
-            skip(LIFECYCLE.decide(ecs("t1", Phase.RUNNING, 4), current), Verdict.DUPLICATE);
-            skip(LIFECYCLE.decide(ecs("t1", Phase.PENDING, 2), current), Verdict.STALE);
+            skip(LIFECYCLE.decide(ecs("t1", Phase.RUNNING, 4), current, NO_OTHER_TASKS), Verdict.DUPLICATE);
+            skip(LIFECYCLE.decide(ecs("t1", Phase.PENDING, 2), current, NO_OTHER_TASKS), Verdict.STALE);
         }
 
         @Test
@@ -126,20 +134,20 @@ class LifecycleTest {
             TaskEvent latest = agent("t1", AgentState.UNREACHABLE, 10, "u10");
             TaskRecord current = record("t1", Phase.UNREACHABLE, 30).agentReport(
                     (Fixtures.T0.getEpochSecond() + 10) * 1_000_000L, latest.dedupeKey()).build();
-            skip(LIFECYCLE.decide(latest, current), Verdict.DUPLICATE);
+            skip(LIFECYCLE.decide(latest, current, NO_OTHER_TASKS), Verdict.DUPLICATE);
         }
 
         @Test
         void anOlderAgentUpdateIsStale() {
             TaskRecord current = record("t1", Phase.RUNNING, 3).agentTimestamp(
                     (Fixtures.T0.getEpochSecond() + 10) * 1_000_000L).build();
-            skip(LIFECYCLE.decide(agent("t1", AgentState.STARTING, 5, "u9"), current), Verdict.STALE);
+            skip(LIFECYCLE.decide(agent("t1", AgentState.STARTING, 5, "u9"), current, NO_OTHER_TASKS), Verdict.STALE);
         }
 
         @Test
         void aNewerReportThatAgreesWithTheRecordOnlyRecordsItsOrder() {
             TaskRecord current = record("t1", Phase.RUNNING, 3).ecsVersion(4).build();
-            TaskChange change = write(LIFECYCLE.decide(ecs("t1", Phase.RUNNING, 5), current));
+            TaskChange change = write(LIFECYCLE.decide(ecs("t1", Phase.RUNNING, 5), current, NO_OTHER_TASKS));
             assertNull(change.moveTo());
             assertEquals(5L, change.ecsVersion(), "so that an older report arriving later is stale");
         }
@@ -149,7 +157,7 @@ class LifecycleTest {
             long at = (Fixtures.T0.getEpochSecond() + 7) * 1_000_000L;
             TaskRecord current = record("t1", Phase.RUNNING, 3).agentState(AgentState.RUNNING).agentTimestamp(at)
                     .build();
-            skip(LIFECYCLE.decide(agent("t1", AgentState.RUNNING, 7, "other-writer"), current), Verdict.UNCHANGED);
+            skip(LIFECYCLE.decide(agent("t1", AgentState.RUNNING, 7, "other-writer"), current, NO_OTHER_TASKS), Verdict.UNCHANGED);
         }
     }
 
@@ -159,7 +167,7 @@ class LifecycleTest {
         @Test
         void anAllowedMoveIsGuardedByTheExactVersionItWasDecidedOn() {
             TaskRecord current = record("t1", Phase.PENDING, 2).ecsVersion(2).build();
-            TaskChange change = write(LIFECYCLE.decide(ecs("t1", Phase.RUNNING, 4), current));
+            TaskChange change = write(LIFECYCLE.decide(ecs("t1", Phase.RUNNING, 4), current, NO_OTHER_TASKS));
             assertEquals(Phase.RUNNING, change.moveTo());
             assertEquals(2L, change.guard().version());
             assertEquals(TransitionTable.predecessorsOf(Phase.RUNNING), change.guard().phases());
@@ -168,7 +176,7 @@ class LifecycleTest {
         @Test
         void aBackwardMoveIsRejectedWithTheReason() {
             TaskRecord current = record("t1", Phase.RUNNING, 3).build();
-            Decision.Reject reject = reject(LIFECYCLE.decide(agent("t1", AgentState.STAGING, 1, "u2"), current));
+            Decision.Reject reject = reject(LIFECYCLE.decide(agent("t1", AgentState.STAGING, 1, "u2"), current, NO_OTHER_TASKS));
             assertEquals("RUNNING -> PENDING is not an allowed move", reject.why());
             assertFalse(reject.killTask());
         }
@@ -176,22 +184,22 @@ class LifecycleTest {
         @Test
         void nothingLeavesStopped() {
             TaskRecord current = record("t1", Phase.STOPPED, 5).build();
-            assertTrue(reject(LIFECYCLE.decide(agent("t1", AgentState.RUNNING, 9, "u3"), current)).killTask(),
+            assertTrue(reject(LIFECYCLE.decide(agent("t1", AgentState.RUNNING, 9, "u3"), current, NO_OTHER_TASKS)).killTask(),
                     "a stopped task reported running is to be killed");
-            assertFalse(reject(LIFECYCLE.decide(agent("t1", AgentState.UNREACHABLE, 9, "u4"), current)).killTask());
+            assertFalse(reject(LIFECYCLE.decide(agent("t1", AgentState.UNREACHABLE, 9, "u4"), current, NO_OTHER_TASKS)).killTask());
         }
 
         @Test
         void anUnreachableTaskThatComesBackIsRunningAgain() {
             TaskRecord current = record("t1", Phase.UNREACHABLE, 4).steps(Step.ACTIVATION).build();
             assertEquals(Phase.RUNNING,
-                    write(LIFECYCLE.decide(agent("t1", AgentState.RUNNING, 9, "u5"), current)).moveTo());
+                    write(LIFECYCLE.decide(agent("t1", AgentState.RUNNING, 9, "u5"), current, NO_OTHER_TASKS)).moveTo());
         }
 
         @Test
         void aStoppedTaskCannotBecomeUnreachable() {
             TaskRecord current = record("t1", Phase.STOPPED, 4).build();
-            reject(LIFECYCLE.decide(ecs("t1", Phase.STOPPING, 9), current));
+            reject(LIFECYCLE.decide(ecs("t1", Phase.STOPPING, 9), current, NO_OTHER_TASKS));
         }
     }
 
@@ -202,18 +210,18 @@ class LifecycleTest {
         @Test
         void aStaleEcsReportRequestedItsLastStatusAndADuplicateLeavesNothingUndone() {
             TaskRecord current = record("t1", Phase.RUNNING, 3).ecsVersion(4).build();
-            assertEquals(Phase.PENDING, skip(LIFECYCLE.decide(ecs("t1", Phase.PENDING, 2), current), Verdict.STALE)
+            assertEquals(Phase.PENDING, skip(LIFECYCLE.decide(ecs("t1", Phase.PENDING, 2), current, NO_OTHER_TASKS), Verdict.STALE)
                     .requested());
-            assertNull(skip(LIFECYCLE.decide(ecs("t1", Phase.RUNNING, 4), current), Verdict.DUPLICATE).requested());
+            assertNull(skip(LIFECYCLE.decide(ecs("t1", Phase.RUNNING, 4), current, NO_OTHER_TASKS), Verdict.DUPLICATE).requested());
         }
 
         @Test
         void aStaleAgentUpdateRequestedThePhaseItsStateStatesByItself() {
             TaskRecord current = record("t1", Phase.STOPPING, 3).steps(Step.DEPROVISIONING)
                     .agentTimestamp((T0.getEpochSecond() + 10) * 1_000_000L).build();
-            assertEquals(Phase.STOPPING, skip(LIFECYCLE.decide(agent("t1", AgentState.KILLING, 5, "k"), current),
+            assertEquals(Phase.STOPPING, skip(LIFECYCLE.decide(agent("t1", AgentState.KILLING, 5, "k"), current, NO_OTHER_TASKS),
                     Verdict.STALE).requested());
-            assertEquals(Phase.STOPPED, skip(LIFECYCLE.decide(agent("t1", AgentState.KILLED, 5, "d"), current),
+            assertEquals(Phase.STOPPED, skip(LIFECYCLE.decide(agent("t1", AgentState.KILLED, 5, "d"), current, NO_OTHER_TASKS),
                     Verdict.STALE).requested(), "a stale report is not mapped onto the record's steps");
         }
 
@@ -221,30 +229,30 @@ class LifecycleTest {
         void aRejectedMoveRequestedThePhaseTheEventMapsToOnTheRecord() {
             TaskRecord current = record("t1", Phase.RUNNING, 3).build();
             assertEquals(Phase.PENDING,
-                    reject(LIFECYCLE.decide(agent("t1", AgentState.STAGING, 1, "u2"), current)).requested());
+                    reject(LIFECYCLE.decide(agent("t1", AgentState.STAGING, 1, "u2"), current, NO_OTHER_TASKS)).requested());
         }
 
         @Test
         void aReportForAStoppedTaskRequestedThePhaseItReports() {
             TaskRecord current = record("t1", Phase.STOPPED, 5).desired(DesiredStatus.STOPPED).build();
             assertEquals(Phase.RUNNING,
-                    reject(LIFECYCLE.decide(agent("t1", AgentState.RUNNING, 9, "u3"), current)).requested());
-            assertEquals(Phase.STOPPING, reject(LIFECYCLE.decide(ecs("t1", Phase.STOPPING, 9), current)).requested());
+                    reject(LIFECYCLE.decide(agent("t1", AgentState.RUNNING, 9, "u3"), current, NO_OTHER_TASKS)).requested());
+            assertEquals(Phase.STOPPING, reject(LIFECYCLE.decide(ecs("t1", Phase.STOPPING, 9), current, NO_OTHER_TASKS)).requested());
         }
 
         @Test
         void aStaleStepCompletionRequestedWhereTheStepLeads() {
             TaskRecord pending = record("t1", Phase.PENDING, 2).steps(Step.PROVISIONING, Step.DEPROVISIONING).build();
-            assertEquals(Phase.PENDING, skip(LIFECYCLE.decide(stepDone("t1", Step.PROVISIONING, true), pending),
+            assertEquals(Phase.PENDING, skip(LIFECYCLE.decide(stepDone("t1", Step.PROVISIONING, true), pending, NO_OTHER_TASKS),
                     Verdict.STALE).requested());
             assertEquals(Phase.DEPROVISIONING, skip(LIFECYCLE.decide(stepDone("t1", Step.PROVISIONING, false),
-                    pending), Verdict.STALE).requested(), "a failed step leads on along the stop path");
+                    pending, NO_OTHER_TASKS), Verdict.STALE).requested(), "a failed step leads on along the stop path");
         }
 
         @Test
         void aLaunchForAKnownEcsTaskRequestsNoPhase() {
             TaskRecord ecsTask = record("t1", Phase.RUNNING, 3).ecsVersion(4).build();
-            assertNull(reject(LIFECYCLE.decide(launch("t1", true, false), ecsTask)).requested());
+            assertNull(reject(LIFECYCLE.decide(launch("t1", true, false), ecsTask, NO_OTHER_TASKS)).requested());
         }
     }
 
@@ -254,7 +262,7 @@ class LifecycleTest {
         @Test
         void runningWithActivationStepsIsActivating() {
             TaskRecord current = record("t1", Phase.PENDING, 2).steps(Step.ACTIVATION, Step.DEACTIVATION).build();
-            TaskChange change = write(LIFECYCLE.decide(agent("t1", AgentState.RUNNING, 3, "u1"), current));
+            TaskChange change = write(LIFECYCLE.decide(agent("t1", AgentState.RUNNING, 3, "u1"), current, NO_OTHER_TASKS));
             assertEquals(Phase.ACTIVATING, change.moveTo());
             assertEquals(Set.of(), change.guard().assumptions(), "an informed write knows the steps");
         }
@@ -263,14 +271,14 @@ class LifecycleTest {
         void runningAgainWhileActivatingWaitsForTheStep() {
             TaskRecord current = record("t1", Phase.ACTIVATING, 3).agentState(AgentState.RUNNING)
                     .steps(Step.ACTIVATION).build();
-            TaskChange change = write(LIFECYCLE.decide(agent("t1", AgentState.RUNNING, 4, "u2"), current));
+            TaskChange change = write(LIFECYCLE.decide(agent("t1", AgentState.RUNNING, 4, "u2"), current, NO_OTHER_TASKS));
             assertNull(change.moveTo(), "no move: only the newer report's time is recorded");
         }
 
         @Test
         void terminalWithDeprovisioningStepsIsDeprovisioningWithTheOutcomeSet() {
             TaskRecord current = record("t1", Phase.RUNNING, 3).steps(Step.DEPROVISIONING).build();
-            TaskChange change = write(LIFECYCLE.decide(agent("t1", AgentState.KILLED, 4, "u3"), current));
+            TaskChange change = write(LIFECYCLE.decide(agent("t1", AgentState.KILLED, 4, "u3"), current, NO_OTHER_TASKS));
             assertEquals(Phase.DEPROVISIONING, change.moveTo());
             assertEquals(Outcome.KILLED, change.outcome());
         }
@@ -284,7 +292,7 @@ class LifecycleTest {
             TaskRecord current = record("t1", Phase.RUNNING, 3).ecsVersion(4).build();
             TaskEvent.EcsStateChange stopping = new TaskEvent.EcsStateChange("e5", Fixtures.T0, "t1",
                     "arn", "c", null, Phase.RUNNING, DesiredStatus.STOPPED, 5, null, null, false);
-            TaskChange change = write(LIFECYCLE.decide(stopping, current));
+            TaskChange change = write(LIFECYCLE.decide(stopping, current, NO_OTHER_TASKS));
             assertNull(change.moveTo());
             assertEquals(Set.of(Phase.RUNNING), change.guard().phases());
             assertEquals(3L, change.guard().version());
@@ -293,13 +301,13 @@ class LifecycleTest {
         @Test
         void aStopForAStoppedTaskChangesNothing() {
             TaskRecord current = record("t1", Phase.STOPPED, 6).desired(DesiredStatus.STOPPED).build();
-            skip(LIFECYCLE.decide(stop("t1"), current), Verdict.UNCHANGED);
+            skip(LIFECYCLE.decide(stop("t1"), current, NO_OTHER_TASKS), Verdict.UNCHANGED);
         }
 
         @Test
         void aLaunchAfterAStopGivesTheTaskItsFirstPhaseAndKeepsTheStop() {
             TaskRecord onlyStopped = record("t1", null, 1).desired(DesiredStatus.STOPPED).build();
-            TaskChange change = write(LIFECYCLE.decide(launch("t1", false, false), onlyStopped));
+            TaskChange change = write(LIFECYCLE.decide(launch("t1", false, false), onlyStopped, NO_OTHER_TASKS));
             assertEquals(Phase.PENDING, change.moveTo());
             assertTrue(change.guard().mayCreate());
             assertEquals(1L, change.guard().version());
@@ -309,7 +317,7 @@ class LifecycleTest {
         @Test
         void aLaunchForATaskAlreadyReportedOnlyAddsItsSettings() {
             TaskRecord reported = record("t1", Phase.RUNNING, 2).build();
-            TaskChange change = write(LIFECYCLE.decide(launch("t1", false, false), reported));
+            TaskChange change = write(LIFECYCLE.decide(launch("t1", false, false), reported, NO_OTHER_TASKS));
             assertNull(change.moveTo());
             assertEquals("webapp", change.service());
         }
@@ -321,7 +329,7 @@ class LifecycleTest {
         @Test
         void aStopForARunningTaskMovesItAtOnce() {
             TaskRecord running = record("t1", Phase.RUNNING, 4).steps(Step.DEACTIVATION).build();
-            TaskChange change = write(LIFECYCLE.decide(stop("t1"), running));
+            TaskChange change = write(LIFECYCLE.decide(stop("t1"), running, NO_OTHER_TASKS));
             assertEquals(Phase.DEACTIVATING, change.moveTo());
             assertEquals(DesiredStatus.STOPPED, change.desiredStatus());
         }
@@ -334,7 +342,7 @@ class LifecycleTest {
         void aSucceededStepAdvancesATaskStillWantedRunning() {
             TaskRecord provisioning = record("t1", Phase.PROVISIONING, 1).steps(Step.PROVISIONING).build();
             assertEquals(Phase.PENDING,
-                    write(LIFECYCLE.decide(stepDone("t1", Step.PROVISIONING, true), provisioning)).moveTo());
+                    write(LIFECYCLE.decide(stepDone("t1", Step.PROVISIONING, true), provisioning, NO_OTHER_TASKS)).moveTo());
         }
 
         @Test
@@ -342,14 +350,14 @@ class LifecycleTest {
             TaskRecord activating = record("t1", Phase.ACTIVATING, 3).desired(DesiredStatus.STOPPED)
                     .steps(Step.ACTIVATION, Step.DEACTIVATION).build();
             assertEquals(Phase.DEACTIVATING,
-                    write(LIFECYCLE.decide(stepDone("t1", Step.ACTIVATION, true), activating)).moveTo());
+                    write(LIFECYCLE.decide(stepDone("t1", Step.ACTIVATION, true), activating, NO_OTHER_TASKS)).moveTo());
         }
 
         @Test
         void aStopCodeNoticedBeforeTheTaskStoppedIsItsOutcomeWhicheverWayItStops() {
             TaskRecord deprovisioning = record("t1", Phase.DEPROVISIONING, 4).steps(Step.DEPROVISIONING)
                     .desired(DesiredStatus.STOPPED).stopCode("SpotInterruption").build();
-            TaskChange change = write(LIFECYCLE.decide(stepDone("t1", Step.DEPROVISIONING, true), deprovisioning));
+            TaskChange change = write(LIFECYCLE.decide(stepDone("t1", Step.DEPROVISIONING, true), deprovisioning, NO_OTHER_TASKS));
             assertEquals(Phase.STOPPED, change.moveTo());
             assertEquals(Outcome.GONE, change.outcome(), "the instance was taken away, not a stop request");
         }
@@ -357,7 +365,7 @@ class LifecycleTest {
         @Test
         void aFailedStepOnTheWayUpFailsTheTask() {
             TaskRecord provisioning = record("t1", Phase.PROVISIONING, 1).steps(Step.PROVISIONING).build();
-            TaskChange change = write(LIFECYCLE.decide(stepDone("t1", Step.PROVISIONING, false), provisioning));
+            TaskChange change = write(LIFECYCLE.decide(stepDone("t1", Step.PROVISIONING, false), provisioning, NO_OTHER_TASKS));
             assertEquals(Phase.STOPPED, change.moveTo());
             assertEquals(Outcome.FAILED, change.outcome());
             assertEquals("PROVISIONING failed: target group not found", change.outcomeReason());
@@ -371,7 +379,7 @@ class LifecycleTest {
         @Test
         void aFailedServiceTaskIsExpungedAndItsReplacementCreatedInTheSameWrite() {
             TaskRecord running = record("t1", Phase.RUNNING, 3).service("webapp").build();
-            TaskChange change = write(LIFECYCLE.decide(agent("t1", AgentState.GONE, 9, "g"), running));
+            TaskChange change = write(LIFECYCLE.decide(agent("t1", AgentState.GONE, 9, "g"), running, NO_OTHER_TASKS));
             assertEquals(Phase.STOPPED, change.moveTo());
             assertEquals(T0, change.at(), "written at the service's time, not the event's");
             assertEquals(T0.getEpochSecond() + Fixtures.POLICY.tombstoneSeconds(), change.tombstoneUntil());
@@ -381,14 +389,14 @@ class LifecycleTest {
             assertEquals("t1", replacement.replacementOf());
             assertEquals(Phase.PENDING, replacement.moveTo());
             assertTrue(replacement.guard().mayCreate());
-            TaskChange retried = write(LIFECYCLE.decide(agent("t1", AgentState.GONE, 9, "g"), running));
+            TaskChange retried = write(LIFECYCLE.decide(agent("t1", AgentState.GONE, 9, "g"), running, NO_OTHER_TASKS));
             assertNotEquals(replacement.taskId(), retried.replacedBy(), "random: nobody can take it in advance");
         }
 
         @Test
         void aKilledServiceTaskIsNeitherExpungedNorReplaced() {
             TaskRecord running = record("t1", Phase.RUNNING, 3).service("webapp").build();
-            TaskChange change = write(LIFECYCLE.decide(agent("t1", AgentState.KILLED, 9, "k"), running));
+            TaskChange change = write(LIFECYCLE.decide(agent("t1", AgentState.KILLED, 9, "k"), running, NO_OTHER_TASKS));
             assertNull(change.replacement());
             assertNull(change.tombstoneUntil());
         }
@@ -398,7 +406,132 @@ class LifecycleTest {
             TaskRecord running = record("t1", Phase.RUNNING, 5).service("webapp").build();
             TaskEvent.SweepFinding finding = new TaskEvent.SweepFinding(Fixtures.T0, "t1",
                     TaskEvent.SweepFinding.Finding.UNREACHABLE_EXPIRED, Phase.UNREACHABLE, 4);
-            skip(LIFECYCLE.decide(finding, running), Verdict.UNCHANGED);
+            skip(LIFECYCLE.decide(finding, running, NO_OTHER_TASKS), Verdict.UNCHANGED);
+        }
+    }
+
+    /** lifecycle.md, "Returning tasks": a service task back from UNREACHABLE after its replacement was requested. */
+    @Nested
+    class Comebacks {
+
+        private final Map<String, TaskRecord> table = new HashMap<>();
+
+        private TaskRecord returned(KillSelection selection, String replacement) {
+            return record("t1", Phase.UNREACHABLE, 5).service("webapp").killSelection(selection)
+                    .agentReport(2, "u1").replacedBy(replacement).build();
+        }
+
+        private TaskRecord put(Fixtures.RecordBuilder builder) {
+            TaskRecord task = builder.service("webapp").build();
+            table.put(task.taskId(), task);
+            return task;
+        }
+
+        private TaskChange comesBack(TaskRecord returned) {
+            return write(LIFECYCLE.decide(agent("t1", AgentState.RUNNING, 30, "back"), returned,
+                    id -> Optional.ofNullable(table.get(id))));
+        }
+
+        @Test
+        void withALiveReplacementYoungestFirstKeepsTheTaskAndStopsTheReplacementInTheSameTransaction() {
+            TaskRecord replacement = put(record("r1", Phase.RUNNING, 7));
+            TaskChange change = comesBack(returned(null, "r1"));
+
+            assertEquals(Phase.RUNNING, change.moveTo());
+            assertNotEquals(DesiredStatus.STOPPED, change.desiredStatus());
+            assertEquals("r1", change.releasedReplacement(), "it may be replaced again");
+            assertEquals("r1", change.surplusPeer());
+            TaskChange.Companion stop = change.companions().get(0);
+            assertEquals(1, change.companions().size());
+            assertEquals(replacement, stop.decidedOn());
+            assertEquals(DesiredStatus.STOPPED, stop.change().desiredStatus());
+            assertEquals(Phase.STOPPING, stop.change().moveTo(), "down its stop path in that write");
+            assertEquals(7L, stop.change().guard().version(), "guarded by the version read");
+            assertEquals("t1", stop.change().surplusPeer());
+        }
+
+        @Test
+        void aReplacementWithAnActivationStepIsDeactivatedFirst() {
+            put(record("r1", Phase.RUNNING, 7).steps(Step.ACTIVATION, Step.DEACTIVATION));
+            TaskChange stop = comesBack(returned(KillSelection.YOUNGEST_FIRST, "r1")).companions().get(0).change();
+            assertEquals(Phase.DEACTIVATING, stop.moveTo());
+        }
+
+        @Test
+        void aReplacementStillProvisioningRecordsTheStopAndMovesLater() {
+            put(record("r1", Phase.PROVISIONING, 2).steps(Step.PROVISIONING));
+            TaskChange stop = comesBack(returned(null, "r1")).companions().get(0).change();
+            assertNull(stop.moveTo());
+            assertEquals(DesiredStatus.STOPPED, stop.desiredStatus());
+            assertEquals(Set.of(Phase.PROVISIONING), stop.guard().phases());
+        }
+
+        @Test
+        void withALiveReplacementOldestFirstStopsTheTaskThatCameBackAndChecksTheReplacementIsStillAsRead() {
+            TaskRecord replacement = put(record("r1", Phase.RUNNING, 7));
+            TaskChange change = comesBack(returned(KillSelection.OLDEST_FIRST, "r1"));
+
+            assertEquals(DesiredStatus.STOPPED, change.desiredStatus());
+            assertEquals(Phase.STOPPING, change.moveTo());
+            assertNull(change.releasedReplacement(), "the replacement stands in for it");
+            assertEquals("r1", change.surplusPeer());
+            assertEquals(List.of(new TaskChange.Companion(replacement, null)), change.companions());
+        }
+
+        @ParameterizedTest
+        @EnumSource(KillSelection.class)
+        void aReplacementThatHasStoppedLeavesNoSurplusAndTheTaskMayBeReplacedAgain(KillSelection selection) {
+            put(record("r1", Phase.STOPPED, 9));
+            TaskChange change = comesBack(returned(selection, "r1"));
+
+            assertEquals(Phase.RUNNING, change.moveTo(), "the one instance left runs on");
+            assertNull(change.desiredStatus());
+            assertEquals("r1", change.releasedReplacement());
+            assertNull(change.surplusPeer());
+            assertEquals(List.of(), change.companions());
+        }
+
+        @Test
+        void aReplacementAlreadyAskedToStopIsNoSurplus() {
+            put(record("r1", Phase.RUNNING, 9).desired(DesiredStatus.STOPPED));
+            TaskChange change = comesBack(returned(KillSelection.OLDEST_FIRST, "r1"));
+            assertEquals(Phase.RUNNING, change.moveTo());
+            assertEquals(List.of(), change.companions());
+        }
+
+        @Test
+        void theChainOfReplacementsIsFollowedToEveryInstanceThatStandsIn() {
+            put(record("r1", Phase.STOPPED, 9).replacedBy("r2")); // failed, replaced in turn
+            put(record("r2", Phase.UNREACHABLE, 4).replacedBy("r3")); // unreachable, replaced in turn
+            put(record("r3", Phase.RUNNING, 3));
+            TaskChange change = comesBack(returned(null, "r1"));
+
+            assertEquals("r3", change.surplusPeer(), "the youngest");
+            assertEquals(List.of("r2", "r3"), change.companions().stream()
+                    .map(companion -> companion.decidedOn().taskId()).toList());
+            assertNull(change.companions().get(0).change().moveTo(), "unreachable: the stop waits for it");
+            assertEquals(Phase.STOPPING, change.companions().get(1).change().moveTo());
+
+            TaskChange oldestFirst = comesBack(returned(KillSelection.OLDEST_FIRST, "r1"));
+            assertEquals(List.of(new TaskChange.Companion(table.get("r3"), null)), oldestFirst.companions());
+        }
+
+        @Test
+        void aChainLongerThanItsBoundIsRefusedRatherThanDecidedHalfRead() {
+            for (int i = 1; i <= 40; i++) {
+                put(record("r" + i, Phase.STOPPED, 1).replacedBy("r" + (i + 1)));
+            }
+            assertThrows(IllegalStateException.class, () -> comesBack(returned(null, "r1")));
+        }
+
+        @Test
+        void aTaskAskedToStopWhileAwayIsNoSurplusAndReadsNoOtherTask() {
+            TaskRecord away = record("t1", Phase.UNREACHABLE, 5).service("webapp").agentReport(2, "u1")
+                    .replacedBy("r1").desired(DesiredStatus.STOPPED).build();
+            TaskChange change = write(LIFECYCLE.decide(agent("t1", AgentState.RUNNING, 30, "back"), away,
+                    NO_OTHER_TASKS));
+            assertEquals(Phase.STOPPING, change.moveTo());
+            assertEquals(List.of(), change.companions());
         }
     }
 }

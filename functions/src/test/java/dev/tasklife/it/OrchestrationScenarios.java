@@ -286,40 +286,122 @@ abstract class OrchestrationScenarios {
             assertEquals(Phase.RUNNING, task("t1").lastStatus(), "it came back first");
         }
 
-        @Test
-        void aTaskBackAfterItsReplacementWasRequestedIsKeptAndTheYoungerInstanceStoppedByDefault() throws Exception {
-            apply(launch("t1", false, false));
+        /** A service task with this killSelection (null: the default), running, then UNREACHABLE and replaced. */
+        private String replacedWhileUnreachable(KillSelection selection, boolean serviceDiscovery) {
+            apply(new TaskEvent.LaunchRequest("launch-t1", T0, "t1", "marathon-east", "webapp", false,
+                    serviceDiscovery, List.of(), null, 900L, selection));
             apply(agent("t1", AgentState.RUNNING, 1, "r1"));
+            if (serviceDiscovery) {
+                apply(stepDone("t1", Step.ACTIVATION, true));
+            }
             apply(agent("t1", AgentState.UNREACHABLE, 2, "u1"));
             String replacement = task("t1").replacedBy();
+            assertNotNull(replacement);
+            assertEquals(selection, task(replacement).killSelection(), "the replacement inherits it");
+            return replacement;
+        }
+
+        @Test
+        void aTaskBackAfterItsReplacementWasRequestedIsKeptAndTheYoungerInstanceStoppedByDefault() throws Exception {
+            String replacement = replacedWhileUnreachable(null, false);
             apply(agent(replacement, AgentState.RUNNING, 10, "rr1"));
             stack.drainNotifications();
 
-            apply(agent("t1", AgentState.RUNNING, 30, "r2"));
+            assertEquals(Verdict.APPLIED, apply(agent("t1", AgentState.RUNNING, 30, "r2")));
 
             TaskRecord back = task("t1");
             assertEquals(Phase.RUNNING, back.lastStatus());
             assertEquals(DesiredStatus.RUNNING, back.desiredStatus());
             TaskRecord surplus = task(replacement);
             assertEquals(DesiredStatus.STOPPED, surplus.desiredStatus(), "YOUNGEST_FIRST: the replacement goes");
-            assertEquals("t1", surplus.replacementOf(), "the lineage links both");
-            assertEquals(replacement, back.replacedBy());
+            assertEquals(Phase.STOPPING, surplus.lastStatus(), "down its stop path in the same transaction");
             List<JsonNode> kills = published("Task Kill Requested");
             assertEquals(1, kills.size());
             assertEquals(replacement, kills.get(0).at("/detail/taskId").asText());
             assertEquals("t1", kills.get(0).at("/detail/kept").asText());
 
-            // Its agent kills it, and it goes down its stop path.
-            apply(agent(replacement, AgentState.RUNNING, 40, "rr2"));
-            assertEquals(Phase.STOPPING, task(replacement).lastStatus());
+            // The lineage shows both; the task kept is no longer replaced, the other names it.
+            JsonNode lineage = stack.describe("t1").at("/lineage");
+            assertTrue(lineage.get("replacedBy").isNull(), lineage.toString());
+            assertEquals(replacement, lineage.get("releasedReplacement").asText());
+            assertEquals(replacement, lineage.get("surplusPeer").asText());
+            JsonNode surplusLineage = stack.describe(replacement).at("/lineage");
+            assertEquals("t1", surplusLineage.get("replacementOf").asText());
+            assertEquals("t1", surplusLineage.get("surplusPeer").asText());
+
+            // Its agent kills it: killed, so not replaced.
+            apply(agent(replacement, AgentState.KILLED, 40, "rr2"));
+            assertEquals(Phase.STOPPED, task(replacement).lastStatus());
+            assertEquals(List.of(), published("Task Replacement Requested"));
+        }
+
+        @Test
+        void aReplacementWithAnActivationIsDeactivatedAtOnceWhenTheTaskComesBack() throws Exception {
+            String replacement = replacedWhileUnreachable(null, true);
+            apply(agent(replacement, AgentState.RUNNING, 10, "rr1"));
+            apply(stepDone(replacement, Step.ACTIVATION, true));
+            assertEquals(Phase.RUNNING, task(replacement).lastStatus());
+            stack.drainNotifications();
+
+            apply(agent("t1", AgentState.RUNNING, 30, "r2"));
+
+            assertEquals(Phase.RUNNING, task("t1").lastStatus());
+            assertEquals(Phase.DEACTIVATING, task(replacement).lastStatus(),
+                    "its registrations are undone before it is killed");
+            List<JsonNode> published = stack.drainNotifications();
+            assertEquals(List.of(replacement), published.stream()
+                    .filter(event -> event.get("detail-type").asText().equals("Task Deactivation Requested"))
+                    .map(event -> event.at("/detail/taskId").asText()).toList());
+            assertEquals(1, published.stream()
+                    .filter(event -> event.get("detail-type").asText().equals("Task Kill Requested")).count());
+        }
+
+        @ParameterizedTest
+        @EnumSource(KillSelection.class)
+        void aTaskBackAfterItsReplacementStoppedIsTheInstanceLeftAndIsReplacedAgainAtItsNextOutage(
+                KillSelection selection) throws Exception {
+            String replacement = replacedWhileUnreachable(selection, false);
+            apply(agent(replacement, AgentState.RUNNING, 10, "rr1"));
+            apply(agent(replacement, AgentState.FINISHED, 20, "rr2")); // finished: not replaced
+            stack.drainNotifications();
+
+            apply(agent("t1", AgentState.RUNNING, 30, "r2"));
+
+            TaskRecord back = task("t1");
+            assertEquals(Phase.RUNNING, back.lastStatus(), "no surplus: it is the service's one instance");
+            assertEquals(DesiredStatus.RUNNING, back.desiredStatus());
+            assertNull(back.replacedBy());
+            assertEquals(replacement, back.releasedReplacement());
+            assertEquals(List.of(), published("Task Kill Requested"));
+
+            apply(agent("t1", AgentState.UNREACHABLE, 40, "u2"));
+            String second = task("t1").replacedBy();
+            assertNotNull(second, "a later outage gets it a new replacement");
+            assertFalse(second.equals(replacement));
+            assertEquals(1, published("Task Replacement Requested").size());
+        }
+
+        @Test
+        void aReplacementThatFailedAndWasReplacedInTurnHandsTheSurplusOnToItsOwnReplacement() throws Exception {
+            String replacement = replacedWhileUnreachable(null, false);
+            apply(agent(replacement, AgentState.RUNNING, 10, "rr1"));
+            apply(agent(replacement, AgentState.FAILED, 20, "rr2"));
+            String second = task(replacement).replacedBy();
+            assertNotNull(second);
+            apply(agent(second, AgentState.RUNNING, 25, "rrr1"));
+            stack.drainNotifications();
+
+            apply(agent("t1", AgentState.RUNNING, 30, "r2"));
+
+            assertEquals(Phase.RUNNING, task("t1").lastStatus());
+            assertEquals(Phase.STOPPING, task(second).lastStatus(), "the live instance in the chain goes");
+            List<JsonNode> kills = published("Task Kill Requested");
+            assertEquals(List.of(second), kills.stream().map(kill -> kill.at("/detail/taskId").asText()).toList());
         }
 
         @Test
         void aTaskAskedToStopWhileUnreachableStopsWhenItComesBackAndItsReplacementIsKept() throws Exception {
-            apply(launch("t1", false, false));
-            apply(agent("t1", AgentState.RUNNING, 1, "r1"));
-            apply(agent("t1", AgentState.UNREACHABLE, 2, "u1"));
-            String replacement = task("t1").replacedBy();
+            String replacement = replacedWhileUnreachable(null, false);
             apply(stop("t1"));
             stack.drainNotifications();
 
@@ -332,12 +414,8 @@ abstract class OrchestrationScenarios {
 
         @Test
         void withOldestFirstTheTaskThatCameBackIsTheOneStopped() throws Exception {
-            apply(new TaskEvent.LaunchRequest("launch-t1", T0, "t1", "marathon-east", "webapp", false, false,
-                    List.of(), null, 900L, KillSelection.OLDEST_FIRST));
-            apply(agent("t1", AgentState.RUNNING, 1, "r1"));
-            apply(agent("t1", AgentState.UNREACHABLE, 2, "u1"));
-            String replacement = task("t1").replacedBy();
-            assertEquals(KillSelection.OLDEST_FIRST, task(replacement).killSelection(), "the replacement inherits it");
+            String replacement = replacedWhileUnreachable(KillSelection.OLDEST_FIRST, false);
+            apply(agent(replacement, AgentState.RUNNING, 10, "rr1"));
             stack.drainNotifications();
 
             apply(agent("t1", AgentState.RUNNING, 30, "r2"));
@@ -345,6 +423,7 @@ abstract class OrchestrationScenarios {
             TaskRecord back = task("t1");
             assertEquals(DesiredStatus.STOPPED, back.desiredStatus(), "OLDEST_FIRST: the older instance goes");
             assertEquals(Phase.STOPPING, back.lastStatus(), "down its stop path at once");
+            assertEquals(replacement, back.replacedBy(), "its replacement stands in for it");
             assertEquals(DesiredStatus.RUNNING, task(replacement).desiredStatus());
             List<JsonNode> kills = published("Task Kill Requested");
             assertEquals(1, kills.size());

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
@@ -68,7 +69,7 @@ class StatusChangeServiceTest {
         TaskRecord base = record("t1", phase, 1).ecsVersion(4).build();
         return new TaskRecord(base.taskId(), phase, base.desiredStatus(), null, null, null, 1, 4L, null, null,
                 Set.of(key), Set.of(), base.cluster(), base.taskArn(), null, null, null, null, null,
-                false, null, null, null, null, null, 0, null, List.of(new HistoryEntry(phase, cause, key, Fixtures.T0)), base.createdAt(),
+                false, null, null, null, null, null, null, null, 0, null, List.of(new HistoryEntry(phase, cause, key, Fixtures.T0)), base.createdAt(),
                 base.updatedAt());
     }
 
@@ -169,6 +170,29 @@ class StatusChangeServiceTest {
         assertEquals(Phase.RUNNING, changes.getAllValues().get(0).moveTo());
         assertEquals(Phase.ACTIVATING, changes.getAllValues().get(1).moveTo());
         assertEquals(2L, changes.getAllValues().get(1).guard().version());
+    }
+
+    @Test
+    void aComebackWhoseReplacementChangedMeanwhileIsDecidedAgainOnTheReplacementReadAnew() {
+        TaskRecord away = record("t1", Phase.UNREACHABLE, 5).service("webapp").agentReport(2, "u1")
+                .replacedBy("r1").build();
+        TaskRecord running = record("r1", Phase.RUNNING, 7).service("webapp").build();
+        TaskRecord finished = record("r1", Phase.STOPPED, 8).service("webapp").build();
+        when(store.find("r1")).thenReturn(Optional.of(running), Optional.of(finished));
+        ArgumentCaptor<TaskChange> changes = ArgumentCaptor.forClass(TaskChange.class);
+        // The blind attempt meets the record; the first decision's transaction finds r1 changed; the second holds.
+        when(store.apply(changes.capture(), any())).thenReturn(new WriteResult(false, away, false),
+                new WriteResult(false, away, false), new WriteResult(true, null, false));
+
+        StatusChangeResult result = new StatusChangeService(store, publisher, LIFECYCLE)
+                .apply(agent("t1", AgentState.RUNNING, 30, "back"));
+
+        assertEquals(Verdict.APPLIED, result.verdict());
+        List<TaskChange> tried = changes.getAllValues();
+        assertEquals(1, tried.get(1).companions().size(), "first decided with r1 running: r1 is stopped with it");
+        assertEquals(List.of(), tried.get(2).companions(), "then with r1 finished: no surplus");
+        assertEquals(Phase.RUNNING, tried.get(2).moveTo());
+        assertEquals("r1", tried.get(2).releasedReplacement());
     }
 
     @Test

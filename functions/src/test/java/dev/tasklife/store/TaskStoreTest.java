@@ -13,6 +13,7 @@ import static org.mockito.Mockito.when;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -25,6 +26,7 @@ import org.mockito.junit.jupiter.MockitoExtension;
 import dev.tasklife.Fixtures;
 import dev.tasklife.domain.AgentState;
 import dev.tasklife.domain.Decision;
+import dev.tasklife.domain.KillSelection;
 import dev.tasklife.domain.Lifecycle;
 import dev.tasklife.domain.Phase;
 import dev.tasklife.domain.TaskChange;
@@ -33,9 +35,14 @@ import dev.tasklife.domain.TaskRecord;
 import dev.tasklife.domain.TransitionTable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
@@ -119,7 +126,7 @@ class TaskStoreTest {
         }
         TaskRecord decidedOn = full.build();
         TaskChange change = ((Decision.Write) LIFECYCLE.decide(agent("t1", AgentState.UNREACHABLE, 1, "next"),
-                decidedOn)).change();
+                decidedOn, Fixtures.NO_OTHER_TASKS)).change();
         UpdateItemRequest request = captureWriteOf(change, decidedOn);
 
         Map<String, AttributeValue> values = request.expressionAttributeValues();
@@ -158,7 +165,7 @@ class TaskStoreTest {
     void anInformedWriteIsGuardedByTheExactVersion() {
         TaskEvent event = ecs("t1", Phase.RUNNING, 4);
         TaskRecord current = record("t1", Phase.PENDING, 7).ecsVersion(2).build();
-        TaskChange change = ((Decision.Write) LIFECYCLE.decide(event, current)).change();
+        TaskChange change = ((Decision.Write) LIFECYCLE.decide(event, current, Fixtures.NO_OTHER_TASKS)).change();
         UpdateItemRequest request = captureWriteOf(change, current);
         String condition = request.conditionExpression();
         String versionPlaceholder = condition.substring(condition.indexOf("#version = ") + "#version = ".length())
@@ -213,5 +220,73 @@ class TaskStoreTest {
                 .apply(LIFECYCLE.firstAttempt(ecs("t1", Phase.RUNNING, 4)), null);
         assertFalse(result.written());
         assertNull(result.record());
+    }
+
+    /** A service task back from UNREACHABLE, with its live replacement r1 (version 7) and killSelection given. */
+    private static TaskChange comeback(KillSelection selection, TaskRecord replacement) {
+        TaskRecord returned = record("t1", Phase.UNREACHABLE, 5).service("webapp").killSelection(selection)
+                .replacedBy(replacement.taskId()).build();
+        return ((Decision.Write) LIFECYCLE.decide(agent("t1", AgentState.RUNNING, 30, "back"), returned,
+                id -> Optional.of(replacement))).change();
+    }
+
+    private TransactWriteItemsRequest captureTransactionOf(TaskChange change) {
+        ArgumentCaptor<TransactWriteItemsRequest> captor = ArgumentCaptor.forClass(TransactWriteItemsRequest.class);
+        new TaskStore(dynamo, "tasks", Fixtures.SWEEP_INDEX, Fixtures.LIST_SHARDS, KEPT).apply(change,
+                record("t1", Phase.UNREACHABLE, 5).build());
+        verify(dynamo).transactWriteItems(captor.capture());
+        return captor.getValue();
+    }
+
+    @Test
+    void aComebackThatStopsItsReplacementWritesBothRecordsInOneTransactionEachGuardedByItsVersion() {
+        TaskRecord replacement = record("r1", Phase.RUNNING, 7).service("webapp").build();
+        TransactWriteItemsRequest request = captureTransactionOf(comeback(null, replacement));
+
+        assertEquals(2, request.transactItems().size());
+        Update returned = request.transactItems().get(0).update();
+        assertTrue(returned.updateExpression().contains("REMOVE") && returned.updateExpression().contains("#replacedBy"),
+                "the link is released: " + returned.updateExpression());
+        assertEquals("r1", valueOf(returned, "#releasedReplacement"));
+        Update stop = request.transactItems().get(1).update();
+        assertEquals("r1", stop.key().get("taskId").s());
+        assertEquals("STOPPED", valueOf(stop, "#desiredStatus"));
+        assertEquals("t1", valueOf(stop, "#surplusPeer"));
+        assertTrue(stop.conditionExpression().contains("#version = "), stop.conditionExpression());
+    }
+
+    @Test
+    void withOldestFirstTheReplacementIsOnlyCheckedToBeStillAsRead() {
+        TaskRecord replacement = record("r1", Phase.RUNNING, 7).service("webapp").build();
+        TransactWriteItemsRequest request = captureTransactionOf(comeback(KillSelection.OLDEST_FIRST, replacement));
+
+        ConditionCheck check = request.transactItems().get(1).conditionCheck();
+        assertEquals("r1", check.key().get("taskId").s());
+        assertEquals("#version = :v0", check.conditionExpression());
+        assertEquals("7", check.expressionAttributeValues().get(":v0").n());
+    }
+
+    @Test
+    void aReplacementChangedSinceItWasReadMeansDecidingAgainOnTheSameRecord() {
+        TaskRecord replacement = record("r1", Phase.RUNNING, 7).service("webapp").build();
+        TaskRecord decidedOn = record("t1", Phase.UNREACHABLE, 5).build();
+        when(dynamo.transactWriteItems(any(TransactWriteItemsRequest.class))).thenThrow(TransactionCanceledException
+                .builder().cancellationReasons(CancellationReason.builder().code("None").build(),
+                        CancellationReason.builder().code("ConditionalCheckFailed").build()).build());
+
+        TaskStore.WriteResult result = new TaskStore(dynamo, "tasks", Fixtures.SWEEP_INDEX, Fixtures.LIST_SHARDS,
+                KEPT).apply(comeback(null, replacement), decidedOn);
+
+        assertFalse(result.written());
+        assertFalse(result.replacementIdTaken());
+        assertEquals(decidedOn, result.record());
+    }
+
+    /** The value an update sets {@code name} to, read back through its placeholders. */
+    private static String valueOf(Update update, String name) {
+        String expression = update.updateExpression();
+        int at = expression.indexOf(name + " = ");
+        String placeholder = expression.substring(at + name.length() + 3).split("[ ,]")[0];
+        return update.expressionAttributeValues().get(placeholder).s();
     }
 }
