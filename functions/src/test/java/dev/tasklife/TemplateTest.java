@@ -28,6 +28,7 @@ import dev.tasklife.domain.EventTypes;
 import dev.tasklife.domain.Step;
 import dev.tasklife.emulator.ProjectFiles;
 import dev.tasklife.emulator.SamTemplate;
+import dev.tasklife.handler.BackfillHandler;
 import dev.tasklife.handler.DescribeHandler;
 import dev.tasklife.handler.PublisherHandler;
 import dev.tasklife.handler.ReconcilerHandler;
@@ -57,7 +58,7 @@ class TemplateTest {
         for (Class<?> handler : new Class<?>[] {StatusChangeHandler.class,
                 StepCompletionHandler.class, SweeperHandler.class,
                 PublisherHandler.class,
-                DescribeHandler.class, ReconcilerHandler.class}) {
+                DescribeHandler.class, ReconcilerHandler.class, BackfillHandler.class}) {
             handlers.add(handler.getAnnotation(Named.class).value());
         }
         SamTemplate template = SamTemplate.load();
@@ -123,6 +124,19 @@ class TemplateTest {
     }
 
     @Test
+    void onlyTheBackfillFunctionMayScanAndItMayOnlyScanAndAddKeys() throws IOException {
+        assertEquals(Map.of("dynamodb:Scan", Set.of("TaskTable.Arn"),
+                "dynamodb:UpdateItem", Set.of("TaskTable.Arn")), allowedActions("BackfillFunction"));
+        assertTrue(SamTemplate.load().resource("BackfillFunction").at("/Properties/Events").isMissingNode(),
+                "run by hand, never on a schedule");
+        for (String function : FUNCTIONS) {
+            if (!function.equals("BackfillFunction")) {
+                assertFalse(allowedActions(function).containsKey("dynamodb:Scan"), function);
+            }
+        }
+    }
+
+    @Test
     void theDescribeFunctionMayOnlyReadTasksAndQueryTheListIndex() throws IOException {
         assertEquals(Map.of("dynamodb:GetItem", Set.of("TaskTable.Arn"),
                 "dynamodb:BatchGetItem", Set.of("TaskTable.Arn"),
@@ -181,7 +195,7 @@ class TemplateTest {
     }
 
     private static final List<String> FUNCTIONS = List.of("StatusChangeFunction", "StepCompletionFunction",
-            "SweeperFunction", "PublisherFunction", "DescribeFunction", "ReconcilerFunction");
+            "SweeperFunction", "PublisherFunction", "DescribeFunction", "ReconcilerFunction", "BackfillFunction");
 
     @Test
     void theTableIsProtectedAndNeverDeletesATaskByItself() throws IOException {

@@ -21,6 +21,7 @@ import dev.tasklife.ecs.EcsTasks;
 import dev.tasklife.domain.LifecyclePolicy;
 import dev.tasklife.input.Admission;
 import dev.tasklife.publish.EventPublisher;
+import dev.tasklife.service.IndexBackfill;
 import dev.tasklife.service.PageTokens;
 import dev.tasklife.service.Reconciler;
 import dev.tasklife.service.StatusChangeService;
@@ -150,6 +151,14 @@ public class Functions {
                     @ConfigProperty(name = "tasklife.sweep.safety-margin-millis") long safetyMarginMillis,
                     @ConfigProperty(name = "tasklife.sweep.page-size") int pageSize, Clock clock) {
         return new Sweeper(store, statusChanges, clock, safetyMarginMillis, pageSize);
+    }
+
+    @Produces
+    @ApplicationScoped
+    IndexBackfill indexBackfill(TaskStore store,
+                                @ConfigProperty(name = "tasklife.backfill.safety-margin-millis") long safetyMarginMillis,
+                                @ConfigProperty(name = "tasklife.backfill.page-size") int pageSize) {
+        return new IndexBackfill(store, safetyMarginMillis, pageSize);
     }
 
     @Produces

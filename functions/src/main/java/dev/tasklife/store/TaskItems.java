@@ -7,6 +7,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -193,6 +194,22 @@ final class TaskItems {
                 enumOf(item, LAST_STATUS, Phase::valueOf),
                 number(item, VERSION) == null ? 0 : number(item, VERSION),
                 number(item, ECS_VERSION));
+    }
+
+    /** An item as the backfill scan projects it ({@link TaskStore#backfillScan}). */
+    static TaskStore.BackfillCandidate toBackfillCandidate(Map<String, AttributeValue> item) {
+        Phase phase = enumOf(item, LAST_STATUS, Phase::valueOf);
+        TaskStore.ReconcileKind source = item.containsKey(ECS_VERSION) ? TaskStore.ReconcileKind.ECS
+                : item.containsKey(AGENT_TIMESTAMP) ? TaskStore.ReconcileKind.AGENT : null;
+        return new TaskStore.BackfillCandidate(
+                string(item, TASK_ID),
+                phase != null && phase != Phase.STOPPED,
+                source,
+                item.containsKey(RECONCILE_KEY),
+                string(item, CLUSTER),
+                item.containsKey(LIST_KEY),
+                // An item never stamped is taken as silent for ever: due for reconciliation at once.
+                Objects.requireNonNullElse(instant(item, UPDATED_AT), Instant.EPOCH));
     }
 
     private static Set<Step> steps(Map<String, AttributeValue> item) {

@@ -40,6 +40,8 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
@@ -116,6 +118,30 @@ public class TaskStore {
     public record ShardPage(List<ListedTask> tasks, int itemsRead, String continueAfter) {
     }
 
+    /**
+     * An item as a backfill scan reads it: what tells which index keys it lacks. {@code source}: whose reports
+     * keep it in the reconcile index (null: none yet); {@code live}: it has a phase and is not STOPPED;
+     * {@code updatedAt}: when it was last written, taken as when it was last heard from.
+     */
+    public record BackfillCandidate(String taskId, boolean live, ReconcileKind source, boolean inReconcileIndex,
+                                    String cluster, boolean inListIndex, Instant updatedAt) {
+
+        public boolean lacksReconcileKey() {
+            return live && source != null && !inReconcileIndex;
+        }
+
+        public boolean lacksListKey() {
+            return cluster != null && !inListIndex;
+        }
+    }
+
+    /**
+     * One page of a scan: what it found, how many items it read to find them, what that cost, and the task id to go
+     * on after (null: the segment is done).
+     */
+    public record ScanPage<T>(List<T> found, int scanned, double readUnits, String continueAfter) {
+    }
+
     /** The most keys one BatchGetItem reads. */
     public static final int MAX_BATCH_READ = 100;
 
@@ -161,6 +187,87 @@ public class TaskStore {
     /** The sweep index's keys of one kind, all of which a sweep reads. */
     public List<String> sweepKeys(SweepKind kind) {
         return sweepIndex.keys(kind);
+    }
+
+    /**
+     * One page of one segment of a scan for items written before the reconcile or the list index existed: live
+     * tasks heard from by a source without a reconcile key, and tasks with a cluster without a list key. A one-off
+     * after an upgrade ({@code backfill} function); nothing else scans. The filter is applied after reading, so a
+     * page costs what its {@code limit} items cost, whatever it finds.
+     */
+    public ScanPage<BackfillCandidate> backfillScan(int segment, int segments, String afterTaskId, int limit) {
+        Expression expression = new Expression();
+        String status = expression.name(TaskItems.LAST_STATUS);
+        String filter = "(attribute_not_exists(" + expression.name(TaskItems.RECONCILE_KEY) + ") AND " + status
+                + " <> " + expression.value(Phase.STOPPED.name()) + " AND (attribute_exists("
+                + expression.name(TaskItems.ECS_VERSION) + ") OR attribute_exists("
+                + expression.name(TaskItems.AGENT_TIMESTAMP) + "))) OR (attribute_exists("
+                + expression.name(TaskItems.CLUSTER) + ") AND attribute_not_exists("
+                + expression.name(TaskItems.LIST_KEY) + "))";
+        String projection = Stream.of(TaskItems.TASK_ID, TaskItems.LAST_STATUS, TaskItems.ECS_VERSION,
+                        TaskItems.AGENT_TIMESTAMP, TaskItems.CLUSTER, TaskItems.RECONCILE_KEY, TaskItems.LIST_KEY,
+                        TaskItems.UPDATED_AT)
+                .map(expression::name).collect(Collectors.joining(", "));
+        ScanResponse response = dynamo.scan(ScanRequest.builder()
+                .tableName(tableName)
+                .segment(segment)
+                .totalSegments(segments)
+                .filterExpression(filter)
+                .projectionExpression(projection)
+                .expressionAttributeNames(expression.names)
+                .expressionAttributeValues(expression.values)
+                .exclusiveStartKey(afterTaskId == null ? null : key(afterTaskId))
+                .limit(limit)
+                .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
+                .build());
+        List<BackfillCandidate> found = response.items().stream().map(TaskItems::toBackfillCandidate).toList();
+        String continueAfter = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                ? response.lastEvaluatedKey().get(TaskItems.TASK_ID).s() : null;
+        return new ScanPage<>(found, response.scannedCount(), capacityUnits(response.consumedCapacity()),
+                continueAfter);
+    }
+
+    /**
+     * Puts a live task found by {@link #backfillScan} in the reconcile index, heard from when it was last written:
+     * unless it stopped since, or a report put it there meanwhile (false). Its record is not changed otherwise.
+     */
+    public boolean addToReconcileIndex(BackfillCandidate task) {
+        Expression expression = new Expression();
+        String status = expression.name(TaskItems.LAST_STATUS);
+        String heardAt = expression.name(TaskItems.HEARD_AT);
+        return updateIf(task.taskId(), "SET " + expression.name(TaskItems.RECONCILE_KEY) + " = "
+                        + expression.value(reconcileKey(task.source(), task.taskId())) + ", " + heardAt
+                        + " = if_not_exists(" + heardAt + ", " + expression.number(task.updatedAt().toEpochMilli())
+                        + ")",
+                "attribute_exists(" + status + ") AND " + status + " <> " + expression.value(Phase.STOPPED.name())
+                        + " AND attribute_not_exists(" + expression.name(TaskItems.RECONCILE_KEY) + ")",
+                expression);
+    }
+
+    /** Puts a task found by {@link #backfillScan} in the list index under its cluster (false: it is there already). */
+    public boolean addToListIndex(BackfillCandidate task) {
+        Expression expression = new Expression();
+        return updateIf(task.taskId(), "SET " + expression.name(TaskItems.LIST_KEY) + " = "
+                        + expression.value(listShards.keyOf(task.cluster(), task.taskId())),
+                expression.name(TaskItems.CLUSTER) + " = " + expression.value(task.cluster())
+                        + " AND attribute_not_exists(" + expression.name(TaskItems.LIST_KEY) + ")",
+                expression);
+    }
+
+    private boolean updateIf(String taskId, String update, String condition, Expression expression) {
+        try {
+            dynamo.updateItem(UpdateItemRequest.builder()
+                    .tableName(tableName)
+                    .key(key(taskId))
+                    .updateExpression(update)
+                    .conditionExpression(condition)
+                    .expressionAttributeNames(expression.names)
+                    .expressionAttributeValues(expression.values)
+                    .build());
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
     }
 
     public Optional<TaskRecord> find(String taskId) {

@@ -44,6 +44,10 @@ class FunctionWiringTest {
     RequestStreamHandler reconciler;
 
     @Inject
+    @Named("backfill")
+    RequestStreamHandler backfill;
+
+    @Inject
     Lifecycle lifecycle;
 
     private static JsonNode call(RequestStreamHandler handler, String input) {
@@ -63,11 +67,14 @@ class FunctionWiringTest {
         assertEquals(SweeperHandler.class, sweeper.getClass());
         assertEquals(PublisherHandler.class, publisher.getClass());
         assertEquals(ReconcilerHandler.class, reconciler.getClass());
+        assertEquals(BackfillHandler.class, backfill.getClass());
         assertEquals(0, call(publisher, "{\"Records\":[]}").get("published").asInt());
         assertEquals("detail-type 'Task Stop Requested' is not handled here (expected one of [Task Step Completed])",
                 call(stepCompletion, "{\"detail-type\":\"Task Stop Requested\",\"id\":\"e\"}").get("error")
                         .asText(), "each function takes only the events routed to it");
         assertEquals("INVALID", call(statusChange, "not json").get("verdict").asText());
         assertEquals("taskId, taskIds or cluster is required", call(describe, "{}").get("error").asText());
+        assertEquals("segments must be 1 to 1000 and segment below it",
+                call(backfill, "{\"segment\":4,\"segments\":4}").get("error").asText());
     }
 }

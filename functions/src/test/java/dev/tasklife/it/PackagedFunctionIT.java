@@ -57,7 +57,8 @@ class PackagedFunctionIT {
         Map<String, String> environment = new HashMap<>(stack.functionEnvironment(moto.endpoint()));
         environment.put("AWS_LAMBDA_INITIALIZATION_TYPE", "snap-start");
         functions = PackagedFunctions.start(PackagedFunctions.functionZip(), environment,
-                List.of("status-change", "step-completion", "describe", "publisher", "sweeper", "reconciler"), 1,
+                List.of("status-change", "step-completion", "describe", "publisher", "sweeper", "reconciler",
+                        "backfill"), 1,
                 List.of());
     }
 
@@ -115,6 +116,10 @@ class PackagedFunctionIT {
         JsonNode reconcile = invoke("reconciler", "{\"source\":\"aws.events\",\"detail-type\":\"Scheduled Event\"}");
         assertEquals(0, reconcile.path("failed").asInt(), reconcile.toString());
         assertTrue(reconcile.path("queries").asInt() >= 1, reconcile.toString());
+        JsonNode backfill = invoke("backfill", "{\"segment\":0,\"segments\":1}");
+        assertTrue(backfill.path("done").asBoolean(), backfill.toString());
+        assertEquals(0, backfill.path("failed").asInt(), backfill.toString());
+        assertEquals("INVALID", invoke("backfill", "{\"segment\":\"all\"}").path("verdict").asText());
 
         String logs = functions.output("status-change");
         String invalid = logs.lines().filter(line -> line.contains("verdict=INVALID")).findFirst().orElseThrow(
@@ -127,7 +132,7 @@ class PackagedFunctionIT {
     @Test
     void eachFunctionInitialisedForSnapStartPrimesItselfWithoutTouchingTheTableOrTheBus() {
         for (String function : List.of("status-change", "step-completion", "publisher", "sweeper", "describe",
-                "reconciler")) {
+                "reconciler", "backfill")) {
             String logs = functions.output(function);
             assertTrue(logs.lines().anyMatch(line -> line.contains("primed in ")), function + " logged:\n" + logs);
             assertFalse(logs.contains("priming failed"), logs);

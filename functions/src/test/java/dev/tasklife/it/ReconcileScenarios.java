@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,8 +33,10 @@ import dev.tasklife.emulated.LifecycleStack;
 import dev.tasklife.emulator.FaultProxy;
 import dev.tasklife.input.EventParser;
 import dev.tasklife.publish.EventPublisher;
+import dev.tasklife.service.IndexBackfill;
 import dev.tasklife.service.ReconcileReport;
 import dev.tasklife.service.Reconciler;
+import dev.tasklife.store.TaskStore;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
@@ -57,12 +61,21 @@ abstract class ReconcileScenarios {
     void runAnEcsClusterWithOneContainerInstance() throws Exception {
         stack = LifecycleStack.fresh();
         stack.aws.holdEcsTasksInTheirState();
-        clusterArn = stack.ecs().createCluster(create -> create.clusterName("reconcile")).cluster().clusterArn();
-        String instance = stack.aws.runEc2Instance();
-        stack.ecs().registerContainerInstance(register -> register.cluster(clusterArn)
-                .instanceIdentityDocument("{\"instanceId\": \"" + instance + "\"}"));
+        // A cluster of its own: moto's ECS lives as long as the class, and adoption lists every task of a cluster.
+        clusterArn = stack.ecs().createCluster(create -> create.clusterName("reconcile-" + UUID.randomUUID()))
+                .cluster().clusterArn();
+        addContainerInstances(1);
         stack.ecs().registerTaskDefinition(definition -> definition.family("webapp").networkMode(NetworkMode.BRIDGE)
                 .containerDefinitions(container -> container.name("app").image("nginx").memory(128).essential(true)));
+    }
+
+    /** Container instances for the cluster's tasks: moto places a task only where its memory fits. */
+    private void addContainerInstances(int count) throws IOException {
+        for (int i = 0; i < count; i++) {
+            String instance = stack.aws.runEc2Instance();
+            stack.ecs().registerContainerInstance(register -> register.cluster(clusterArn)
+                    .instanceIdentityDocument("{\"instanceId\": \"" + instance + "\"}"));
+        }
     }
 
     private String runTask() {
@@ -234,6 +247,7 @@ abstract class ReconcileScenarios {
         int quietRunning = 100;
         int drifted = 100;
         List<String> quiet = new ArrayList<>();
+        addContainerInstances(10);
         for (int i = 0; i < (quietRunning + drifted) / 10; i++) {
             stack.ecs().runTask(run -> run.cluster(clusterArn).taskDefinition("webapp").count(10).launchType("EC2"))
                     .tasks().forEach(task -> quiet.add(task.taskArn()));
@@ -325,5 +339,94 @@ abstract class ReconcileScenarios {
         assertEquals(1, requests.size());
         assertEquals("quiet-agent-task", requests.get(0).at("/detail/taskIds/0").asText());
         assertNull(requests.get(0).at("/detail/cluster").textValue(), "the agent task has no cluster");
+    }
+
+    /** The item as written before the reconcile and list indexes existed: without their keys. */
+    private void asBeforeTheUpgrade(String taskId) {
+        stack.dynamo.updateItem(update -> update.tableName(stack.tableName)
+                .key(Map.of("taskId", AttributeValue.fromS(taskId)))
+                .updateExpression("REMOVE reconcileKey, heardAt, clusterShard"));
+    }
+
+    @Test
+    void tasksWrittenBeforeTheUpgradeAreBackfilledOnceAndThenReconciled() throws Exception {
+        String drifted = runTask();
+        stack.apply(ecsEvent(drifted, Phase.RUNNING, 4, T0));
+        stack.apply(agent("old-agent-task", AgentState.RUNNING, 0, "r1"));
+        String ended = runTask();
+        stack.apply(ecsEvent(ended, Phase.STOPPED, 8, T0));
+        for (String taskId : List.of(idOf(drifted), "old-agent-task", idOf(ended))) {
+            asBeforeTheUpgrade(taskId);
+        }
+        String recent = runTask();
+        stack.apply(ecsEvent(recent, Phase.RUNNING, 4, T0.plusSeconds(5)));
+        Map<String, AttributeValue> recentBefore = stack.rawItem(idOf(recent));
+        stack.ecs().stopTask(stop -> stop.cluster(clusterArn).task(drifted).reason("scaled in")); // event lost
+        Instant due = T0.plusSeconds(QUIET_SECONDS + 10);
+
+        assertEquals(0, stack.reconciler(due).reconcile(() -> Long.MAX_VALUE).moved(), "not in the index: not asked");
+
+        JsonNode answer = stack.invoke("backfill", "{\"segment\":0,\"segments\":1}");
+
+        assertTrue(answer.get("done").asBoolean(), answer.toString());
+        assertEquals(4, answer.get("scanned").asInt());
+        assertEquals(2, answer.get("reconcileAdded").asInt(), "the two live tasks, not the stopped one");
+        assertEquals(2, answer.get("listAdded").asInt(), "the ECS tasks: the agent task has no cluster");
+        assertEquals(0, answer.get("failed").asInt());
+        assertEquals(recentBefore, stack.rawItem(idOf(recent)), "an item written since the upgrade is left as it is");
+        assertNull(stack.rawItem(idOf(ended)).get("reconcileKey"), "a stopped task is never reconciled");
+        assertEquals(task(drifted).version(), Long.parseLong(stack.rawItem(idOf(drifted)).get("version").n()),
+                "the record itself is not changed");
+
+        ReconcileReport report = stack.reconciler(due).reconcile(() -> Long.MAX_VALUE);
+        assertEquals(1, report.moved(), report.toString());
+        assertEquals(Phase.STOPPED, task(drifted).lastStatus(), "its lost stop is healed");
+        assertEquals(1, report.reconciliationRequests(), "the agent task is asked about");
+        assertEquals(0, stack.invoke("backfill", "{}").get("reconcileAdded").asInt(), "once is enough");
+        assertEquals("INVALID", stack.invoke("backfill", "{\"segments\":0}").get("verdict").asText());
+    }
+
+    @Test
+    void aBackfillStoppedByItsDeadlineGoesOnWhereItStoppedAndAddsEachTaskOnce() throws Exception {
+        for (int i = 0; i < 7; i++) {
+            stack.apply(agent("old-" + i, AgentState.RUNNING, 0, "r" + i));
+            asBeforeTheUpgrade("old-" + i);
+        }
+        IndexBackfill backfill = new IndexBackfill(stack.store, 1, 2);
+
+        IndexBackfill.Report none = backfill.run(0, 1, null, () -> 0);
+        assertEquals(false, none.done());
+        assertNull(none.continueAfter(), "no time for a page: start again from the start");
+
+        int added = 0;
+        int runs = 0;
+        String after = null;
+        boolean done = false;
+        while (!done) {
+            int[] pagesLeft = {2}; // each run has time for two pages
+            IndexBackfill.Report report = backfill.run(0, 1, after, () -> pagesLeft[0]-- > 0 ? 1 : 0);
+            added += report.reconcileAdded();
+            assertEquals(0, report.alreadyDone(), report.toString());
+            after = report.continueAfter();
+            done = report.done();
+            runs++;
+        }
+        assertEquals(7, added);
+        assertTrue(runs >= 2, "stopped by its deadline at least once: " + runs);
+        for (int i = 0; i < 7; i++) {
+            assertTrue(stack.rawItem("old-" + i).containsKey("reconcileKey"), "old-" + i);
+        }
+    }
+
+    @Test
+    void aTaskThatStoppedAfterTheScanIsNotPutInTheIndex() throws Exception {
+        String taskArn = runTask();
+        stack.apply(ecsEvent(taskArn, Phase.RUNNING, 4, T0));
+        asBeforeTheUpgrade(idOf(taskArn));
+        TaskStore.BackfillCandidate seen = stack.store.backfillScan(0, 1, null, 100).found().get(0);
+        stack.apply(ecsEvent(taskArn, Phase.STOPPED, 8, T0.plusSeconds(1)));
+
+        assertEquals(false, stack.store.addToReconcileIndex(seen));
+        assertNull(stack.rawItem(idOf(taskArn)).get("reconcileKey"));
     }
 }

@@ -1,0 +1,91 @@
+package dev.tasklife.service;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+import org.jboss.logging.Logger;
+
+import dev.tasklife.store.TaskStore;
+import dev.tasklife.store.TaskStore.BackfillCandidate;
+import dev.tasklife.store.TaskStore.ScanPage;
+
+/**
+ * Puts the items written before the reconcile index or the list index existed into them: one segment of a parallel
+ * scan, page by page, until the segment is done or the deadline nears; the report says where to go on
+ * (operations.md, "Backfilling the indexes"). Each item is written on its own and only where it still lacks the key
+ * (a report written meanwhile wins); one that fails is named and counted, and the others go on. Run once after an
+ * upgrade; the scheduled functions never scan.
+ */
+public class IndexBackfill {
+
+    private static final Logger LOG = Logger.getLogger(IndexBackfill.class);
+    /** The failed task ids a report names; the count says how many there were. */
+    static final int MAX_NAMED_FAILURES = 100;
+
+    /**
+     * What one invocation did: items read, keys added to each index, candidates found already done (a report or
+     * a stop came first), failures, read units; whether the segment is done, and if not the task id to go on after
+     * (null: from its start, when the deadline came before the first page).
+     */
+    public record Report(int scanned, int reconcileAdded, int listAdded, int alreadyDone, int failed,
+                         List<String> failedTaskIds, double readUnits, boolean done, String continueAfter) {
+    }
+
+    private final TaskStore store;
+    private final long safetyMarginMillis;
+    private final int pageSize;
+
+    public IndexBackfill(TaskStore store, long safetyMarginMillis, int pageSize) {
+        this.store = store;
+        this.safetyMarginMillis = safetyMarginMillis;
+        this.pageSize = pageSize;
+    }
+
+    /** Backfills segment {@code segment} of {@code segments} from after {@code afterTaskId} (null: its start). */
+    public Report run(int segment, int segments, String afterTaskId, LongSupplier remainingMillis) {
+        int scanned = 0;
+        int reconcileAdded = 0;
+        int listAdded = 0;
+        int alreadyDone = 0;
+        int failed = 0;
+        List<String> failedTaskIds = new ArrayList<>();
+        double readUnits = 0;
+        String position = afterTaskId;
+        boolean done = false;
+        while (!done && remainingMillis.getAsLong() >= safetyMarginMillis) {
+            // A page is finished before the next starts: where a run stops is exact.
+            ScanPage<BackfillCandidate> page = store.backfillScan(segment, segments, position, pageSize);
+            scanned += page.scanned();
+            readUnits += page.readUnits();
+            for (BackfillCandidate task : page.found()) {
+                try {
+                    if (task.lacksReconcileKey()) {
+                        if (store.addToReconcileIndex(task)) {
+                            reconcileAdded++;
+                        } else {
+                            alreadyDone++;
+                        }
+                    }
+                    if (task.lacksListKey()) {
+                        if (store.addToListIndex(task)) {
+                            listAdded++;
+                        } else {
+                            alreadyDone++;
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    failed++;
+                    if (failedTaskIds.size() < MAX_NAMED_FAILURES) {
+                        failedTaskIds.add(task.taskId());
+                    }
+                    LOG.errorf(e, "taskId=%s could not be backfilled; left for another run", task.taskId());
+                }
+            }
+            position = page.continueAfter();
+            done = position == null;
+        }
+        return new Report(scanned, reconcileAdded, listAdded, alreadyDone, failed, failedTaskIds, readUnits, done,
+                position);
+    }
+}
