@@ -237,7 +237,7 @@ public final class Fixtures {
         public TaskRecord build() {
             return new TaskRecord(taskId, lastStatus, desired, agentState, null, null, version, ecsVersion,
                     agentTimestamp, agentKey, appliedKeys, steps, CLUSTER, ecsVersion == null ? null : taskArn(taskId), service, null, null, null,
-                    stopCode, service != null, killSelection, null, replacedBy, null, null, expungedAt,
+                    stopCode, service != null, killSelection, null, replacedBy, null, null, null, expungedAt,
                     expungedAt == null ? null : expungedAt.getEpochSecond() + POLICY.tombstoneSeconds(), 0, null, history, since, since);
         }
     }

@@ -116,10 +116,9 @@ class TemplateTest {
     }
 
     @Test
-    void theStatusChangeFunctionMayWriteAndReadTasksCheckAStandInAndPublishWhatItAnswers() throws IOException {
+    void theStatusChangeFunctionMayOnlyWriteAndReadTasksAndPublishWhatItAnswers() throws IOException {
         assertEquals(Map.of("dynamodb:GetItem", Set.of("TaskTable.Arn"),
                 "dynamodb:UpdateItem", Set.of("TaskTable.Arn"),
-                "dynamodb:ConditionCheckItem", Set.of("TaskTable.Arn"),
                 "events:PutEvents", Set.of("LifecycleBus.Arn")), allowedActions("StatusChangeFunction"));
     }
 

@@ -1,8 +1,13 @@
 package dev.tasklife.domain;
 
+import static dev.tasklife.domain.Phase.ACTIVATING;
+import static dev.tasklife.domain.Phase.PENDING;
+import static dev.tasklife.domain.Phase.PROVISIONING;
+import static dev.tasklife.domain.Phase.RUNNING;
 import static dev.tasklife.domain.Phase.STOPPED;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
@@ -16,23 +21,36 @@ import dev.tasklife.domain.TaskEvent.AgentStatusUpdate;
  * <ul>
  * <li>No stand-in is live (they stopped, or are asked to stop): the task is the service's instance again. It returns
  * to RUNNING and its replacement link is released, so a later outage gets it a new replacement.</li>
- * <li>YOUNGEST_FIRST (Marathon's default): the task returns to RUNNING and keeps its place (the link is released);
- * every live stand-in gets desiredStatus STOPPED and starts its stop path in the same transaction, guarded by the
- * version read, exactly as a stop request would move it.</li>
- * <li>OLDEST_FIRST: the task gets desiredStatus STOPPED and starts its stop path; the youngest stand-in is checked,
- * in the same transaction, to be still as read, so that the two can never both go.</li>
+ * <li>OLDEST_FIRST, with a stand-in that is starting or running: the task is the one stopped (desiredStatus STOPPED,
+ * down its stop path); the youngest such stand-in is kept, and is written in the same transaction, guarded by the
+ * version read, so that the two can never both go.</li>
+ * <li>Otherwise (YOUNGEST_FIRST, Marathon's default, or no stand-in that runs: one unreachable or already on its way
+ * out is never the one kept): the task returns to RUNNING and keeps its place (the link is released); every live
+ * stand-in gets desiredStatus STOPPED and starts its stop path in the same transaction, guarded by its version,
+ * exactly as a stop request would move it.</li>
  * </ul>
- * Each of the two records names the other as {@code surplusPeer}: the one that goes is killed from its own stream
- * record ({@code Task Kill Requested}, naming the one kept).
+ * The one stopped names the one kept ({@code surplusKept}) and is killed once its stop path reaches STOPPING
+ * ({@code Task Kill Requested}, from its stream record): after its deactivation step, if it has one. The one kept
+ * names the one stopped ({@code surplusStopped}).
  */
 final class Comebacks {
 
     /**
      * How many replacements of a chain are read. A replacement is made only when its predecessor failed or became
      * unreachable, each with a random id, so a longer chain means a service that failed this often within one
-     * outage of the task (its {@code expungeAfterSeconds}); it is refused rather than decided half-read.
+     * outage of the task; the stand-ins beyond are not read, and the task that came back is the one stopped.
      */
     static final int MAX_CHAIN = 32;
+
+    /** Phases of a stand-in that is starting or running: one that can be kept in place of the returning task. */
+    private static final Set<Phase> UNDER_WAY_UP = EnumSet.of(PROVISIONING, PENDING, ACTIVATING, RUNNING);
+
+    /**
+     * The live stand-ins, oldest first, read along the chain; {@code unread}: the first link not read (the chain
+     * is longer than {@link #MAX_CHAIN}, or a link has no record), null when the whole chain was read.
+     */
+    private record StandIns(List<TaskRecord> live, String unread) {
+    }
 
     private final AllowedMoves moves;
 
@@ -41,20 +59,31 @@ final class Comebacks {
     }
 
     Decision decide(TaskChange.Builder fields, TaskRecord returned, AgentStatusUpdate report, TaskLookup tasks) {
-        List<TaskRecord> standIns = standIns(returned, tasks);
-        if (standIns.isEmpty()) {
+        StandIns standIns = standIns(returned, tasks);
+        if (standIns.unread() != null) {
+            // Whoever stands in beyond the links read is not known: the one known to be extra is the one back.
+            fields.desired(DesiredStatus.STOPPED).surplusKept(standIns.unread())
+                    .stopReason("surplus: back from UNREACHABLE; its chain of replacements is not read past "
+                            + standIns.unread());
+            return moves.moveOrReject(fields, returned, backUp(returned, DesiredStatus.STOPPED));
+        }
+        if (standIns.live().isEmpty()) {
             fields.releaseReplacement(returned.replacedBy());
             return moves.moveOrReject(fields, returned, backUp(returned, returned.desiredStatus()));
         }
-        TaskRecord youngest = standIns.get(standIns.size() - 1);
-        if (returned.killSelection() == KillSelection.OLDEST_FIRST) {
-            fields.desired(DesiredStatus.STOPPED).surplusPeer(youngest.taskId()).companion(youngest, null)
-                    .stopReason("surplus: back from UNREACHABLE while " + youngest.taskId() + " stood in for it;"
-                            + " OLDEST_FIRST stops this one");
+        List<TaskRecord> starting = standIns.live().stream()
+                .filter(standIn -> UNDER_WAY_UP.contains(standIn.lastStatus())).toList();
+        if (returned.killSelection() == KillSelection.OLDEST_FIRST && !starting.isEmpty()) {
+            TaskRecord kept = starting.get(starting.size() - 1);
+            fields.desired(DesiredStatus.STOPPED).surplusKept(kept.taskId())
+                    .stopReason("surplus: back from UNREACHABLE while " + kept.taskId() + " stood in for it;"
+                            + " OLDEST_FIRST stops this one")
+                    .companion(kept, stays(kept, returned, report, fields));
             return moves.moveOrReject(fields, returned, backUp(returned, DesiredStatus.STOPPED));
         }
-        fields.releaseReplacement(returned.replacedBy()).surplusPeer(youngest.taskId());
-        for (TaskRecord standIn : standIns) {
+        TaskRecord youngest = standIns.live().get(standIns.live().size() - 1);
+        fields.releaseReplacement(returned.replacedBy()).surplusStopped(youngest.taskId());
+        for (TaskRecord standIn : standIns.live()) {
             fields.companion(standIn, stop(standIn, returned, report, fields));
         }
         return moves.moveOrReject(fields, returned, backUp(returned, returned.desiredStatus()));
@@ -69,36 +98,45 @@ final class Comebacks {
      * The live tasks along the chain of replacements from {@code returned}, oldest first. Every link is followed:
      * a stopped replacement's replacement stands in for it, and so does an unreachable one's.
      */
-    private static List<TaskRecord> standIns(TaskRecord returned, TaskLookup tasks) {
+    private static StandIns standIns(TaskRecord returned, TaskLookup tasks) {
         List<TaskRecord> live = new ArrayList<>();
         String next = returned.replacedBy();
         for (int read = 0; next != null; read++) {
-            if (read == MAX_CHAIN) {
-                throw new IllegalStateException("task " + returned.taskId() + " came back after more than "
-                        + MAX_CHAIN + " replacements: its stand-ins are not decided on half-read");
+            TaskRecord replacement = read == MAX_CHAIN ? null : tasks.find(next).orElse(null);
+            if (replacement == null) {
+                return new StandIns(live, next);
             }
-            String id = next;
-            TaskRecord replacement = tasks.find(id).orElseThrow(() -> new IllegalStateException("replacement " + id
-                    + " of task " + returned.taskId() + " is not in the table"));
             if (replacement.lastStatus() != STOPPED && replacement.desiredStatus() != DesiredStatus.STOPPED) {
                 live.add(replacement);
             }
             next = replacement.replacedBy();
         }
-        return live;
+        return new StandIns(live, null);
+    }
+
+    /** The change that writes to a stand-in, caused by the returning task's report. */
+    private static TaskChange.Builder standInChange(TaskRecord standIn, TaskRecord returned, AgentStatusUpdate report,
+                                                    TaskChange.Builder returning) {
+        return new TaskChange.Builder(standIn.taskId(), report.eventId(),
+                "surplus-of:" + returned.taskId() + ":" + report.dedupeKey(), returning.at());
+    }
+
+    /** The stand-in kept: it names the task stopped, and its version guards the decision. */
+    private static TaskChange stays(TaskRecord kept, TaskRecord returned, AgentStatusUpdate report,
+                                    TaskChange.Builder returning) {
+        return standInChange(kept, returned, report, returning).surplusStopped(returned.taskId())
+                .move(null, Guard.informed(kept, Set.of(kept.lastStatus()))).build();
     }
 
     /** The stand-in's stop, as a stop request would make it, naming the task that came back and stays. */
     private TaskChange stop(TaskRecord standIn, TaskRecord returned, AgentStatusUpdate report,
                             TaskChange.Builder returning) {
-        TaskChange.Builder fields = new TaskChange.Builder(standIn.taskId(), report.eventId(),
-                "surplus-of:" + returned.taskId() + ":" + report.dedupeKey(), returning.at())
-                .desired(DesiredStatus.STOPPED).surplusPeer(returned.taskId())
-                .stopReason("surplus: " + returned.taskId() + " came back from UNREACHABLE; YOUNGEST_FIRST stops this"
-                        + " one");
+        TaskChange.Builder fields = standInChange(standIn, returned, report, returning)
+                .desired(DesiredStatus.STOPPED).surplusKept(returned.taskId())
+                .stopReason("surplus: " + returned.taskId() + " came back from UNREACHABLE and is kept");
         Phase target = RequestedPhase.ofStopRequest(standIn);
         if (target == null) {
-            // Provisioning, activating or unreachable: the stop is recorded and taken when the task can go.
+            // Provisioning, activating, unreachable or on its stop path: the stop is recorded and taken when it can.
             return fields.move(null, Guard.informed(standIn, Set.of(standIn.lastStatus()))).build();
         }
         return switch (moves.moveOrReject(fields, standIn, target)) {

@@ -20,9 +20,10 @@ import java.util.Set;
  * @param replacement the creation of the task that replaces this one, written in the same transaction, or null
  * @param releasedReplacement the replacement this change releases (removed as {@code replacedBy}, kept as
  *     {@code releasedReplacement}): the task came back and stays, and may be replaced again; or null
- * @param surplusPeer the other instance of a task that came back with one too many, or null
- * @param companions the writes to other tasks made in the same transaction, each guarded by the version decided
- *     on (a returning task's stand-ins: stopped, or checked to be still as read)
+ * @param surplusKept the instance kept when this one is stopped as one too many, or null
+ * @param surplusStopped the instance stopped as one too many when this one is kept, or null
+ * @param companions the writes to other tasks made in the same transaction, each guarded by the version it was
+ *     decided on (a returning task's stand-ins)
  */
 public record TaskChange(
         String taskId,
@@ -56,13 +57,11 @@ public record TaskChange(
         boolean forgetKey,
         TaskChange replacement,
         String releasedReplacement,
-        String surplusPeer,
+        String surplusKept,
+        String surplusStopped,
         List<Companion> companions) {
 
-    /**
-     * Another task's record in the same transaction, decided on {@code decidedOn}: {@code change} is written guarded
-     * by that version, or, when null, the record is only checked to be still at that version.
-     */
+    /** A change to another task, written in the same transaction, guarded by the version of {@code decidedOn}. */
     public record Companion(TaskRecord decidedOn, TaskChange change) {
     }
 
@@ -101,7 +100,8 @@ public record TaskChange(
                 || fillsGap(killSelection, current.killSelection())
                 || replacement != null
                 || releasedReplacement != null
-                || (surplusPeer != null && !surplusPeer.equals(current.surplusPeer()))
+                || (surplusKept != null && !surplusKept.equals(current.surplusKept()))
+                || (surplusStopped != null && !surplusStopped.equals(current.surplusStopped()))
                 || !companions.isEmpty();
     }
 
@@ -146,7 +146,8 @@ public record TaskChange(
         private boolean forgetKey;
         private TaskChange replacement;
         private String releasedReplacement;
-        private String surplusPeer;
+        private String surplusKept;
+        private String surplusStopped;
         private final List<Companion> companions = new ArrayList<>();
 
         public Builder(String taskId, String cause, String dedupeKey, Instant at) {
@@ -273,12 +274,19 @@ public record TaskChange(
             return this;
         }
 
-        public Builder surplusPeer(String peerTaskId) {
-            surplusPeer = peerTaskId;
+        /** Stopped as one too many: {@code keptTaskId} is the instance kept. */
+        public Builder surplusKept(String keptTaskId) {
+            surplusKept = keptTaskId;
             return this;
         }
 
-        /** Writes {@code change} to another task in the same transaction (or, when null, checks its version). */
+        /** Kept when there was one too many: {@code stoppedTaskId} is the instance stopped. */
+        public Builder surplusStopped(String stoppedTaskId) {
+            surplusStopped = stoppedTaskId;
+            return this;
+        }
+
+        /** Writes {@code change} to another task in the same transaction, guarded by {@code decidedOn}'s version. */
         public Builder companion(TaskRecord decidedOn, TaskChange change) {
             companions.add(new Companion(decidedOn, change));
             return this;
@@ -289,7 +297,8 @@ public record TaskChange(
                     agentState, agentTimestampMicros, outcome, outcomeReason, keepOutcome, ecsVersion, cluster,
                     taskArn, service, steps, inactiveAfterSeconds, expungeAfterSeconds, stopReason, stopCode,
                     replaceOnFailure, killSelection, replacementOf, replacedBy, tombstoneUntil, compactTombstone,
-                    forgetKey, replacement, releasedReplacement, surplusPeer, companions);
+                    forgetKey, replacement, releasedReplacement, surplusKept, surplusStopped,
+                    companions);
         }
     }
 }

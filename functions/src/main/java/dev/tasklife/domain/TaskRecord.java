@@ -18,8 +18,9 @@ import java.util.Set;
  * outcome once the task is STOPPED.
  *
  * {@code replacedBy} is the replacement that stands in for the task while it is replaced; when the task comes back
- * and stays, the link is released ({@code releasedReplacement}) and it may be replaced again. {@code surplusPeer}: the
- * other instance when it came back with one too many (killSelection stopped one of the two).
+ * and stays, the link is released ({@code releasedReplacement}) and it may be replaced again. When it came back
+ * with one too many, killSelection kept one instance and stopped the other: the one stopped names the one kept
+ * ({@code surplusKept}), the one kept names the one stopped ({@code surplusStopped}).
  *
  * <p>The record keeps the latest moves only: {@code history} is the kept part, after {@code earlierMoves} moves no
  * longer kept, the last of which entered {@code earlierPhase}. {@code appliedKeys} are the dedupe keys kept, oldest
@@ -51,7 +52,8 @@ public record TaskRecord(
         String replacementOf,
         String replacedBy,
         String releasedReplacement,
-        String surplusPeer,
+        String surplusKept,
+        String surplusStopped,
         Instant expungedAt,
         Long tombstoneUntil,
         long earlierMoves,

@@ -3,7 +3,7 @@ package dev.tasklife.service;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.tasklife.domain.DesiredStatus;
+import dev.tasklife.domain.Phase;
 import dev.tasklife.domain.HistoryEntry;
 import dev.tasklife.domain.Step;
 import dev.tasklife.domain.TaskRecord;
@@ -15,7 +15,7 @@ import dev.tasklife.publish.OutboundEvent;
  * A move appended to the history is {@code Task State Changed} (and a step request when it entered the phase of a
  * step the task asked for); a tombstone that appeared is {@code Task Expunged}; a task created as a replacement is
  * {@code Task Replacement Requested}; the instance that goes when a replaced task came back is
- * {@code Task Kill Requested}, from its own record. The ids are the same however often the same write is read.
+ * {@code Task Kill Requested} once it reaches STOPPING. The ids are the same however often the same write is read.
  */
 public final class FollowUps {
 
@@ -36,6 +36,11 @@ public final class FollowUps {
             String causeKey = history.get(i).dedupeKey();
             // One write appends at most one move, so the record's version is the version that move made.
             events.add(LifecycleEvents.stateChanged(after, after.version(), moves.get(i), causeKey));
+            if (moves.get(i).to() == Phase.STOPPING && after.surplusKept() != null) {
+                // Stopped as one too many after a comeback: killed once its stop path reaches STOPPING, that is,
+                // after its deactivation step if it has one.
+                events.add(LifecycleEvents.surplusKillRequested(after, causeKey));
+            }
             Step step = Step.runningIn(moves.get(i).to());
             if (step != null && after.steps().contains(step)) {
                 events.add(LifecycleEvents.stepRequested(after, step, moves.get(i), causeKey));
@@ -46,12 +51,6 @@ public final class FollowUps {
         }
         if (after.replacementOf() != null && known == 0 && !history.isEmpty()) {
             events.add(LifecycleEvents.replacementRequested(after, history.get(0).dedupeKey()));
-        }
-        if (after.surplusPeer() != null && (before == null || !after.surplusPeer().equals(before.surplusPeer()))
-                && after.desiredStatus() == DesiredStatus.STOPPED) {
-            // One of two instances after a comeback, the one its killSelection stops: named with the one kept. The
-            // write may move nothing (a stand-in still provisioning), so the version it made identifies it.
-            events.add(LifecycleEvents.surplusKillRequested(after, "surplus:" + after.version()));
         }
         return events;
     }

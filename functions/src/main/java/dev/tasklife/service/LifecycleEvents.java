@@ -123,20 +123,19 @@ final class LifecycleEvents {
 
     /**
      * {@code Task Kill Requested} for the instance a service has too many of after a task came back from UNREACHABLE
-     * while a replacement stood in for it: {@code killed}'s killSelection stops it, keeping its {@code surplusPeer}.
+     * while a replacement stood in for it: {@code killed} is stopped, keeping its {@code surplusKept}.
      */
     static OutboundEvent surplusKillRequested(TaskRecord killed, String causeKey) {
         ObjectNode detail = JsonNodeFactory.instance.objectNode();
         detail.put("eventId", stableId(EventTypes.TASK_KILL_REQUESTED, killed.taskId(), causeKey));
         detail.put("taskId", killed.taskId());
-        detail.put("kept", killed.surplusPeer());
+        detail.put("kept", killed.surplusKept());
         detail.put("cluster", killed.cluster());
         detail.put("service", killed.service());
         KillSelection selection = killed.killSelection() == null ? KillSelection.YOUNGEST_FIRST
                 : killed.killSelection();
-        String returned = selection == KillSelection.OLDEST_FIRST ? killed.taskId() : killed.surplusPeer();
-        detail.put("why", "surplus: " + returned + " came back from UNREACHABLE while a replacement stood in for it;"
-                + " killSelection " + selection + " stops " + killed.taskId() + " and keeps " + killed.surplusPeer());
+        detail.put("why", "surplus: one instance too many after a task came back from UNREACHABLE; killSelection "
+                + selection + " stops " + killed.taskId() + " and keeps " + killed.surplusKept());
         detail.put("time", killed.updatedAt().toString());
         return new OutboundEvent(EventTypes.TASK_KILL_REQUESTED, detail);
     }

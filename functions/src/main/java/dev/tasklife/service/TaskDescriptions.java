@@ -81,7 +81,8 @@ public final class TaskDescriptions {
         lineage.put("replacementOf", record.replacementOf());
         lineage.put("replacedBy", record.replacedBy());
         lineage.put("releasedReplacement", record.releasedReplacement());
-        lineage.put("surplusPeer", record.surplusPeer());
+        lineage.put("surplusKept", record.surplusKept());
+        lineage.put("surplusStopped", record.surplusStopped());
         if (record.isExpunged()) {
             ObjectNode tombstone = answer.putObject("tombstone");
             tombstone.put("expungedAt", record.expungedAt().toString());

@@ -59,7 +59,8 @@ final class TaskItems {
     static final String REPLACEMENT_OF = "replacementOf";
     static final String REPLACED_BY = "replacedBy";
     static final String RELEASED_REPLACEMENT = "releasedReplacement";
-    static final String SURPLUS_PEER = "surplusPeer";
+    static final String SURPLUS_KEPT = "surplusKept";
+    static final String SURPLUS_STOPPED = "surplusStopped";
     /** Set once a task is expunged, and never removed: the record stays as a marker that keeps the task dead. */
     static final String EXPUNGED_AT = "expungedAt";
     /** Until when an expunged task keeps its full record for describe; removed when the sweeper compacts it. */
@@ -161,7 +162,8 @@ final class TaskItems {
                 string(item, REPLACEMENT_OF),
                 string(item, REPLACED_BY),
                 string(item, RELEASED_REPLACEMENT),
-                string(item, SURPLUS_PEER),
+                string(item, SURPLUS_KEPT),
+                string(item, SURPLUS_STOPPED),
                 instant(item, EXPUNGED_AT),
                 number(item, TOMBSTONE_UNTIL),
                 number(item, EARLIER_MOVES) == null ? 0 : number(item, EARLIER_MOVES),

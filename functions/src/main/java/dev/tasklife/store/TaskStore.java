@@ -30,7 +30,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
-import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
@@ -458,9 +457,7 @@ public class TaskStore {
             items.add(TransactWriteItem.builder().update(update(change.replacement(), null)).build());
         }
         for (TaskChange.Companion companion : change.companions()) {
-            items.add(companion.change() == null
-                    ? TransactWriteItem.builder().conditionCheck(unchanged(companion.decidedOn())).build()
-                    : TransactWriteItem.builder().update(update(companion.change(), companion.decidedOn())).build());
+            items.add(TransactWriteItem.builder().update(update(companion.change(), companion.decidedOn())).build());
         }
         try {
             dynamo.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(items).build());
@@ -484,18 +481,6 @@ public class TaskStore {
             throw e;
         }
         return WriteResult.written(null);
-    }
-
-    /** A companion that is only checked: still at the version it was read at. */
-    private ConditionCheck unchanged(TaskRecord record) {
-        Expression expression = new Expression();
-        return ConditionCheck.builder()
-                .tableName(tableName)
-                .key(key(record.taskId()))
-                .conditionExpression(expression.name(TaskItems.VERSION) + " = " + expression.number(record.version()))
-                .expressionAttributeNames(expression.names)
-                .expressionAttributeValues(expression.values)
-                .build();
     }
 
     private static boolean failedCondition(List<CancellationReason> reasons, int index) {
@@ -714,7 +699,8 @@ public class TaskStore {
             set.add(expression.name(TaskItems.RELEASED_REPLACEMENT) + " = "
                     + expression.value(change.releasedReplacement()));
         }
-        setIfPresent(set, expression, TaskItems.SURPLUS_PEER, change.surplusPeer());
+        setIfPresent(set, expression, TaskItems.SURPLUS_KEPT, change.surplusKept());
+        setIfPresent(set, expression, TaskItems.SURPLUS_STOPPED, change.surplusStopped());
         setIfAbsent(set, expression, TaskItems.KILL_SELECTION,
                 change.killSelection() == null ? null : change.killSelection().name());
         if (change.replaceOnFailure()) {

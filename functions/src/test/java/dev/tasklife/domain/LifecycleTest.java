@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -440,14 +441,14 @@ class LifecycleTest {
             assertEquals(Phase.RUNNING, change.moveTo());
             assertNotEquals(DesiredStatus.STOPPED, change.desiredStatus());
             assertEquals("r1", change.releasedReplacement(), "it may be replaced again");
-            assertEquals("r1", change.surplusPeer());
-            TaskChange.Companion stop = change.companions().get(0);
+            assertEquals("r1", change.surplusStopped());
             assertEquals(1, change.companions().size());
+            TaskChange.Companion stop = change.companions().get(0);
             assertEquals(replacement, stop.decidedOn());
             assertEquals(DesiredStatus.STOPPED, stop.change().desiredStatus());
             assertEquals(Phase.STOPPING, stop.change().moveTo(), "down its stop path in that write");
             assertEquals(7L, stop.change().guard().version(), "guarded by the version read");
-            assertEquals("t1", stop.change().surplusPeer());
+            assertEquals("t1", stop.change().surplusKept());
         }
 
         @Test
@@ -467,15 +468,31 @@ class LifecycleTest {
         }
 
         @Test
-        void withALiveReplacementOldestFirstStopsTheTaskThatCameBackAndChecksTheReplacementIsStillAsRead() {
+        void withARunningReplacementOldestFirstStopsTheTaskThatCameBackAndWritesTheOneKeptInTheSameTransaction() {
             TaskRecord replacement = put(record("r1", Phase.RUNNING, 7));
             TaskChange change = comesBack(returned(KillSelection.OLDEST_FIRST, "r1"));
 
             assertEquals(DesiredStatus.STOPPED, change.desiredStatus());
             assertEquals(Phase.STOPPING, change.moveTo());
             assertNull(change.releasedReplacement(), "the replacement stands in for it");
-            assertEquals("r1", change.surplusPeer());
-            assertEquals(List.of(new TaskChange.Companion(replacement, null)), change.companions());
+            assertEquals("r1", change.surplusKept());
+            TaskChange.Companion kept = change.companions().get(0);
+            assertEquals(replacement, kept.decidedOn());
+            assertEquals("t1", kept.change().surplusStopped());
+            assertNull(kept.change().moveTo());
+            assertNull(kept.change().desiredStatus());
+            assertEquals(7L, kept.change().guard().version(), "both never go: its version guards the decision");
+        }
+
+        @ParameterizedTest
+        @EnumSource(value = Phase.class, mode = EnumSource.Mode.EXCLUDE, names = "STOPPED")
+        void oldestFirstKeepsOnlyAReplacementThatIsStartingOrRunning(Phase phase) {
+            put(record("r1", phase, 7));
+            TaskChange change = comesBack(returned(KillSelection.OLDEST_FIRST, "r1"));
+            boolean runs = Set.of(Phase.PROVISIONING, Phase.PENDING, Phase.ACTIVATING, Phase.RUNNING).contains(phase);
+            assertEquals(runs ? DesiredStatus.STOPPED : null, change.desiredStatus(),
+                    "an unreachable or stopping replacement is not kept in place of a task that runs");
+            assertEquals(runs ? null : "t1", change.companions().get(0).change().surplusKept());
         }
 
         @ParameterizedTest
@@ -487,7 +504,8 @@ class LifecycleTest {
             assertEquals(Phase.RUNNING, change.moveTo(), "the one instance left runs on");
             assertNull(change.desiredStatus());
             assertEquals("r1", change.releasedReplacement());
-            assertNull(change.surplusPeer());
+            assertNull(change.surplusKept());
+            assertNull(change.surplusStopped());
             assertEquals(List.of(), change.companions());
         }
 
@@ -506,22 +524,41 @@ class LifecycleTest {
             put(record("r3", Phase.RUNNING, 3));
             TaskChange change = comesBack(returned(null, "r1"));
 
-            assertEquals("r3", change.surplusPeer(), "the youngest");
+            assertEquals("r3", change.surplusStopped(), "the youngest");
             assertEquals(List.of("r2", "r3"), change.companions().stream()
                     .map(companion -> companion.decidedOn().taskId()).toList());
             assertNull(change.companions().get(0).change().moveTo(), "unreachable: the stop waits for it");
             assertEquals(Phase.STOPPING, change.companions().get(1).change().moveTo());
 
             TaskChange oldestFirst = comesBack(returned(KillSelection.OLDEST_FIRST, "r1"));
-            assertEquals(List.of(new TaskChange.Companion(table.get("r3"), null)), oldestFirst.companions());
+            assertEquals("r3", oldestFirst.surplusKept(), "the youngest that runs");
+            assertEquals(List.of("r3"), oldestFirst.companions().stream()
+                    .map(companion -> companion.decidedOn().taskId()).toList());
         }
 
-        @Test
-        void aChainLongerThanItsBoundIsRefusedRatherThanDecidedHalfRead() {
+        @ParameterizedTest
+        @EnumSource(KillSelection.class)
+        void aChainLongerThanItsBoundStopsTheTaskThatCameBackRatherThanDecideHalfRead(KillSelection selection) {
             for (int i = 1; i <= 40; i++) {
                 put(record("r" + i, Phase.STOPPED, 1).replacedBy("r" + (i + 1)));
             }
-            assertThrows(IllegalStateException.class, () -> comesBack(returned(null, "r1")));
+            TaskChange change = comesBack(returned(selection, "r1"));
+            assertEquals(DesiredStatus.STOPPED, change.desiredStatus());
+            assertEquals(Phase.STOPPING, change.moveTo());
+            assertEquals("r" + (dev.tasklife.domain.Comebacks.MAX_CHAIN + 1), change.surplusKept(), "the first link not read");
+            assertEquals(List.of(), change.companions());
+        }
+
+        @Test
+        void aTaskAskedToStopOrStoppedAsSurplusIsNeverReplaced() {
+            TaskRecord stopping = record("r1", Phase.STOPPING, 4).service("webapp")
+                    .desired(DesiredStatus.STOPPED).build();
+            TaskChange unreachable = write(LIFECYCLE.decide(agent("r1", AgentState.UNREACHABLE, 9, "u"), stopping,
+                    NO_OTHER_TASKS));
+            assertNull(unreachable.replacement(), "nothing to fill: it was going anyway");
+            TaskChange gone = write(LIFECYCLE.decide(agent("r1", AgentState.GONE, 9, "g"), stopping, NO_OTHER_TASKS));
+            assertNull(gone.replacement());
+            assertNotNull(gone.tombstoneUntil(), "still expunged");
         }
 
         @Test

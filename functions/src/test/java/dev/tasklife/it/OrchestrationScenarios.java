@@ -324,10 +324,10 @@ abstract class OrchestrationScenarios {
             JsonNode lineage = stack.describe("t1").at("/lineage");
             assertTrue(lineage.get("replacedBy").isNull(), lineage.toString());
             assertEquals(replacement, lineage.get("releasedReplacement").asText());
-            assertEquals(replacement, lineage.get("surplusPeer").asText());
+            assertEquals(replacement, lineage.get("surplusStopped").asText());
             JsonNode surplusLineage = stack.describe(replacement).at("/lineage");
             assertEquals("t1", surplusLineage.get("replacementOf").asText());
-            assertEquals("t1", surplusLineage.get("surplusPeer").asText());
+            assertEquals("t1", surplusLineage.get("surplusKept").asText());
 
             // Its agent kills it: killed, so not replaced.
             apply(agent(replacement, AgentState.KILLED, 40, "rr2"));
@@ -352,8 +352,49 @@ abstract class OrchestrationScenarios {
             assertEquals(List.of(replacement), published.stream()
                     .filter(event -> event.get("detail-type").asText().equals("Task Deactivation Requested"))
                     .map(event -> event.at("/detail/taskId").asText()).toList());
-            assertEquals(1, published.stream()
-                    .filter(event -> event.get("detail-type").asText().equals("Task Kill Requested")).count());
+            assertEquals(0, published.stream()
+                    .filter(event -> event.get("detail-type").asText().equals("Task Kill Requested")).count(),
+                    "not killed while still registered");
+
+            apply(stepDone(replacement, Step.DEACTIVATION, true));
+
+            assertEquals(Phase.STOPPING, task(replacement).lastStatus());
+            List<JsonNode> kills = published("Task Kill Requested");
+            assertEquals(List.of(replacement), kills.stream().map(kill -> kill.at("/detail/taskId").asText())
+                    .toList(), "killed once deactivated");
+            assertEquals("t1", kills.get(0).at("/detail/kept").asText());
+        }
+
+        @Test
+        void aReplacementStoppedAsSurplusThatThenGoesUnreachableIsNotReplaced() throws Exception {
+            String replacement = replacedWhileUnreachable(null, false);
+            apply(agent(replacement, AgentState.RUNNING, 10, "rr1"));
+            apply(agent("t1", AgentState.RUNNING, 30, "r2"));
+            assertEquals(Phase.STOPPING, task(replacement).lastStatus());
+            stack.drainNotifications();
+
+            apply(agent(replacement, AgentState.UNREACHABLE, 40, "rr2"));
+
+            assertEquals(Phase.UNREACHABLE, task(replacement).lastStatus());
+            assertNull(task(replacement).replacedBy(), "it was going anyway: no gap to fill");
+            assertEquals(List.of(), published("Task Replacement Requested"));
+        }
+
+        @Test
+        void withOldestFirstAReplacementThatIsNotRunningIsNotKeptInPlaceOfTheTaskThatCameBack() throws Exception {
+            String replacement = replacedWhileUnreachable(KillSelection.OLDEST_FIRST, false);
+            apply(agent(replacement, AgentState.RUNNING, 10, "rr1"));
+            apply(agent(replacement, AgentState.UNREACHABLE, 20, "rr2"));
+            String second = task(replacement).replacedBy();
+            apply(agent(second, AgentState.RUNNING, 25, "rrr1"));
+            apply(agent(second, AgentState.KILLED, 26, "rrr2")); // killed: not replaced
+            stack.drainNotifications();
+
+            apply(agent("t1", AgentState.RUNNING, 30, "r2"));
+
+            assertEquals(Phase.RUNNING, task("t1").lastStatus(), "the one instance that runs is kept");
+            assertEquals(DesiredStatus.RUNNING, task("t1").desiredStatus());
+            assertEquals(DesiredStatus.STOPPED, task(replacement).desiredStatus(), "stopped if it ever comes back");
         }
 
         @ParameterizedTest
@@ -425,6 +466,7 @@ abstract class OrchestrationScenarios {
             assertEquals(Phase.STOPPING, back.lastStatus(), "down its stop path at once");
             assertEquals(replacement, back.replacedBy(), "its replacement stands in for it");
             assertEquals(DesiredStatus.RUNNING, task(replacement).desiredStatus());
+            assertEquals("t1", task(replacement).surplusStopped());
             List<JsonNode> kills = published("Task Kill Requested");
             assertEquals(1, kills.size());
             assertEquals("t1", kills.get(0).at("/detail/taskId").asText());

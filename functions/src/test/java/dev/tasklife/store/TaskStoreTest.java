@@ -36,7 +36,6 @@ import dev.tasklife.domain.TransitionTable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
-import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
@@ -251,19 +250,20 @@ class TaskStoreTest {
         Update stop = request.transactItems().get(1).update();
         assertEquals("r1", stop.key().get("taskId").s());
         assertEquals("STOPPED", valueOf(stop, "#desiredStatus"));
-        assertEquals("t1", valueOf(stop, "#surplusPeer"));
+        assertEquals("t1", valueOf(stop, "#surplusKept"));
         assertTrue(stop.conditionExpression().contains("#version = "), stop.conditionExpression());
     }
 
     @Test
-    void withOldestFirstTheReplacementIsOnlyCheckedToBeStillAsRead() {
+    void withOldestFirstTheReplacementKeptIsWrittenInTheSameTransactionGuardedByItsVersion() {
         TaskRecord replacement = record("r1", Phase.RUNNING, 7).service("webapp").build();
         TransactWriteItemsRequest request = captureTransactionOf(comeback(KillSelection.OLDEST_FIRST, replacement));
 
-        ConditionCheck check = request.transactItems().get(1).conditionCheck();
-        assertEquals("r1", check.key().get("taskId").s());
-        assertEquals("#version = :v0", check.conditionExpression());
-        assertEquals("7", check.expressionAttributeValues().get(":v0").n());
+        Update kept = request.transactItems().get(1).update();
+        assertEquals("r1", kept.key().get("taskId").s());
+        assertEquals("t1", valueOf(kept, "#surplusStopped"));
+        assertTrue(kept.conditionExpression().contains("#version = "), kept.conditionExpression());
+        assertTrue(kept.expressionAttributeValues().containsValue(AttributeValue.fromN("7")));
     }
 
     @Test
