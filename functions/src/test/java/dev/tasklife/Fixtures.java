@@ -20,6 +20,7 @@ import dev.tasklife.domain.HistoryEntry;
 import dev.tasklife.domain.KillSelection;
 import dev.tasklife.domain.Lifecycle;
 import dev.tasklife.domain.LifecyclePolicy;
+import dev.tasklife.domain.Outcome;
 import dev.tasklife.domain.Phase;
 import dev.tasklife.domain.Step;
 import dev.tasklife.domain.TaskEvent;
@@ -144,6 +145,8 @@ public final class Fixtures {
         private Instant expungedAt;
         private String replacedBy;
         private KillSelection killSelection;
+        private boolean decommissioned;
+        private Outcome outcome;
         private String stopCode;
 
         private RecordBuilder(String taskId, Phase lastStatus, long version) {
@@ -179,6 +182,18 @@ public final class Fixtures {
         public RecordBuilder replacedBy(String replacement) {
             replacedBy = replacement;
             return this;
+        }
+
+        /** The outcome recorded before it stopped (a failed step on the way up). */
+        public RecordBuilder outcome(Outcome value) {
+            outcome = value;
+            return this;
+        }
+
+        /** Asked to stop for good (a stop request, or stopped as one too many): never replaced. */
+        public RecordBuilder decommissioned() {
+            decommissioned = true;
+            return desired(DesiredStatus.STOPPED);
         }
 
         public RecordBuilder killSelection(KillSelection value) {
@@ -235,9 +250,9 @@ public final class Fixtures {
         }
 
         public TaskRecord build() {
-            return new TaskRecord(taskId, lastStatus, desired, agentState, null, null, version, ecsVersion,
+            return new TaskRecord(taskId, lastStatus, desired, agentState, outcome, null, version, ecsVersion,
                     agentTimestamp, agentKey, appliedKeys, steps, CLUSTER, ecsVersion == null ? null : taskArn(taskId), service, null, null, null,
-                    stopCode, service != null, killSelection, null, replacedBy, null, null, null, expungedAt,
+                    stopCode, service != null, decommissioned, killSelection, null, replacedBy, null, null, null, expungedAt,
                     expungedAt == null ? null : expungedAt.getEpochSecond() + POLICY.tombstoneSeconds(), 0, null, history, since, since);
         }
     }

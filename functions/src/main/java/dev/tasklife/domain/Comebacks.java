@@ -1,13 +1,9 @@
 package dev.tasklife.domain;
 
-import static dev.tasklife.domain.Phase.ACTIVATING;
-import static dev.tasklife.domain.Phase.PENDING;
-import static dev.tasklife.domain.Phase.PROVISIONING;
 import static dev.tasklife.domain.Phase.RUNNING;
 import static dev.tasklife.domain.Phase.STOPPED;
 
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
@@ -21,15 +17,15 @@ import dev.tasklife.domain.TaskEvent.AgentStatusUpdate;
  * <ul>
  * <li>No stand-in is live (they stopped, or are asked to stop): the task is the service's instance again. It returns
  * to RUNNING and its replacement link is released, so a later outage gets it a new replacement.</li>
- * <li>OLDEST_FIRST, with a stand-in that is starting or running: the task is the one stopped (desiredStatus STOPPED,
- * down its stop path); the youngest such stand-in is kept, and is written in the same transaction, guarded by the
- * version read, so that the two can never both go.</li>
- * <li>Otherwise (YOUNGEST_FIRST, Marathon's default, or no stand-in that runs: one unreachable or already on its way
- * out is never the one kept): the task returns to RUNNING and keeps its place (the link is released); every live
+ * <li>OLDEST_FIRST, with a stand-in that is RUNNING: the task is the one stopped (desiredStatus STOPPED, down its
+ * stop path); the youngest such stand-in is kept, and is written in the same transaction, guarded by the version
+ * read, so that the two can never both go.</li>
+ * <li>Otherwise (YOUNGEST_FIRST, Marathon's default, or no stand-in that runs: one still starting, unreachable or
+ * on its way out is never kept in place of a task that runs): the task returns to RUNNING and keeps its place (the link is released); every live
  * stand-in gets desiredStatus STOPPED and starts its stop path in the same transaction, guarded by its version,
  * exactly as a stop request would move it.</li>
  * </ul>
- * The one stopped names the one kept ({@code surplusKept}) and is killed once its stop path reaches STOPPING
+ * The one stopped is decommissioned (never replaced, whatever ends it) and names the one kept ({@code surplusKept}) and is killed once its stop path reaches STOPPING
  * ({@code Task Kill Requested}, from its stream record): after its deactivation step, if it has one. The one kept
  * names the one stopped ({@code surplusStopped}).
  */
@@ -42,12 +38,10 @@ final class Comebacks {
      */
     static final int MAX_CHAIN = 32;
 
-    /** Phases of a stand-in that is starting or running: one that can be kept in place of the returning task. */
-    private static final Set<Phase> UNDER_WAY_UP = EnumSet.of(PROVISIONING, PENDING, ACTIVATING, RUNNING);
-
     /**
      * The live stand-ins, oldest first, read along the chain; {@code unread}: the first link not read (the chain
-     * is longer than {@link #MAX_CHAIN}, or a link has no record), null when the whole chain was read.
+     * is longer than {@link #MAX_CHAIN}), null when the whole chain was read. A link without a record ends the
+     * chain: no task stands in there.
      */
     private record StandIns(List<TaskRecord> live, String unread) {
     }
@@ -62,23 +56,21 @@ final class Comebacks {
         StandIns standIns = standIns(returned, tasks);
         if (standIns.unread() != null) {
             // Whoever stands in beyond the links read is not known: the one known to be extra is the one back.
-            fields.desired(DesiredStatus.STOPPED).surplusKept(standIns.unread())
-                    .stopReason("surplus: back from UNREACHABLE; its chain of replacements is not read past "
-                            + standIns.unread());
+            fields.decommission("surplus: back from UNREACHABLE; its chain of replacements is not read past "
+                    + standIns.unread()).surplusKept(standIns.unread());
             return moves.moveOrReject(fields, returned, backUp(returned, DesiredStatus.STOPPED));
         }
         if (standIns.live().isEmpty()) {
             fields.releaseReplacement(returned.replacedBy());
             return moves.moveOrReject(fields, returned, backUp(returned, returned.desiredStatus()));
         }
-        List<TaskRecord> starting = standIns.live().stream()
-                .filter(standIn -> UNDER_WAY_UP.contains(standIn.lastStatus())).toList();
-        if (returned.killSelection() == KillSelection.OLDEST_FIRST && !starting.isEmpty()) {
-            TaskRecord kept = starting.get(starting.size() - 1);
-            fields.desired(DesiredStatus.STOPPED).surplusKept(kept.taskId())
-                    .stopReason("surplus: back from UNREACHABLE while " + kept.taskId() + " stood in for it;"
+        List<TaskRecord> running = standIns.live().stream()
+                .filter(standIn -> standIn.lastStatus() == RUNNING).toList();
+        if (returned.killSelection() == KillSelection.OLDEST_FIRST && !running.isEmpty()) {
+            TaskRecord kept = running.get(running.size() - 1);
+            fields.decommission("surplus: back from UNREACHABLE while " + kept.taskId() + " stood in for it;"
                             + " OLDEST_FIRST stops this one")
-                    .companion(kept, stays(kept, returned, report, fields));
+                    .surplusKept(kept.taskId()).companion(kept, stays(kept, returned, report, fields));
             return moves.moveOrReject(fields, returned, backUp(returned, DesiredStatus.STOPPED));
         }
         TaskRecord youngest = standIns.live().get(standIns.live().size() - 1);
@@ -102,9 +94,12 @@ final class Comebacks {
         List<TaskRecord> live = new ArrayList<>();
         String next = returned.replacedBy();
         for (int read = 0; next != null; read++) {
-            TaskRecord replacement = read == MAX_CHAIN ? null : tasks.find(next).orElse(null);
-            if (replacement == null) {
+            if (read == MAX_CHAIN) {
                 return new StandIns(live, next);
+            }
+            TaskRecord replacement = tasks.find(next).orElse(null);
+            if (replacement == null) {
+                break;
             }
             if (replacement.lastStatus() != STOPPED && replacement.desiredStatus() != DesiredStatus.STOPPED) {
                 live.add(replacement);
@@ -132,8 +127,8 @@ final class Comebacks {
     private TaskChange stop(TaskRecord standIn, TaskRecord returned, AgentStatusUpdate report,
                             TaskChange.Builder returning) {
         TaskChange.Builder fields = standInChange(standIn, returned, report, returning)
-                .desired(DesiredStatus.STOPPED).surplusKept(returned.taskId())
-                .stopReason("surplus: " + returned.taskId() + " came back from UNREACHABLE and is kept");
+                .decommission("surplus: " + returned.taskId() + " came back from UNREACHABLE and is kept")
+                .surplusKept(returned.taskId());
         Phase target = RequestedPhase.ofStopRequest(standIn);
         if (target == null) {
             // Provisioning, activating, unreachable or on its stop path: the stop is recorded and taken when it can.

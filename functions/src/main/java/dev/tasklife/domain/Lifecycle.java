@@ -200,7 +200,7 @@ public final class Lifecycle {
                     .identity(launch.cluster(), null, launch.service())
                     .launchSettings(launch.steps(), launch.inactiveAfterSeconds(), launch.expungeAfterSeconds(),
                             launch.service() != null, launch.killSelection());
-            case StopRequest stop -> fields.desired(DesiredStatus.STOPPED).stopReason(stop.reason());
+            case StopRequest stop -> fields.decommission(stop.reason());
         }
         return fields;
     }

@@ -58,29 +58,21 @@ final class MarathonHandling {
                 && current.desiredStatus() != DesiredStatus.STOPPED && reported == AgentState.RUNNING;
     }
 
-    /** Whether the task is wanted stopped, by its record or by the change being made. */
-    static boolean wantedStopped(TaskRecord current, TaskChange change) {
-        boolean changeDecides = change.desiredStatus() != null
-                && (!change.keepDesiredStatus() || current.desiredStatus() == null);
-        DesiredStatus desired = changeDecides ? change.desiredStatus() : current.desiredStatus();
-        return desired == DesiredStatus.STOPPED;
-    }
-
     /** Expunges the task, describable in full for the policy's tombstone time from {@code change}. */
     void expunge(TaskChange.Builder fields, TaskChange change) {
         fields.expunge(change.at().getEpochSecond() + policy.tombstoneSeconds());
     }
 
     /**
-     * Creates the replacement in the same write as {@code cause}, unless the task has one already or is wanted
-     * stopped: a task asked to stop (or stopped as one too many) that then fails or goes unreachable leaves no gap to
-     * fill, as Marathon does not reschedule an instance it is decommissioning.
+     * Creates the replacement in the same write as {@code cause}, unless the task has one already or is
+     * decommissioned: a task asked to stop (or stopped as one too many) that then fails or goes unreachable leaves no
+     * gap to fill, as Marathon never revives an instance whose goal is Decommissioned.
      */
     void requestReplacement(TaskChange.Builder fields, TaskRecord current, TaskChange cause) {
         if (current.replacedBy() != null) {
             return; // requested before (the task went UNREACHABLE first)
         }
-        if (wantedStopped(current, cause)) {
+        if (current.decommissioned() || cause.decommission()) {
             return;
         }
         String replacementId = replacementId(current.service());

@@ -51,10 +51,9 @@ final class SweepFindings {
                 yield new Decision.Write(fields.build());
             }
             case REPLACEMENT_DUE -> {
-                if (!current.replaceOnFailure() || current.replacedBy() != null
-                        || current.desiredStatus() == DesiredStatus.STOPPED) {
-                    // A task asked to stop leaves no gap; the index does not project desiredStatus, so the sweep
-                    // finds it again each run until it comes back or expires, and reads its record (0.5 RCU).
+                if (!current.replaceOnFailure() || current.replacedBy() != null || current.decommissioned()) {
+                    // A decommissioned task leaves no gap; the index does not project the flag, so the sweep finds
+                    // it again each run until it comes back or expires, and reads its record (0.5 RCU).
                     yield new Decision.Skip(Verdict.UNCHANGED, "no replacement to request");
                 }
                 TaskChange noMove = fields.move(null, Guard.informed(current, Set.of(UNREACHABLE))).build();

@@ -18,6 +18,7 @@ import java.util.Set;
  *     the permanent marker
  * @param forgetKey do not keep the event's dedupe key on the record (its source order recognises it again)
  * @param replacement the creation of the task that replaces this one, written in the same transaction, or null
+ * @param decommission the task is to go for good (a stop request, or one too many): never replaced once set
  * @param releasedReplacement the replacement this change releases (removed as {@code replacedBy}, kept as
  *     {@code releasedReplacement}): the task came back and stays, and may be replaced again; or null
  * @param surplusKept the instance kept when this one is stopped as one too many, or null
@@ -49,6 +50,7 @@ public record TaskChange(
         String stopReason,
         String stopCode,
         boolean replaceOnFailure,
+        boolean decommission,
         KillSelection killSelection,
         String replacementOf,
         String replacedBy,
@@ -97,6 +99,7 @@ public record TaskChange(
                 || fillsGap(stopReason, current.stopReason())
                 || fillsGap(stopCode, current.stopCode())
                 || (replaceOnFailure && !current.replaceOnFailure())
+                || (decommission && !current.decommissioned())
                 || fillsGap(killSelection, current.killSelection())
                 || replacement != null
                 || releasedReplacement != null
@@ -138,6 +141,7 @@ public record TaskChange(
         private String stopReason;
         private String stopCode;
         private boolean replaceOnFailure;
+        private boolean decommission;
         private KillSelection killSelection;
         private String replacementOf;
         private String replacedBy;
@@ -229,6 +233,16 @@ public record TaskChange(
             return this;
         }
 
+        /**
+         * The task is to go for good: desiredStatus STOPPED, and never replaced whatever ends it (a failed step also
+         * wants a task stopped, and that one is replaced).
+         */
+        public Builder decommission(String reason) {
+            desired(DesiredStatus.STOPPED);
+            decommission = true;
+            return stopReason(reason);
+        }
+
         public Builder stopReason(String reason) {
             stopReason = reason;
             return this;
@@ -296,7 +310,7 @@ public record TaskChange(
             return new TaskChange(taskId, cause, dedupeKey, at, moveTo, guard, desiredStatus, keepDesiredStatus,
                     agentState, agentTimestampMicros, outcome, outcomeReason, keepOutcome, ecsVersion, cluster,
                     taskArn, service, steps, inactiveAfterSeconds, expungeAfterSeconds, stopReason, stopCode,
-                    replaceOnFailure, killSelection, replacementOf, replacedBy, tombstoneUntil, compactTombstone,
+                    replaceOnFailure, decommission, killSelection, replacementOf, replacedBy, tombstoneUntil, compactTombstone,
                     forgetKey, replacement, releasedReplacement, surplusKept, surplusStopped,
                     companions);
         }

@@ -17,7 +17,8 @@ import java.util.Set;
  * back after its replacement was requested. {@code stopCode} is an ECS stop code seen before the task stopped (a Spot termination notice); it becomes the
  * outcome once the task is STOPPED.
  *
- * {@code replacedBy} is the replacement that stands in for the task while it is replaced; when the task comes back
+ * {@code decommissioned}: the task was asked to stop, or stopped as one too many (Marathon's goal Decommissioned):
+ * whatever ends it, it is never replaced. {@code replacedBy} is the replacement that stands in for the task while it is replaced; when the task comes back
  * and stays, the link is released ({@code releasedReplacement}) and it may be replaced again. When it came back
  * with one too many, killSelection kept one instance and stopped the other: the one stopped names the one kept
  * ({@code surplusKept}), the one kept names the one stopped ({@code surplusStopped}).
@@ -48,6 +49,7 @@ public record TaskRecord(
         String stopReason,
         String stopCode,
         boolean replaceOnFailure,
+        boolean decommissioned,
         KillSelection killSelection,
         String replacementOf,
         String replacedBy,

@@ -177,7 +177,7 @@ public class Sweeper {
             switch (finding) {
                 case UNREACHABLE_EXPIRED -> {
                     expunged++;
-                    if (before.replaceOnFailure() && before.replacedBy() == null) {
+                    if (before.replaceOnFailure() && before.replacedBy() == null && !before.decommissioned()) {
                         replacementsRequested++;
                     }
                 }

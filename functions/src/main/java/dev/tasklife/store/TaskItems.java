@@ -55,6 +55,7 @@ final class TaskItems {
     static final String STOP_REASON = "stopReason";
     static final String STOP_CODE = "stopCode";
     static final String REPLACE_ON_FAILURE = "replaceOnFailure";
+    static final String DECOMMISSIONED = "decommissioned";
     static final String KILL_SELECTION = "killSelection";
     static final String REPLACEMENT_OF = "replacementOf";
     static final String REPLACED_BY = "replacedBy";
@@ -158,6 +159,7 @@ final class TaskItems {
                 string(item, STOP_REASON),
                 string(item, STOP_CODE),
                 flag(item, REPLACE_ON_FAILURE),
+                flag(item, DECOMMISSIONED),
                 enumOf(item, KILL_SELECTION, KillSelection::valueOf),
                 string(item, REPLACEMENT_OF),
                 string(item, REPLACED_BY),

@@ -703,6 +703,9 @@ public class TaskStore {
         setIfPresent(set, expression, TaskItems.SURPLUS_STOPPED, change.surplusStopped());
         setIfAbsent(set, expression, TaskItems.KILL_SELECTION,
                 change.killSelection() == null ? null : change.killSelection().name());
+        if (change.decommission()) {
+            set.add(expression.name(TaskItems.DECOMMISSIONED) + " = " + expression.value(AttributeValue.fromBool(true)));
+        }
         if (change.replaceOnFailure()) {
             set.add(ifAbsent(expression, TaskItems.REPLACE_ON_FAILURE, expression.value(AttributeValue.fromBool(true))));
         }

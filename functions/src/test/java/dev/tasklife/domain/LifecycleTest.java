@@ -486,12 +486,13 @@ class LifecycleTest {
 
         @ParameterizedTest
         @EnumSource(value = Phase.class, mode = EnumSource.Mode.EXCLUDE, names = "STOPPED")
-        void oldestFirstKeepsOnlyAReplacementThatIsStartingOrRunning(Phase phase) {
+        void oldestFirstKeepsOnlyAReplacementThatRuns(Phase phase) {
             put(record("r1", phase, 7));
             TaskChange change = comesBack(returned(KillSelection.OLDEST_FIRST, "r1"));
-            boolean runs = Set.of(Phase.PROVISIONING, Phase.PENDING, Phase.ACTIVATING, Phase.RUNNING).contains(phase);
+            boolean runs = phase == Phase.RUNNING;
             assertEquals(runs ? DesiredStatus.STOPPED : null, change.desiredStatus(),
-                    "an unreachable or stopping replacement is not kept in place of a task that runs");
+                    "one starting, unreachable or stopping is not kept in place of a task that runs");
+            assertEquals(runs, change.decommission());
             assertEquals(runs ? null : "t1", change.companions().get(0).change().surplusKept());
         }
 
@@ -550,15 +551,40 @@ class LifecycleTest {
         }
 
         @Test
+        void aLinkWithoutARecordEndsTheChainAndTheTaskThatCameBackIsKept() {
+            put(record("r1", Phase.STOPPED, 9).replacedBy("lost"));
+            TaskChange change = comesBack(returned(KillSelection.OLDEST_FIRST, "r1"));
+            assertEquals(Phase.RUNNING, change.moveTo());
+            assertNull(change.desiredStatus());
+            assertEquals(List.of(), change.companions());
+        }
+
+        @Test
         void aTaskAskedToStopOrStoppedAsSurplusIsNeverReplaced() {
-            TaskRecord stopping = record("r1", Phase.STOPPING, 4).service("webapp")
-                    .desired(DesiredStatus.STOPPED).build();
+            TaskRecord stopping = record("r1", Phase.STOPPING, 4).service("webapp").decommissioned().build();
             TaskChange unreachable = write(LIFECYCLE.decide(agent("r1", AgentState.UNREACHABLE, 9, "u"), stopping,
                     NO_OTHER_TASKS));
             assertNull(unreachable.replacement(), "nothing to fill: it was going anyway");
             TaskChange gone = write(LIFECYCLE.decide(agent("r1", AgentState.GONE, 9, "g"), stopping, NO_OTHER_TASKS));
             assertNull(gone.replacement());
             assertNotNull(gone.tombstoneUntil(), "still expunged");
+        }
+
+        @Test
+        void aServiceTaskWhoseStepFailedOnTheWayUpIsStoppedAndReplaced() {
+            TaskRecord provisioning = record("t1", Phase.PROVISIONING, 2).service("webapp")
+                    .steps(Step.PROVISIONING, Step.DEPROVISIONING).build();
+            TaskChange failed = write(LIFECYCLE.decide(stepDone("t1", Step.PROVISIONING, false), provisioning,
+                    NO_OTHER_TASKS));
+            assertEquals(DesiredStatus.STOPPED, failed.desiredStatus());
+            assertFalse(failed.decommission(), "a failure, not a request to go: the service still wants it");
+            TaskRecord deprovisioning = record("t1", Phase.DEPROVISIONING, 3).service("webapp")
+                    .steps(Step.PROVISIONING, Step.DEPROVISIONING).desired(DesiredStatus.STOPPED)
+                    .outcome(Outcome.FAILED).build();
+            TaskChange stopped = write(LIFECYCLE.decide(stepDone("t1", Step.DEPROVISIONING, true), deprovisioning,
+                    NO_OTHER_TASKS));
+            assertEquals(Phase.STOPPED, stopped.moveTo());
+            assertNotNull(stopped.replacement(), "replaced: the service still wants an instance");
         }
 
         @Test

@@ -10,9 +10,11 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.IntPredicate;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -260,26 +262,7 @@ abstract class ReconcileScenarios {
         }
         // The rest of the 10,000: heard from within the quiet period, shaped as the store leaves a RUNNING ECS task.
         int heard = 10_000 - quiet.size();
-        List<WriteRequest> batch = new ArrayList<>();
-        for (int i = 0; i < heard; i++) {
-            String taskId = "heard" + i;
-            batch.add(WriteRequest.builder().putRequest(PutRequest.builder().item(Map.of(
-                    "taskId", AttributeValue.fromS(taskId),
-                    "lastStatus", AttributeValue.fromS("RUNNING"),
-                    "version", AttributeValue.fromN("1"),
-                    "ecsVersion", AttributeValue.fromN("4"),
-                    "cluster", AttributeValue.fromS(clusterArn),
-                    "taskArn", AttributeValue.fromS(clusterArn.replace(":cluster/", ":task/") + "/" + taskId),
-                    "reconcileKey", AttributeValue.fromS(Fixtures.SWEEP_INDEX.shards().key("ECS",
-                            Fixtures.SWEEP_INDEX.shards().shardOf(taskId))),
-                    "heardAt", AttributeValue.fromN(Long.toString(T0.plusSeconds(300).toEpochMilli())))).build())
-                    .build());
-            if (batch.size() == 25 || i == heard - 1) {
-                List<WriteRequest> items = List.copyOf(batch);
-                stack.dynamo.batchWriteItem(write -> write.requestItems(Map.of(stack.tableName, items)));
-                batch.clear();
-            }
-        }
+        putRunningEcsTasks(heard, i -> true, i -> true);
         stack.dynamoRequests.reset();
         stack.ecsRequests.reset();
 
@@ -297,6 +280,62 @@ abstract class ReconcileScenarios {
         assertEquals(0, stack.dynamoRequests.count("Scan"));
         assertEquals(drifted, stack.dynamoRequests.count("UpdateItem"), "a write for each drifted task only");
         assertEquals(0, stack.dynamoRequests.count("GetItem"));
+    }
+
+    /**
+     * {@code count} items shaped as the store leaves a RUNNING ECS task last written at T0 + 300 s ({@code heard<i>}),
+     * in the reconcile index and the list index where {@code reconciled} and {@code listed} say so.
+     */
+    private void putRunningEcsTasks(int count, IntPredicate reconciled, IntPredicate listed) {
+        List<WriteRequest> batch = new ArrayList<>();
+        String at = Long.toString(T0.plusSeconds(300).toEpochMilli());
+        for (int i = 0; i < count; i++) {
+            String taskId = "heard" + i;
+            Map<String, AttributeValue> item = new HashMap<>(Map.of(
+                    "taskId", AttributeValue.fromS(taskId),
+                    "lastStatus", AttributeValue.fromS("RUNNING"),
+                    "version", AttributeValue.fromN("1"),
+                    "ecsVersion", AttributeValue.fromN("4"),
+                    "cluster", AttributeValue.fromS(clusterArn),
+                    "taskArn", AttributeValue.fromS(clusterArn.replace(":cluster/", ":task/") + "/" + taskId),
+                    "updatedAt", AttributeValue.fromN(at)));
+            if (reconciled.test(i)) {
+                item.put("reconcileKey", AttributeValue.fromS(Fixtures.SWEEP_INDEX.shards().keyOf("ECS", taskId)));
+                item.put("heardAt", AttributeValue.fromN(at));
+            }
+            if (listed.test(i)) {
+                item.put("clusterShard", AttributeValue.fromS(Fixtures.LIST_SHARDS.keyOf(clusterArn, taskId)));
+            }
+            batch.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
+            if (batch.size() == 25 || i == count - 1) {
+                List<WriteRequest> items = List.copyOf(batch);
+                stack.dynamo.batchWriteItem(write -> write.requestItems(Map.of(stack.tableName, items)));
+                batch.clear();
+            }
+        }
+    }
+
+    @Test
+    void aBackfillAmongTenThousandItemsScansTheTableOnceAndWritesOnlyTheMissingKeys() {
+        // 1,000 written before the reconcile index, 500 of them before the list index too.
+        putRunningEcsTasks(10_000, i -> i % 10 != 0, i -> i % 20 != 0);
+        stack.dynamoRequests.reset();
+
+        JsonNode answer = stack.invoke("backfill", "{\"segment\":0,\"segments\":1}");
+
+        System.out.printf("backfill of %d items: %s; DynamoDB requests %s%n", stack.itemCount(), answer,
+                stack.dynamoRequests.all());
+        assertTrue(answer.get("done").asBoolean(), answer.toString());
+        assertEquals(10_000, answer.get("scanned").asInt());
+        assertEquals(1_000, answer.get("reconcileAdded").asInt());
+        assertEquals(500, answer.get("listAdded").asInt());
+        assertEquals(1_500, stack.dynamoRequests.count("UpdateItem"), "one write per key missing, none else");
+        assertTrue(stack.dynamoRequests.count("Scan") <= 10_000 / 200 + 1, "pages of 200 items");
+        Map<String, AttributeValue> backfilled = stack.rawItem("heard0");
+        assertEquals(Fixtures.SWEEP_INDEX.shards().keyOf("ECS", "heard0"), backfilled.get("reconcileKey").s());
+        assertEquals(Long.toString(T0.plusSeconds(300).toEpochMilli()), backfilled.get("heardAt").n(),
+                "heard from when it was last written");
+        assertEquals("1", backfilled.get("version").n(), "the record itself is not changed");
     }
 
     @Test
