@@ -128,6 +128,11 @@ class TemplateTest {
                 "dynamodb:UpdateItem", Set.of("TaskTable.Arn")), allowedActions("BackfillFunction"));
         assertTrue(SamTemplate.load().resource("BackfillFunction").at("/Properties/Events").isMissingNode(),
                 "run by hand, never on a schedule");
+        JsonNode update = SamTemplate.load().resource("BackfillFunction").at("/Properties/Policies/0/Statement/1");
+        assertEquals("dynamodb:UpdateItem", update.path("Action").asText());
+        assertEquals(Set.of("taskId", "lastStatus", "cluster", "reconcileKey", "heardAt", "clusterShard"),
+                Set.copyOf(texts(update.at("/Condition/ForAllValues:StringEquals/dynamodb:Attributes"))),
+                "what TaskStore.addToReconcileIndex and addToListIndex name, and nothing else");
         for (String function : FUNCTIONS) {
             if (!function.equals("BackfillFunction")) {
                 assertFalse(allowedActions(function).containsKey("dynamodb:Scan"), function);

@@ -64,7 +64,15 @@ public class BackfillHandler extends JsonFunction {
             throw new InvalidEventException("segments must be 1 to " + MAX_SEGMENTS + " and segment below it");
         }
         String after = JsonFields.optionalText(input, "", "after", JsonFields.MAX_ID_LENGTH);
-        IndexBackfill.Report report = backfill.run(own, total, after, context::getRemainingTimeInMillis);
+        if (after != null && after.isEmpty()) {
+            throw new InvalidEventException("after must be a task id, or null to start a segment");
+        }
+        IndexBackfill.Report report;
+        try {
+            report = backfill.run(own, total, after, context::getRemainingTimeInMillis);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidEventException(e.getMessage());
+        }
         // Written field by field: no reflection (native image).
         ObjectNode answer = JsonNodeFactory.instance.objectNode();
         answer.put("segment", own);

@@ -25,8 +25,8 @@ public class IndexBackfill {
 
     /**
      * What one invocation did: items read, keys added to each index, candidates found already done (a report or
-     * a stop came first), failures, read units; whether the segment is done, and if not the task id to go on after
-     * (null: from its start, when the deadline came before the first page).
+     * a stop came first), failures, read units; whether the segment is done, and if not the task id to go on after:
+     * the last one finished (null: from the segment's start, when the deadline came before anything was done).
      */
     public record Report(int scanned, int reconcileAdded, int listAdded, int alreadyDone, int failed,
                          List<String> failedTaskIds, double readUnits, boolean done, String continueAfter) {
@@ -53,12 +53,18 @@ public class IndexBackfill {
         double readUnits = 0;
         String position = afterTaskId;
         boolean done = false;
-        while (!done && remainingMillis.getAsLong() >= safetyMarginMillis) {
-            // A page is finished before the next starts: where a run stops is exact.
+        boolean outOfTime = false;
+        while (!done && !outOfTime && remainingMillis.getAsLong() >= safetyMarginMillis) {
             ScanPage<BackfillCandidate> page = store.backfillScan(segment, segments, position, pageSize);
             scanned += page.scanned();
             readUnits += page.readUnits();
             for (BackfillCandidate task : page.found()) {
+                if (remainingMillis.getAsLong() < safetyMarginMillis) {
+                    // Writes can be slow (throttled, retried): stop between two, after the last one finished. The
+                    // rest of the page is read again from there, and what is done is not written twice.
+                    outOfTime = true;
+                    break;
+                }
                 try {
                     if (task.lacksReconcileKey()) {
                         if (store.addToReconcileIndex(task)) {
@@ -81,9 +87,12 @@ public class IndexBackfill {
                     }
                     LOG.errorf(e, "taskId=%s could not be backfilled; left for another run", task.taskId());
                 }
+                position = task.taskId();
             }
-            position = page.continueAfter();
-            done = position == null;
+            if (!outOfTime) {
+                position = page.continueAfter();
+                done = position == null;
+            }
         }
         return new Report(scanned, reconcileAdded, listAdded, alreadyDone, failed, failedTaskIds, readUnits, done,
                 position);

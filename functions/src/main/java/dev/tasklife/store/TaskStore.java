@@ -32,6 +32,7 @@ import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -195,6 +196,26 @@ public class TaskStore {
      * page costs what its {@code limit} items cost, whatever it finds.
      */
     public ScanPage<BackfillCandidate> backfillScan(int segment, int segments, String afterTaskId, int limit) {
+        ScanResponse response;
+        try {
+            response = dynamo.scan(backfillScanRequest(segment, segments, afterTaskId, limit));
+        } catch (DynamoDbException e) {
+            if (afterTaskId != null && e.awsErrorDetails() != null
+                    && "ValidationException".equals(e.awsErrorDetails().errorCode())) {
+                // The one part of the request a caller gives: a key of another segment, or of another count of them.
+                throw new IllegalArgumentException("after " + afterTaskId + " is not where segment " + segment + " of "
+                        + segments + " goes on: " + e.awsErrorDetails().errorMessage(), e);
+            }
+            throw e;
+        }
+        List<BackfillCandidate> found = response.items().stream().map(TaskItems::toBackfillCandidate).toList();
+        String continueAfter = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                ? response.lastEvaluatedKey().get(TaskItems.TASK_ID).s() : null;
+        return new ScanPage<>(found, response.scannedCount(), capacityUnits(response.consumedCapacity()),
+                continueAfter);
+    }
+
+    private ScanRequest backfillScanRequest(int segment, int segments, String afterTaskId, int limit) {
         Expression expression = new Expression();
         String status = expression.name(TaskItems.LAST_STATUS);
         String filter = "(attribute_not_exists(" + expression.name(TaskItems.RECONCILE_KEY) + ") AND " + status
@@ -207,7 +228,7 @@ public class TaskStore {
                         TaskItems.AGENT_TIMESTAMP, TaskItems.CLUSTER, TaskItems.RECONCILE_KEY, TaskItems.LIST_KEY,
                         TaskItems.UPDATED_AT)
                 .map(expression::name).collect(Collectors.joining(", "));
-        ScanResponse response = dynamo.scan(ScanRequest.builder()
+        return ScanRequest.builder()
                 .tableName(tableName)
                 .segment(segment)
                 .totalSegments(segments)
@@ -218,12 +239,7 @@ public class TaskStore {
                 .exclusiveStartKey(afterTaskId == null ? null : key(afterTaskId))
                 .limit(limit)
                 .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
-                .build());
-        List<BackfillCandidate> found = response.items().stream().map(TaskItems::toBackfillCandidate).toList();
-        String continueAfter = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
-                ? response.lastEvaluatedKey().get(TaskItems.TASK_ID).s() : null;
-        return new ScanPage<>(found, response.scannedCount(), capacityUnits(response.consumedCapacity()),
-                continueAfter);
+                .build();
     }
 
     /**

@@ -423,6 +423,7 @@ abstract class ReconcileScenarios {
         assertEquals(1, report.reconciliationRequests(), "the agent task is asked about");
         assertEquals(0, stack.invoke("backfill", "{}").get("reconcileAdded").asInt(), "once is enough");
         assertEquals("INVALID", stack.invoke("backfill", "{\"segments\":0}").get("verdict").asText());
+        assertEquals("INVALID", stack.invoke("backfill", "{\"after\":\"\"}").get("verdict").asText());
     }
 
     @Test
@@ -442,8 +443,8 @@ abstract class ReconcileScenarios {
         String after = null;
         boolean done = false;
         while (!done) {
-            int[] pagesLeft = {2}; // each run has time for two pages
-            IndexBackfill.Report report = backfill.run(0, 1, after, () -> pagesLeft[0]-- > 0 ? 1 : 0);
+            int[] checksLeft = {3}; // each run has time for a page and two writes: it stops within a page
+            IndexBackfill.Report report = backfill.run(0, 1, after, () -> checksLeft[0]-- > 0 ? 1 : 0);
             added += report.reconcileAdded();
             assertEquals(0, report.alreadyDone(), report.toString());
             after = report.continueAfter();

@@ -6,6 +6,7 @@ import static dev.tasklife.Fixtures.record;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.verify;
@@ -33,10 +34,13 @@ import dev.tasklife.domain.TaskChange;
 import dev.tasklife.domain.TaskEvent;
 import dev.tasklife.domain.TaskRecord;
 import dev.tasklife.domain.TransitionTable;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
@@ -280,6 +284,22 @@ class TaskStoreTest {
         assertFalse(result.written());
         assertFalse(result.replacementIdTaken());
         assertEquals(decidedOn, result.record());
+    }
+
+    @Test
+    void aBackfillToldToGoOnFromAKeyOfAnotherSegmentIsTheCallersMistakeNotAnOutage() {
+        TaskStore store = new TaskStore(dynamo, "tasks", Fixtures.SWEEP_INDEX, Fixtures.LIST_SHARDS, KEPT);
+        DynamoDbException refused = (DynamoDbException) DynamoDbException.builder().statusCode(400)
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode("ValidationException")
+                        .errorMessage("The provided Exclusive start key does not map to the provided Segment").build())
+                .build();
+        when(dynamo.scan(any(ScanRequest.class))).thenThrow(refused);
+
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                () -> store.backfillScan(1, 4, "t7", 200));
+        assertTrue(error.getMessage().startsWith("after t7 is not where segment 1 of 4 goes on"), error.getMessage());
+        assertThrows(DynamoDbException.class, () -> store.backfillScan(0, 4, null, 200),
+                "from a segment's start the request is all ours: a refusal is a failure");
     }
 
     /** The value an update sets {@code name} to, read back through its placeholders. */
