@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Runs the backfill function over every segment of the task table until each answers done, after an upgrade
+# (docs/operations.md, "Backfilling the indexes"). Needs the AWS CLI (v1 or v2) and python3.
+#
+#   infra/backfill.sh FUNCTION [SEGMENTS] [-- AWS CLI options, e.g. --region eu-west-1 --endpoint-url URL]
+#
+# Segments run side by side. Exits non-zero if any segment's invocation or function fails; run it again then:
+# what is done is not done twice.
+set -euo pipefail
+function_name=${1:?usage: infra/backfill.sh FUNCTION [SEGMENTS] [-- AWS CLI options]}
+segments=${2:-1}
+shift $(($# >= 2 ? 2 : 1))
+if [[ "${1:-}" == "--" ]]; then shift; fi
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# One segment, invocation after invocation, each going on where the last one stopped.
+backfill_segment() {
+  local segment=$1 after=null next
+  shift
+  while :; do
+    printf '{"segment":%d,"segments":%d,"after":%s}' "$segment" "$segments" "$after" >"$work/in-$segment.json"
+    # An invocation answers after up to 14 minutes: the CLI must not give up (and send it again) after 60 s.
+    if ! aws lambda invoke --function-name "$function_name" --cli-read-timeout 900 --cli-connect-timeout 60 \
+      --payload "fileb://$work/in-$segment.json" "$@" "$work/out-$segment.json" >"$work/meta-$segment.json"; then
+      echo "segment $segment: the invocation failed (after $after)" >&2
+      return 1
+    fi
+    # Prints the answer and the after to go on with (JSON), or fails on a function error or an INVALID answer.
+    if ! next=$(python3 - "$segment" "$work/meta-$segment.json" "$work/out-$segment.json" "$after" <<'PY'
+import json, sys
+segment, meta_file, out_file, after = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+meta = json.load(open(meta_file))
+answer = json.load(open(out_file))
+if meta.get("FunctionError") or "verdict" in answer or "errorMessage" in answer:
+    sys.exit("segment %s: the function failed: %s" % (segment, json.dumps(answer)))
+print("segment %s: %s" % (segment, json.dumps(answer)), file=sys.stderr)
+if answer["done"]:
+    print("done")
+elif answer["scanned"] == 0 and json.dumps(answer["after"]) == after:
+    sys.exit("segment %s: an invocation has no time for a page (BACKFILL_SAFETY_MARGIN_MILLIS)" % segment)
+else:
+    print(json.dumps(answer["after"]))
+PY
+    ); then
+      return 1
+    fi
+    [[ "$next" == done ]] && return 0
+    after=$next
+  done
+}
+
+pids=()
+for ((segment = 0; segment < segments; segment++)); do
+  backfill_segment "$segment" "$@" &
+  pids+=($!)
+done
+failed=0
+for pid in "${pids[@]}"; do
+  wait "$pid" || failed=1
+done
+if ((failed)); then
+  echo "backfill: a segment failed; run it again" >&2
+  exit 1
+fi
+echo "backfill: all $segments segment(s) done" >&2

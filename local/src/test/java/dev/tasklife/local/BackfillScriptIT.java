@@ -1,0 +1,128 @@
+package dev.tasklife.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import dev.tasklife.emulator.EmulatedStack;
+import dev.tasklife.emulator.LambdaFunction;
+import dev.tasklife.emulator.MotoServer;
+import dev.tasklife.emulator.PackagedFunctions;
+import dev.tasklife.emulator.ProjectFiles;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * The operator's backfill procedure as docs/operations.md gives it: {@code infra/backfill.sh} with the AWS CLI,
+ * against the packaged backfill function behind the Lambda Invoke API, on items written before the reconcile and
+ * list indexes existed.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BackfillScriptIT {
+
+    private static final int TASKS = 40;
+
+    private MotoServer moto;
+    private EmulatedStack stack;
+    private PackagedFunctions functions;
+    private LocalInvokeEndpoint endpoint;
+
+    @BeforeAll
+    void startTheBackfillFunction() throws Exception {
+        moto = MotoServer.start();
+        stack = EmulatedStack.create(moto.endpoint());
+        functions = PackagedFunctions.start(PackagedFunctions.functionZip(), stack.functionEnvironment(moto.endpoint()),
+                List.of("backfill"), 1, List.of());
+        // Beside it, a function that fails every invocation as Lambda reports a timeout (X-Amz-Function-Error).
+        endpoint = new LocalInvokeEndpoint(0, Map.of("backfill", functions.function("backfill"),
+                "timing-out", payload -> {
+                    throw new LambdaFunction.InvocationFailedException(
+                            "{\"errorMessage\":\"Task timed out after 840.00 seconds\"}");
+                }));
+    }
+
+    @AfterAll
+    void stopIt() {
+        for (AutoCloseable closeable : new AutoCloseable[] {endpoint, functions, stack, moto}) {
+            try {
+                if (closeable != null) {
+                    closeable.close();
+                }
+            } catch (Exception e) {
+                // stopping what is left: nothing to tell the test
+            }
+        }
+    }
+
+    /** Runs the script; its exit code and what it wrote to stderr. */
+    private Map.Entry<Integer, String> backfill(String functionName, int segments) throws IOException,
+            InterruptedException {
+        List<String> command = new ArrayList<>(List.of("bash", ProjectFiles.resolve("infra", "backfill.sh").toString(),
+                functionName, Integer.toString(segments), "--", "--endpoint-url",
+                "http://127.0.0.1:" + endpoint.port()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(Map.of("AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test",
+                "AWS_DEFAULT_REGION", "us-east-1"));
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(5, TimeUnit.MINUTES));
+        return Map.entry(process.exitValue(), output);
+    }
+
+    @Test
+    void theScriptBackfillsEverySegmentUntilDoneAndOnceIsEnough() throws Exception {
+        for (int i = 0; i < TASKS; i++) {
+            Map<String, AttributeValue> item = new HashMap<>(Map.of(
+                    "taskId", AttributeValue.fromS("old" + i),
+                    "lastStatus", AttributeValue.fromS(i % 4 == 0 ? "STOPPED" : "RUNNING"),
+                    "version", AttributeValue.fromN("3"),
+                    "ecsVersion", AttributeValue.fromN("4"),
+                    "cluster", AttributeValue.fromS("arn:aws:ecs:us-east-1:123456789012:cluster/old"),
+                    "updatedAt", AttributeValue.fromN("1764151200000")));
+            stack.dynamo.putItem(put -> put.tableName(stack.tableName).item(item));
+        }
+
+        Map.Entry<Integer, String> run = backfill("backfill", 3);
+
+        assertEquals(0, run.getKey(), run.getValue());
+        assertTrue(run.getValue().contains("all 3 segment(s) done"), run.getValue());
+        List<Map<String, AttributeValue>> items = stack.dynamo.scan(scan -> scan.tableName(stack.tableName)).items();
+        assertEquals(TASKS, items.stream().filter(item -> item.containsKey("clusterShard")).count(), "all listed");
+        assertEquals(TASKS - TASKS / 4, items.stream().filter(item -> item.containsKey("reconcileKey")).count(),
+                "the live ones reconciled, not the stopped ones");
+
+        Map.Entry<Integer, String> again = backfill("backfill", 3);
+        assertEquals(0, again.getKey(), again.getValue());
+        assertFalse(Pattern.compile("\"(reconcileAdded|listAdded)\": [1-9]").matcher(again.getValue()).find(),
+                "nothing added twice:\n" + again.getValue());
+    }
+
+    @Test
+    void aFailingInvocationFailsTheScript() throws Exception {
+        Map.Entry<Integer, String> run = backfill("no-such-function", 1);
+        assertNotEquals(0, run.getKey(), run.getValue());
+        assertTrue(run.getValue().contains("segment 0: the invocation failed"), run.getValue());
+    }
+
+    @Test
+    void aFunctionErrorFailsTheScriptRatherThanStartingTheSegmentOver() throws Exception {
+        Map.Entry<Integer, String> run = backfill("timing-out", 1);
+        assertNotEquals(0, run.getKey(), run.getValue());
+        assertTrue(run.getValue().contains("segment 0: the function failed: {\"errorMessage\": \"Task timed out"),
+                run.getValue());
+    }
+}
