@@ -21,13 +21,13 @@ import dev.tasklife.domain.TaskEvent.AgentStatusUpdate;
  * stop path); the youngest such stand-in is kept, and is written in the same transaction, guarded by the version
  * read, so that the two can never both go.</li>
  * <li>Otherwise (YOUNGEST_FIRST, Marathon's default, or no stand-in that runs: one still starting, unreachable or
- * on its way out is never kept in place of a task that runs): the task returns to RUNNING and keeps its place (the link is released); every live
- * stand-in gets desiredStatus STOPPED and starts its stop path in the same transaction, guarded by its version,
- * exactly as a stop request would move it.</li>
+ * on its way out is never kept in place of a task that runs): the task returns to RUNNING and keeps its place (the
+ * link is released); every live stand-in gets desiredStatus STOPPED and starts its stop path in the same
+ * transaction, guarded by its version, exactly as a stop request would move it.</li>
  * </ul>
- * The one stopped is decommissioned (never replaced, whatever ends it) and names the one kept ({@code surplusKept}) and is killed once its stop path reaches STOPPING
- * ({@code Task Kill Requested}, from its stream record): after its deactivation step, if it has one. The one kept
- * names the one stopped ({@code surplusStopped}).
+ * The one stopped is decommissioned (never replaced, whatever ends it), names the one kept ({@code surplusKept}),
+ * and is killed once its stop path reaches STOPPING ({@code Task Kill Requested}, from its stream record): after its
+ * deactivation step, if it has one. The one kept names the one stopped ({@code surplusStopped}).
  */
 final class Comebacks {
 

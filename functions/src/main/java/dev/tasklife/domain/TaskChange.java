@@ -310,8 +310,8 @@ public record TaskChange(
             return new TaskChange(taskId, cause, dedupeKey, at, moveTo, guard, desiredStatus, keepDesiredStatus,
                     agentState, agentTimestampMicros, outcome, outcomeReason, keepOutcome, ecsVersion, cluster,
                     taskArn, service, steps, inactiveAfterSeconds, expungeAfterSeconds, stopReason, stopCode,
-                    replaceOnFailure, decommission, killSelection, replacementOf, replacedBy, tombstoneUntil, compactTombstone,
-                    forgetKey, replacement, releasedReplacement, surplusKept, surplusStopped,
+                    replaceOnFailure, decommission, killSelection, replacementOf, replacedBy, tombstoneUntil,
+                    compactTombstone, forgetKey, replacement, releasedReplacement, surplusKept, surplusStopped,
                     companions);
         }
     }

@@ -18,8 +18,9 @@ import java.util.Set;
  * outcome once the task is STOPPED.
  *
  * {@code decommissioned}: the task was asked to stop, or stopped as one too many (Marathon's goal Decommissioned):
- * whatever ends it, it is never replaced. {@code replacedBy} is the replacement that stands in for the task while it is replaced; when the task comes back
- * and stays, the link is released ({@code releasedReplacement}) and it may be replaced again. When it came back
+ * whatever ends it, it is never replaced. {@code replacedBy} is the replacement that stands in for the task while it
+ * is replaced; when the task comes back and stays, the link is released ({@code releasedReplacement}) and it may be
+ * replaced again. When it came back
  * with one too many, killSelection kept one instance and stopped the other: the one stopped names the one kept
  * ({@code surplusKept}), the one kept names the one stopped ({@code surplusStopped}).
  *

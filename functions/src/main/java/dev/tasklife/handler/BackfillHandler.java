@@ -1,6 +1,5 @@
 package dev.tasklife.handler;
 
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 
@@ -50,12 +49,7 @@ public class BackfillHandler extends JsonFunction {
 
     @Override
     ObjectNode answer(JsonNode input, Context context) throws InvalidEventException {
-        for (Iterator<String> names = input.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!FIELDS.contains(name)) {
-                throw new InvalidEventException("unknown field " + name + " (takes segment, segments, after)");
-            }
-        }
+        JsonFields.onlyFields(input, FIELDS);
         Long segments = JsonFields.optionalNonNegativeLong(input, "", "segments");
         Long segment = JsonFields.optionalNonNegativeLong(input, "", "segment");
         int total = segments == null ? 1 : (int) Math.min(segments, Integer.MAX_VALUE);

@@ -1,7 +1,6 @@
 package dev.tasklife.handler;
 
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
@@ -39,15 +38,15 @@ sealed interface DescribeRequest {
 
     static DescribeRequest parse(JsonNode input) throws InvalidEventException {
         if (input.has("taskId")) {
-            onlyFields(input, Set.of("taskId"));
+            JsonFields.onlyFields(input, Set.of("taskId"));
             return new One(JsonFields.taskId(input, "", "taskId"));
         }
         if (input.has("taskIds")) {
-            onlyFields(input, Set.of("taskIds"));
+            JsonFields.onlyFields(input, Set.of("taskIds"));
             return new Several(taskIds(input.get("taskIds")));
         }
         if (input.has("cluster")) {
-            onlyFields(input, Set.of("cluster", "serviceName", "desiredStatus", "lastStatus", "maxResults",
+            JsonFields.onlyFields(input, Set.of("cluster", "serviceName", "desiredStatus", "lastStatus", "maxResults",
                     "nextToken"));
             ListFilter filter = new ListFilter(
                     JsonFields.requiredCluster(input, "", "cluster"),
@@ -58,16 +57,6 @@ sealed interface DescribeRequest {
                     JsonFields.optionalText(input, "", "nextToken", PageTokens.MAX_TOKEN_LENGTH));
         }
         throw new InvalidEventException("taskId, taskIds or cluster is required");
-    }
-
-    private static void onlyFields(JsonNode input, Set<String> taken) throws InvalidEventException {
-        for (Iterator<String> names = input.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!taken.contains(name)) {
-                throw new InvalidEventException("unknown field " + name + " (this form takes " + String.join(", ",
-                        taken.stream().sorted().toList()) + ")");
-            }
-        }
     }
 
     private static Set<String> taskIds(JsonNode ids) throws InvalidEventException {

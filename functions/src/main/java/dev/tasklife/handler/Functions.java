@@ -156,8 +156,8 @@ public class Functions {
     @Produces
     @ApplicationScoped
     IndexBackfill indexBackfill(TaskStore store,
-                                @ConfigProperty(name = "tasklife.backfill.safety-margin-millis") long safetyMarginMillis,
-                                @ConfigProperty(name = "tasklife.backfill.page-size") int pageSize) {
+            @ConfigProperty(name = "tasklife.backfill.safety-margin-millis") long safetyMarginMillis,
+            @ConfigProperty(name = "tasklife.backfill.page-size") int pageSize) {
         return new IndexBackfill(store, safetyMarginMillis, pageSize);
     }
 

@@ -6,6 +6,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -85,6 +87,20 @@ public final class JsonFields {
             return text;
         } catch (CharacterCodingException e) {
             throw new InvalidEventException("input is not valid UTF-8");
+        }
+    }
+
+    /**
+     * Refuses a field the input's form does not take: a misspelt one would otherwise be ignored silently (a filter
+     * widening an answer, a setting not applied).
+     */
+    public static void onlyFields(JsonNode input, Set<String> taken) throws InvalidEventException {
+        for (Iterator<String> names = input.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!taken.contains(name)) {
+                throw new InvalidEventException("unknown field " + name + " (this form takes " + String.join(", ",
+                        taken.stream().sorted().toList()) + ")");
+            }
         }
     }
 

@@ -3,8 +3,8 @@ package dev.tasklife.service;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.tasklife.domain.Phase;
 import dev.tasklife.domain.HistoryEntry;
+import dev.tasklife.domain.Phase;
 import dev.tasklife.domain.Step;
 import dev.tasklife.domain.TaskRecord;
 import dev.tasklife.domain.Transition;

@@ -12,7 +12,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.StringJoiner;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -720,7 +719,8 @@ public class TaskStore {
         setIfAbsent(set, expression, TaskItems.KILL_SELECTION,
                 change.killSelection() == null ? null : change.killSelection().name());
         if (change.decommission()) {
-            set.add(expression.name(TaskItems.DECOMMISSIONED) + " = " + expression.value(AttributeValue.fromBool(true)));
+            set.add(expression.name(TaskItems.DECOMMISSIONED) + " = "
+                    + expression.value(AttributeValue.fromBool(true)));
         }
         if (change.replaceOnFailure()) {
             set.add(ifAbsent(expression, TaskItems.REPLACE_ON_FAILURE, expression.value(AttributeValue.fromBool(true))));
