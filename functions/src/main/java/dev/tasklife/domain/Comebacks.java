@@ -15,11 +15,11 @@ import dev.tasklife.domain.TaskEvent.AgentStatusUpdate;
  * replacements (a replacement that failed was replaced in turn, one UNREACHABLE may have its own).
  *
  * <ul>
- * <li>No stand-in is live (they stopped, or are asked to stop): the task is the service's instance again. It returns
+ * <li>No stand-in is live (they stopped, or are decommissioned): the task is the service's instance again. It returns
  * to RUNNING and its replacement link is released, so a later outage gets it a new replacement.</li>
- * <li>OLDEST_FIRST, with a stand-in that is RUNNING: the task is the one stopped (desiredStatus STOPPED, down its
- * stop path); the youngest such stand-in is kept, and is written in the same transaction, guarded by the version
- * read, so that the two can never both go.</li>
+ * <li>OLDEST_FIRST, with a stand-in that is RUNNING and wanted running: the task is the one stopped (desiredStatus
+ * STOPPED, down its stop path); the youngest such stand-in is kept, and is written in the same transaction, guarded
+ * by the version read, so that the two can never both go.</li>
  * <li>Otherwise (YOUNGEST_FIRST, Marathon's default, or no stand-in that runs: one still starting, unreachable or
  * on its way out is never kept in place of a task that runs): the task returns to RUNNING and keeps its place (the
  * link is released); every live stand-in gets desiredStatus STOPPED and starts its stop path in the same
@@ -65,7 +65,9 @@ final class Comebacks {
             return moves.moveOrReject(fields, returned, backUp(returned, returned.desiredStatus()));
         }
         List<TaskRecord> running = standIns.live().stream()
-                .filter(standIn -> standIn.lastStatus() == RUNNING).toList();
+                .filter(standIn -> standIn.lastStatus() == RUNNING
+                        && standIn.desiredStatus() != DesiredStatus.STOPPED)
+                .toList();
         if (returned.killSelection() == KillSelection.OLDEST_FIRST && !running.isEmpty()) {
             TaskRecord kept = running.get(running.size() - 1);
             fields.decommission("surplus: back from UNREACHABLE while " + kept.taskId() + " stood in for it;"
@@ -101,7 +103,8 @@ final class Comebacks {
             if (replacement == null) {
                 break;
             }
-            if (replacement.lastStatus() != STOPPED && replacement.desiredStatus() != DesiredStatus.STOPPED) {
+            // One whose step failed on its way up is live: not decommissioned, it would be replaced when it stops.
+            if (replacement.lastStatus() != STOPPED && !replacement.decommissioned()) {
                 live.add(replacement);
             }
             next = replacement.replacedBy();

@@ -511,10 +511,35 @@ class LifecycleTest {
 
         @Test
         void aReplacementAlreadyAskedToStopIsNoSurplus() {
-            put(record("r1", Phase.RUNNING, 9).desired(DesiredStatus.STOPPED));
+            put(record("r1", Phase.RUNNING, 9).decommissioned());
             TaskChange change = comesBack(returned(KillSelection.OLDEST_FIRST, "r1"));
             assertEquals(Phase.RUNNING, change.moveTo());
             assertEquals(List.of(), change.companions());
+        }
+
+        @Test
+        void oldestFirstNeverKeepsAReplacementThatIsWantedStopped() {
+            put(record("r1", Phase.RUNNING, 9).desired(DesiredStatus.STOPPED)); // ECS's desiredStatus, say
+            TaskChange change = comesBack(returned(KillSelection.OLDEST_FIRST, "r1"));
+            assertEquals(Phase.RUNNING, change.moveTo(), "the task that came back is kept");
+            assertFalse(change.decommission());
+            assertEquals("t1", change.companions().get(0).change().surplusKept());
+        }
+
+        /** Its step failed on the way up: it stops, and would be replaced once STOPPED, running beside t1. */
+        @ParameterizedTest
+        @EnumSource(KillSelection.class)
+        void aReplacementWhoseStepFailedStandsInUntilDecommissioned(KillSelection selection) {
+            TaskRecord failing = put(record("r1", Phase.STOPPING, 6)
+                    .outcome(Outcome.FAILED).desired(DesiredStatus.STOPPED));
+            TaskChange change = comesBack(returned(selection, "r1"));
+
+            assertEquals(Phase.RUNNING, change.moveTo(), "no stand-in runs: the task that came back is kept");
+            assertEquals("r1", change.surplusStopped());
+            TaskChange.Companion stop = change.companions().get(0);
+            assertEquals(failing, stop.decidedOn());
+            assertTrue(stop.change().decommission(), "never replaced, whatever ends it");
+            assertNull(stop.change().moveTo(), "already on its stop path");
         }
 
         @Test

@@ -441,6 +441,25 @@ abstract class OrchestrationScenarios {
         }
 
         @Test
+        void aReplacementWhoseActivationFailedIsNotReplacedOnceTheTaskCameBack() throws Exception {
+            String replacement = replacedWhileUnreachable(null, true);
+            apply(agent(replacement, AgentState.RUNNING, 10, "rr1"));
+            apply(stepDone(replacement, Step.ACTIVATION, false));
+            assertEquals(DesiredStatus.STOPPED, task(replacement).desiredStatus(), "failed on its way up");
+            assertFalse(task(replacement).decommissioned(), "a failure: it would be replaced");
+            stack.drainNotifications();
+
+            apply(agent("t1", AgentState.RUNNING, 30, "r2"));
+
+            assertEquals(Phase.RUNNING, task("t1").lastStatus(), "the task that came back is the instance");
+            assertTrue(task(replacement).decommissioned(), "surplus now: it leaves no gap when it stops");
+            apply(agent(replacement, AgentState.FAILED, 40, "rr2"));
+            assertEquals(Phase.STOPPED, task(replacement).lastStatus());
+            assertNull(task(replacement).replacedBy());
+            assertEquals(List.of(), published("Task Replacement Requested"), "never two instances");
+        }
+
+        @Test
         void aTaskAskedToStopWhileUnreachableStopsWhenItComesBackAndItsReplacementIsKept() throws Exception {
             String replacement = replacedWhileUnreachable(null, false);
             apply(stop("t1"));
