@@ -159,7 +159,7 @@ final class TaskItems {
                 string(item, STOP_REASON),
                 string(item, STOP_CODE),
                 flag(item, REPLACE_ON_FAILURE),
-                flag(item, DECOMMISSIONED),
+                decommissioned(item),
                 enumOf(item, KILL_SELECTION, KillSelection::valueOf),
                 string(item, REPLACEMENT_OF),
                 string(item, REPLACED_BY),
@@ -263,6 +263,18 @@ final class TaskItems {
     private static List<String> stringSet(Map<String, AttributeValue> item, String attribute) {
         AttributeValue value = item.get(attribute);
         return value == null || !value.hasSs() ? List.of() : value.ss();
+    }
+
+    /**
+     * Every write since the flag exists writes it; an item without it was last written before, when a task wanted
+     * STOPPED was never replaced, so it is read as its desiredStatus says (a failed step also wanted a task STOPPED
+     * then, and that task was not replaced either).
+     */
+    private static boolean decommissioned(Map<String, AttributeValue> item) {
+        if (item.containsKey(DECOMMISSIONED)) {
+            return flag(item, DECOMMISSIONED);
+        }
+        return DesiredStatus.STOPPED.name().equals(string(item, DESIRED_STATUS));
     }
 
     private static boolean flag(Map<String, AttributeValue> item, String attribute) {

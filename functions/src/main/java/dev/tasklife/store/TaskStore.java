@@ -509,7 +509,7 @@ public class TaskStore {
         return Update.builder()
                 .tableName(tableName)
                 .key(key(change.taskId()))
-                .updateExpression(updateExpression(change, window, expression))
+                .updateExpression(updateExpression(change, decidedOn, window, expression))
                 .conditionExpression(conditionExpression(change, kept, expression))
                 .expressionAttributeNames(expression.names)
                 .expressionAttributeValues(expression.values)
@@ -585,8 +585,13 @@ public class TaskStore {
                 clauses.add("(attribute_not_exists(" + agentKey + ") OR " + agentKey + " <> "
                         + expression.value(change.dedupeKey()) + ")");
             }
-            // A record in the former layout, or with no room for another key, is rewritten by a write decided on it.
+            // A record in the former layout, or with no room for another key, is rewritten by a write decided on it;
+            // so is one wanted STOPPED that is older than the decommissioned flag, which that write then carries.
             clauses.add("attribute_not_exists(" + expression.name(TaskItems.FORMER_APPLIED_KEYS) + ")");
+            String decommissioned = expression.name(TaskItems.DECOMMISSIONED);
+            String desired = expression.name(TaskItems.DESIRED_STATUS);
+            clauses.add("(attribute_exists(" + decommissioned + ") OR attribute_not_exists(" + desired + ") OR "
+                    + desired + " <> " + expression.value(DesiredStatus.STOPPED.name()) + ")");
             String keys = expression.name(TaskItems.APPLIED_KEYS);
             clauses.add("(attribute_not_exists(" + keys + ") OR size(" + keys + ") < " + expression.number(kept)
                     + ")");
@@ -624,10 +629,11 @@ public class TaskStore {
     }
 
     /**
+     * @param decidedOn the record a change guarded by its version was decided on
      * @param window what a write decided on the record keeps of its history and keys (before this change's own),
      *     or null for a blind write, which appends to them
      */
-    String updateExpression(TaskChange change, Kept window, Expression expression) {
+    String updateExpression(TaskChange change, TaskRecord decidedOn, Kept window, Expression expression) {
         StringJoiner set = new StringJoiner(", ", "SET ", "");
         StringJoiner remove = new StringJoiner(", ", " REMOVE ", "").setEmptyValue("");
         String version = expression.name(TaskItems.VERSION);
@@ -718,9 +724,15 @@ public class TaskStore {
         setIfPresent(set, expression, TaskItems.SURPLUS_STOPPED, change.surplusStopped());
         setIfAbsent(set, expression, TaskItems.KILL_SELECTION,
                 change.killSelection() == null ? null : change.killSelection().name());
-        if (change.decommission()) {
-            set.add(expression.name(TaskItems.DECOMMISSIONED) + " = "
-                    + expression.value(AttributeValue.fromBool(true)));
+        // Always written, so that an item without it is known to be older than the flag (TaskItems reads those).
+        String decommissioned = expression.name(TaskItems.DECOMMISSIONED);
+        if (change.decommission() || (window != null && decidedOn.decommissioned())) {
+            set.add(decommissioned + " = " + expression.value(AttributeValue.fromBool(true)));
+        } else if (window != null) {
+            set.add(decommissioned + " = " + expression.value(AttributeValue.fromBool(false)));
+        } else {
+            // A blind write never lands on an item older than the flag and wanted STOPPED (its condition).
+            set.add(ifAbsent(expression, TaskItems.DECOMMISSIONED, expression.value(AttributeValue.fromBool(false))));
         }
         if (change.replaceOnFailure()) {
             set.add(ifAbsent(expression, TaskItems.REPLACE_ON_FAILURE, expression.value(AttributeValue.fromBool(true))));

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
@@ -30,10 +31,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tasklife.Fixtures;
 import dev.tasklife.domain.AgentState;
 import dev.tasklife.domain.DesiredStatus;
+import dev.tasklife.domain.Guard;
 import dev.tasklife.domain.KillSelection;
 import dev.tasklife.domain.Outcome;
 import dev.tasklife.domain.Phase;
 import dev.tasklife.domain.Step;
+import dev.tasklife.domain.TaskChange;
 import dev.tasklife.domain.TaskEvent;
 import dev.tasklife.domain.TaskRecord;
 import dev.tasklife.domain.Verdict;
@@ -457,6 +460,48 @@ abstract class OrchestrationScenarios {
             assertEquals(Phase.STOPPED, task(replacement).lastStatus());
             assertNull(task(replacement).replacedBy());
             assertEquals(List.of(), published("Task Replacement Requested"), "never two instances");
+        }
+
+        /** A task asked to stop by a version without the decommissioned flag, which replaced no task wanted STOPPED. */
+        @Test
+        void aTaskAskedToStopBeforeTheDecommissionedFlagExistedIsStillNeverReplaced() throws Exception {
+            apply(launch("t1", false, false));
+            apply(agent("t1", AgentState.RUNNING, 1, "r1"));
+            apply(stop("t1"));
+            stack.dynamo.updateItem(update -> update.tableName(stack.tableName)
+                    .key(Map.of("taskId", AttributeValue.fromS("t1"))).updateExpression("REMOVE decommissioned"));
+            assertTrue(task("t1").decommissioned(), "read as its desiredStatus says");
+            stack.drainNotifications();
+
+            TaskChange blind = new TaskChange.Builder("t1", "e9", "agent:9", T0)
+                    .move(null, new Guard(false, Set.of(Phase.STOPPING), null, Set.of())).build();
+            assertFalse(stack.store.apply(blind, null).written(), "a write that reads nothing first: it would write"
+                    + " the flag without knowing the record");
+            assertEquals(Verdict.APPLIED, apply(agent("t1", AgentState.FAILED, 3, "r3")));
+
+            assertEquals(Phase.STOPPED, task("t1").lastStatus());
+            assertNull(task("t1").replacedBy());
+            assertEquals(List.of(), published("Task Replacement Requested"));
+            assertEquals(Boolean.TRUE, stack.dynamo.getItem(get -> get.tableName(stack.tableName)
+                    .key(Map.of("taskId", AttributeValue.fromS("t1")))).item().get("decommissioned").bool(),
+                    "the write carried the flag");
+        }
+
+        @Test
+        void aTaskWhoseActivationFailedIsWrittenNotDecommissionedAndIsReplaced() throws Exception {
+            apply(launch("t1", false, true));
+            apply(agent("t1", AgentState.RUNNING, 1, "r1"));
+            stack.dynamo.updateItem(update -> update.tableName(stack.tableName) // written before the flag existed
+                    .key(Map.of("taskId", AttributeValue.fromS("t1"))).updateExpression("REMOVE decommissioned"));
+            apply(stepDone("t1", Step.ACTIVATION, false));
+            assertEquals(Boolean.FALSE, stack.dynamo.getItem(get -> get.tableName(stack.tableName)
+                    .key(Map.of("taskId", AttributeValue.fromS("t1")))).item().get("decommissioned").bool(),
+                    "wanted STOPPED, and known to be no stop request");
+
+            apply(agent("t1", AgentState.FAILED, 2, "r2"));
+
+            assertNotNull(task("t1").replacedBy());
+            assertEquals(1, published("Task Replacement Requested").size());
         }
 
         @Test

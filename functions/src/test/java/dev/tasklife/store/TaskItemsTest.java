@@ -1,6 +1,7 @@
 package dev.tasklife.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.time.Instant;
 import java.util.List;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import dev.tasklife.domain.DesiredStatus;
 import dev.tasklife.domain.HistoryEntry;
 import dev.tasklife.domain.Phase;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -37,5 +39,22 @@ class TaskItemsTest {
                 TaskItems.HISTORY, AttributeValue.fromL(List.of(TaskItems.historyEntry(first))),
                 TaskItems.FORMER_HISTORY, AttributeValue.fromL(List.of(AttributeValue.fromM(former))));
         assertEquals(List.of(first, second), TaskItems.toRecord(item).history());
+    }
+
+    /** Written before the flag existed, when a task wanted STOPPED was never replaced. */
+    @ParameterizedTest
+    @EnumSource(DesiredStatus.class)
+    void anItemWithoutTheDecommissionedFlagIsDecommissionedWhenWantedStopped(DesiredStatus desired) {
+        Map<String, AttributeValue> item = Map.of(TaskItems.TASK_ID, AttributeValue.fromS("t1"),
+                TaskItems.DESIRED_STATUS, AttributeValue.fromS(desired.name()));
+        assertEquals(desired == DesiredStatus.STOPPED, TaskItems.toRecord(item).decommissioned());
+    }
+
+    @Test
+    void theFlagOnceWrittenIsReadAsItIs() {
+        Map<String, AttributeValue> failedStep = Map.of(TaskItems.TASK_ID, AttributeValue.fromS("t1"),
+                TaskItems.DESIRED_STATUS, AttributeValue.fromS("STOPPED"),
+                TaskItems.DECOMMISSIONED, AttributeValue.fromBool(false));
+        assertFalse(TaskItems.toRecord(failedStep).decommissioned());
     }
 }
