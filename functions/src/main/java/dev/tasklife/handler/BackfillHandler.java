@@ -64,7 +64,7 @@ public class BackfillHandler extends JsonFunction {
         IndexBackfill.Report report;
         try {
             report = backfill.run(own, total, after, context::getRemainingTimeInMillis);
-        } catch (IllegalArgumentException e) {
+        } catch (IndexBackfill.InvalidStart e) {
             throw new InvalidEventException(e.getMessage());
         }
         // Written field by field: no reflection (native image).

@@ -32,6 +32,14 @@ public class IndexBackfill {
                          List<String> failedTaskIds, double readUnits, boolean done, String continueAfter) {
     }
 
+    /** The {@code after} a backfill was invoked with is not a position in its segment: the caller's mistake. */
+    public static final class InvalidStart extends RuntimeException {
+
+        InvalidStart(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     private final TaskStore store;
     private final long safetyMarginMillis;
     private final int pageSize;
@@ -42,7 +50,11 @@ public class IndexBackfill {
         this.pageSize = pageSize;
     }
 
-    /** Backfills segment {@code segment} of {@code segments} from after {@code afterTaskId} (null: its start). */
+    /**
+     * Backfills segment {@code segment} of {@code segments} from after {@code afterTaskId} (null: its start).
+     *
+     * @throws InvalidStart when DynamoDB refuses {@code afterTaskId} as the segment's start key
+     */
     public Report run(int segment, int segments, String afterTaskId, LongSupplier remainingMillis) {
         int scanned = 0;
         int reconcileAdded = 0;
@@ -54,8 +66,18 @@ public class IndexBackfill {
         String position = afterTaskId;
         boolean done = false;
         boolean outOfTime = false;
+        boolean firstPage = true;
         while (!done && !outOfTime && remainingMillis.getAsLong() >= safetyMarginMillis) {
-            ScanPage<BackfillCandidate> page = store.backfillScan(segment, segments, position, pageSize);
+            ScanPage<BackfillCandidate> page;
+            try {
+                page = store.backfillScan(segment, segments, position, pageSize);
+            } catch (TaskStore.ScanStartRejected e) {
+                if (firstPage) {
+                    throw new InvalidStart(e.getMessage(), e);
+                }
+                throw e; // a position this run reached itself: a failure, not the caller's mistake
+            }
+            firstPage = false;
             scanned += page.scanned();
             readUnits += page.readUnits();
             for (BackfillCandidate task : page.found()) {
@@ -65,6 +87,7 @@ public class IndexBackfill {
                     outOfTime = true;
                     break;
                 }
+                String failure = task.unreadable();
                 try {
                     if (task.lacksReconcileKey()) {
                         if (store.addToReconcileIndex(task)) {
@@ -81,11 +104,14 @@ public class IndexBackfill {
                         }
                     }
                 } catch (RuntimeException e) {
+                    failure = e.toString();
+                }
+                if (failure != null) {
                     failed++;
                     if (failedTaskIds.size() < MAX_NAMED_FAILURES) {
                         failedTaskIds.add(task.taskId());
                     }
-                    LOG.errorf(e, "taskId=%s could not be backfilled; left for another run", task.taskId());
+                    LOG.errorf("taskId=%s could not be backfilled (%s); left for another run", task.taskId(), failure);
                 }
                 position = task.taskId();
             }

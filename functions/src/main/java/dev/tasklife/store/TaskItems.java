@@ -213,7 +213,8 @@ final class TaskItems {
                 string(item, CLUSTER),
                 item.containsKey(LIST_KEY),
                 // An item never stamped is taken as silent for ever: due for reconciliation at once.
-                Objects.requireNonNullElse(instant(item, UPDATED_AT), Instant.EPOCH));
+                Objects.requireNonNullElse(instant(item, UPDATED_AT), Instant.EPOCH),
+                null);
     }
 
     private static Set<Step> steps(Map<String, AttributeValue> item) {

@@ -120,10 +120,15 @@ public class TaskStore {
     /**
      * An item as a backfill scan reads it: what tells which index keys it lacks. {@code source}: whose reports
      * keep it in the reconcile index (null: none yet); {@code live}: it has a phase and is not STOPPED;
-     * {@code updatedAt}: when it was last written, taken as when it was last heard from.
+     * {@code updatedAt}: when it was last written, taken as when it was last heard from; {@code unreadable}: why
+     * the item is not one this code can read (it then lacks nothing), or null.
      */
     public record BackfillCandidate(String taskId, boolean live, ReconcileKind source, boolean inReconcileIndex,
-                                    String cluster, boolean inListIndex, Instant updatedAt) {
+                                    String cluster, boolean inListIndex, Instant updatedAt, String unreadable) {
+
+        static BackfillCandidate unreadable(String taskId, String why) {
+            return new BackfillCandidate(taskId, false, null, false, null, false, null, why);
+        }
 
         public boolean lacksReconcileKey() {
             return live && source != null && !inReconcileIndex;
@@ -131,6 +136,14 @@ public class TaskStore {
 
         public boolean lacksListKey() {
             return cluster != null && !inListIndex;
+        }
+    }
+
+    /** A backfill was told to go on after a task id its segment does not hold (DynamoDB refused the start key). */
+    public static final class ScanStartRejected extends RuntimeException {
+
+        public ScanStartRejected(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 
@@ -202,12 +215,19 @@ public class TaskStore {
             if (afterTaskId != null && e.awsErrorDetails() != null
                     && "ValidationException".equals(e.awsErrorDetails().errorCode())) {
                 // The one part of the request a caller gives: a key of another segment, or of another count of them.
-                throw new IllegalArgumentException("after " + afterTaskId + " is not where segment " + segment + " of "
+                throw new ScanStartRejected("after " + afterTaskId + " is not where segment " + segment + " of "
                         + segments + " goes on: " + e.awsErrorDetails().errorMessage(), e);
             }
             throw e;
         }
-        List<BackfillCandidate> found = response.items().stream().map(TaskItems::toBackfillCandidate).toList();
+        // In the scan's order, an item this code cannot read among them: it fails alone, the others go on.
+        List<BackfillCandidate> found = response.items().stream().map(item -> {
+            try {
+                return TaskItems.toBackfillCandidate(item);
+            } catch (RuntimeException e) {
+                return BackfillCandidate.unreadable(TaskItems.string(item, TaskItems.TASK_ID), e.toString());
+            }
+        }).toList();
         String continueAfter = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
                 ? response.lastEvaluatedKey().get(TaskItems.TASK_ID).s() : null;
         return new ScanPage<>(found, response.scannedCount(), capacityUnits(response.consumedCapacity()),

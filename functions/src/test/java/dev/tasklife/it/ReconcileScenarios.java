@@ -427,6 +427,22 @@ abstract class ReconcileScenarios {
     }
 
     @Test
+    void anItemThisCodeCannotReadFailsAloneAndTheBackfillGoesOn() throws Exception {
+        stack.apply(agent("old-good", AgentState.RUNNING, 0, "r1"));
+        asBeforeTheUpgrade("old-good");
+        stack.dynamo.putItem(put -> put.tableName(stack.tableName).item(Map.of( // a phase this code does not know
+                "taskId", AttributeValue.fromS("old-odd"), "lastStatus", AttributeValue.fromS("LAUNCHING"),
+                "agentTimestamp", AttributeValue.fromN("1"))));
+
+        JsonNode answer = stack.invoke("backfill", "{\"segment\":0,\"segments\":1}");
+
+        assertEquals(1, answer.get("failed").asInt(), answer.toString());
+        assertEquals("old-odd", answer.at("/failedTaskIds/0").asText());
+        assertEquals(1, answer.get("reconcileAdded").asInt(), "the others go on");
+        assertTrue(answer.get("done").asBoolean());
+    }
+
+    @Test
     void aBackfillStoppedByItsDeadlineGoesOnWhereItStoppedAndAddsEachTaskOnce() throws Exception {
         for (int i = 0; i < 7; i++) {
             stack.apply(agent("old-" + i, AgentState.RUNNING, 0, "r" + i));

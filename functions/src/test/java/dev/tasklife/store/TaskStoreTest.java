@@ -295,7 +295,7 @@ class TaskStoreTest {
                 .build();
         when(dynamo.scan(any(ScanRequest.class))).thenThrow(refused);
 
-        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+        TaskStore.ScanStartRejected error = assertThrows(TaskStore.ScanStartRejected.class,
                 () -> store.backfillScan(1, 4, "t7", 200));
         assertTrue(error.getMessage().startsWith("after t7 is not where segment 1 of 4 goes on"), error.getMessage());
         assertThrows(DynamoDbException.class, () -> store.backfillScan(0, 4, null, 200),
