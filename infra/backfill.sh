@@ -4,13 +4,26 @@
 #
 #   infra/backfill.sh FUNCTION [SEGMENTS] [-- AWS CLI options, e.g. --region eu-west-1 --endpoint-url URL]
 #
-# Segments run side by side. Exits non-zero if any segment's invocation or function fails; run it again then:
-# what is done is not done twice.
+# Segments run side by side. Exits non-zero if any segment's invocation or function fails, or any task could not
+# be backfilled (they are named); run it again then: what is done is not done twice.
 set -euo pipefail
-function_name=${1:?usage: infra/backfill.sh FUNCTION [SEGMENTS] [-- AWS CLI options]}
-segments=${2:-1}
-shift $(($# >= 2 ? 2 : 1))
-if [[ "${1:-}" == "--" ]]; then shift; fi
+usage() {
+  echo "usage: infra/backfill.sh FUNCTION [SEGMENTS (1 to 1000)] [-- AWS CLI options]" >&2
+  exit 2
+}
+(($# >= 1)) && [[ -n "$1" && "$1" != "--" ]] || usage
+function_name=$1
+shift
+segments=1
+if (($# >= 1)) && [[ "$1" != "--" ]]; then
+  segments=$1
+  shift
+fi
+[[ "$segments" =~ ^[1-9][0-9]{0,3}$ ]] && ((segments <= 1000)) || usage
+if (($# >= 1)); then
+  [[ "$1" == "--" ]] || usage
+  shift
+fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -22,19 +35,27 @@ backfill_segment() {
     printf '{"segment":%d,"segments":%d,"after":%s}' "$segment" "$segments" "$after" >"$work/in-$segment.json"
     # An invocation answers after up to 14 minutes: the CLI must not give up (and send it again) after 60 s.
     if ! aws lambda invoke --function-name "$function_name" --cli-read-timeout 900 --cli-connect-timeout 60 \
-      --payload "fileb://$work/in-$segment.json" "$@" "$work/out-$segment.json" >"$work/meta-$segment.json"; then
+      --payload "fileb://$work/in-$segment.json" "$@" --output json "$work/out-$segment.json" \
+      >"$work/meta-$segment.json"; then
       echo "segment $segment: the invocation failed (after $after)" >&2
       return 1
     fi
     # Prints the answer and the after to go on with (JSON), or fails on a function error or an INVALID answer.
-    if ! next=$(python3 - "$segment" "$work/meta-$segment.json" "$work/out-$segment.json" "$after" <<'PY'
-import json, sys
-segment, meta_file, out_file, after = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+    # Tasks that could not be backfilled are named, and added up in failed-SEGMENT.
+    if ! next=$(python3 - "$segment" "$work/meta-$segment.json" "$work/out-$segment.json" "$after" \
+      "$work/failed-$segment" <<'PY'
+import json, os, sys
+segment, meta_file, out_file, after, failed_file = sys.argv[1:6]
 meta = json.load(open(meta_file))
 answer = json.load(open(out_file))
 if meta.get("FunctionError") or "verdict" in answer or "errorMessage" in answer:
     sys.exit("segment %s: the function failed: %s" % (segment, json.dumps(answer)))
 print("segment %s: %s" % (segment, json.dumps(answer)), file=sys.stderr)
+if answer["failed"]:
+    print("segment %s: %d task(s) not backfilled, among them: %s"
+          % (segment, answer["failed"], " ".join(answer["failedTaskIds"])), file=sys.stderr)
+    before = int(open(failed_file).read()) if os.path.exists(failed_file) else 0
+    open(failed_file, "w").write(str(before + answer["failed"]))
 if answer["done"]:
     print("done")
 elif answer["scanned"] == 0 and json.dumps(answer["after"]) == after:
@@ -61,6 +82,15 @@ for pid in "${pids[@]}"; do
 done
 if ((failed)); then
   echo "backfill: a segment failed; run it again" >&2
+  exit 1
+fi
+not_backfilled=0
+for file in "$work"/failed-*; do
+  [[ -e "$file" ]] && not_backfilled=$((not_backfilled + $(<"$file")))
+done
+if ((not_backfilled)); then
+  echo "backfill: all $segments segment(s) scanned, but $not_backfilled task(s) not backfilled (named above, and" \
+    "in the function's log); run it again" >&2
   exit 1
 fi
 echo "backfill: all $segments segment(s) done" >&2

@@ -35,6 +35,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 class BackfillScriptIT {
 
     private static final int TASKS = 40;
+    /** An answer that added a key to either index. */
+    private static final Pattern ADDED = Pattern.compile("\"(reconcileAdded|listAdded)\": [1-9]");
 
     private MotoServer moto;
     private EmulatedStack stack;
@@ -45,8 +47,13 @@ class BackfillScriptIT {
     void startTheBackfillFunction() throws Exception {
         moto = MotoServer.start();
         stack = EmulatedStack.create(moto.endpoint());
-        functions = PackagedFunctions.start(PackagedFunctions.functionZip(), stack.functionEnvironment(moto.endpoint()),
-                List.of("backfill"), 1, List.of());
+        Map<String, String> environment = new HashMap<>(stack.functionEnvironment(moto.endpoint()));
+        // Pages of 5 items, and 100 ms of the 30 s the local runtime allows each invocation: a segment takes
+        // several pages and several invocations, each going on after the last task the one before finished.
+        environment.put("BACKFILL_PAGE_SIZE", "5");
+        environment.put("BACKFILL_SAFETY_MARGIN_MILLIS", "29900");
+        functions = PackagedFunctions.start(PackagedFunctions.functionZip(), environment, List.of("backfill"), 1,
+                List.of());
         // Beside it, a function that fails every invocation as Lambda reports a timeout (X-Amz-Function-Error).
         endpoint = new LocalInvokeEndpoint(0, Map.of("backfill", functions.function("backfill"),
                 "timing-out", payload -> {
@@ -68,12 +75,12 @@ class BackfillScriptIT {
         }
     }
 
-    /** Runs the script; its exit code and what it wrote to stderr. */
-    private Map.Entry<Integer, String> backfill(String functionName, int segments) throws IOException,
-            InterruptedException {
-        List<String> command = new ArrayList<>(List.of("bash", ProjectFiles.resolve("infra", "backfill.sh").toString(),
-                functionName, Integer.toString(segments), "--", "--endpoint-url",
-                "http://127.0.0.1:" + endpoint.port()));
+    /** Runs the script with these arguments, then the AWS CLI's; its exit code and what it wrote to stderr. */
+    private Map.Entry<Integer, String> backfill(String... arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("bash",
+                ProjectFiles.resolve("infra", "backfill.sh").toString()));
+        command.addAll(List.of(arguments));
+        command.addAll(List.of("--", "--endpoint-url", "http://127.0.0.1:" + endpoint.port()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(Map.of("AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test",
                 "AWS_DEFAULT_REGION", "us-east-1"));
@@ -96,31 +103,59 @@ class BackfillScriptIT {
             stack.dynamo.putItem(put -> put.tableName(stack.tableName).item(item));
         }
 
-        Map.Entry<Integer, String> run = backfill("backfill", 3);
+        Map.Entry<Integer, String> run = backfill("backfill", "3");
 
         assertEquals(0, run.getKey(), run.getValue());
         assertTrue(run.getValue().contains("all 3 segment(s) done"), run.getValue());
+        assertTrue(run.getValue().contains("\"done\": false"), "a segment took several invocations:\n"
+                + run.getValue());
+        assertTrue(ADDED.matcher(run.getValue()).find(), run.getValue());
         List<Map<String, AttributeValue>> items = stack.dynamo.scan(scan -> scan.tableName(stack.tableName)).items();
         assertEquals(TASKS, items.stream().filter(item -> item.containsKey("clusterShard")).count(), "all listed");
         assertEquals(TASKS - TASKS / 4, items.stream().filter(item -> item.containsKey("reconcileKey")).count(),
                 "the live ones reconciled, not the stopped ones");
 
-        Map.Entry<Integer, String> again = backfill("backfill", 3);
+        Map.Entry<Integer, String> again = backfill("backfill"); // SEGMENTS left out: one
         assertEquals(0, again.getKey(), again.getValue());
-        assertFalse(Pattern.compile("\"(reconcileAdded|listAdded)\": [1-9]").matcher(again.getValue()).find(),
-                "nothing added twice:\n" + again.getValue());
+        assertTrue(again.getValue().contains("all 1 segment(s) done"), again.getValue());
+        assertFalse(ADDED.matcher(again.getValue()).find(), "nothing added twice:\n" + again.getValue());
+    }
+
+    @Test
+    void aTaskNotBackfilledFailsTheScriptAndIsNamed() throws Exception {
+        stack.dynamo.putItem(put -> put.tableName(stack.tableName).item(Map.of( // a phase this code does not know
+                "taskId", AttributeValue.fromS("odd"), "lastStatus", AttributeValue.fromS("LAUNCHING"),
+                "ecsVersion", AttributeValue.fromN("1"))));
+        try {
+            Map.Entry<Integer, String> run = backfill("backfill", "2");
+            assertNotEquals(0, run.getKey(), run.getValue());
+            assertTrue(run.getValue().contains("task(s) not backfilled, among them: odd"), run.getValue());
+            assertTrue(run.getValue().contains("1 task(s) not backfilled (named above"), run.getValue());
+        } finally {
+            stack.dynamo.deleteItem(delete -> delete.tableName(stack.tableName)
+                    .key(Map.of("taskId", AttributeValue.fromS("odd"))));
+        }
+    }
+
+    @Test
+    void aSegmentCountThatIsNoNumberIsRefusedBeforeAnyInvocation() throws Exception {
+        for (String segments : new String[] {"0", "x", "1001"}) {
+            Map.Entry<Integer, String> run = backfill("backfill", segments);
+            assertEquals(2, run.getKey(), run.getValue());
+            assertTrue(run.getValue().startsWith("usage: infra/backfill.sh"), run.getValue());
+        }
     }
 
     @Test
     void aFailingInvocationFailsTheScript() throws Exception {
-        Map.Entry<Integer, String> run = backfill("no-such-function", 1);
+        Map.Entry<Integer, String> run = backfill("no-such-function", "1");
         assertNotEquals(0, run.getKey(), run.getValue());
         assertTrue(run.getValue().contains("segment 0: the invocation failed"), run.getValue());
     }
 
     @Test
     void aFunctionErrorFailsTheScriptRatherThanStartingTheSegmentOver() throws Exception {
-        Map.Entry<Integer, String> run = backfill("timing-out", 1);
+        Map.Entry<Integer, String> run = backfill("timing-out", "1");
         assertNotEquals(0, run.getKey(), run.getValue());
         assertTrue(run.getValue().contains("segment 0: the function failed: {\"errorMessage\": \"Task timed out"),
                 run.getValue());
