@@ -14,9 +14,10 @@ import dev.tasklife.domain.Verdict;
  * @param requested the phase a STALE or REJECTED event asked the task to enter, or null (it asked for none, or the
  *     verdict is another)
  * @param version the record version after the event, or -1 when no record exists
+ * @param replacement the id of the replacement this event's write created, or null (it created none)
  */
 public record StatusChangeResult(Verdict verdict, String taskId, String eventId, Phase phase, Move move,
-                                 Phase requested, long version, String why) {
+                                 Phase requested, long version, String why, String replacement) {
 
     /** A move from one phase to another; {@code from} is null when the move created the task's first phase. */
     public record Move(Phase from, Phase to) {

@@ -140,16 +140,17 @@ public class StatusChangeService {
         }
         // A blind write's new image is exact; an informed one made exactly version + 1.
         long version = change.guard().isBlind() ? after.version() : change.guard().version() + 1;
-        String why = change.replacedBy() == null ? null : "replacement requested: " + change.replacedBy();
+        String replacement = change.replacedBy();
+        String why = replacement == null ? null : "replacement requested: " + replacement;
         if (change.moveTo() == null) {
             Phase stays = after != null ? after.lastStatus() : before.lastStatus();
             return log(new StatusChangeResult(Verdict.UPDATED, event.taskId(), event.eventId(), stays, null, null,
-                    version, why));
+                    version, why, replacement));
         }
         // A blind move is the history's entry for this event; an informed one left the phase it was decided on.
         Phase from = change.guard().isBlind() ? movedFrom(after, event) : before.lastStatus();
         return log(new StatusChangeResult(Verdict.APPLIED, event.taskId(), event.eventId(), change.moveTo(),
-                new StatusChangeResult.Move(from, change.moveTo()), null, version, why));
+                new StatusChangeResult.Move(from, change.moveTo()), null, version, why, replacement));
     }
 
     private static Phase movedFrom(TaskRecord after, TaskEvent event) {
@@ -159,7 +160,7 @@ public class StatusChangeService {
 
     private StatusChangeResult skipped(TaskEvent event, TaskRecord current, Decision.Skip skip) {
         return log(new StatusChangeResult(skip.verdict(), event.taskId(), event.eventId(), current.lastStatus(), null,
-                skip.requested(), current.version(), skip.why()));
+                skip.requested(), current.version(), skip.why(), null));
     }
 
     /**
@@ -175,7 +176,7 @@ public class StatusChangeService {
         publisher.publish(events);
         return log(new StatusChangeResult(Verdict.REJECTED, event.taskId(), event.eventId(),
                 current == null ? null : current.lastStatus(), null, reject.requested(),
-                current == null ? -1 : current.version(), reject.why()));
+                current == null ? -1 : current.version(), reject.why(), null));
     }
 
     private static StatusChangeResult log(StatusChangeResult result) {

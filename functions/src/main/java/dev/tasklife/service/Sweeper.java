@@ -142,8 +142,7 @@ public class Sweeper {
      */
     private void sweepOne(SweepKind kind, SweepFinding finding, TaskRecord task, Tally tally) {
         try {
-            Verdict verdict = statusChanges.apply(finding, task).verdict();
-            tally.count(finding.finding(), verdict, task);
+            tally.count(finding.finding(), statusChanges.apply(finding, task));
         } catch (RuntimeException e) {
             tally.failed++;
             LOG.errorf(e, "sweep failed on task %s (%s); left for the next run", task.taskId(), kind);
@@ -169,19 +168,17 @@ public class Sweeper {
             LOG.errorf("sweep cannot read task %s; left for the next run", failure);
         }
 
-        void count(Finding finding, Verdict verdict, TaskRecord before) {
-            if (verdict != Verdict.APPLIED && verdict != Verdict.UPDATED) {
+        void count(Finding finding, StatusChangeResult result) {
+            if (result.verdict() != Verdict.APPLIED && result.verdict() != Verdict.UPDATED) {
                 movedOn++;
                 return;
             }
+            if (result.replacement() != null) {
+                replacementsRequested++;
+            }
             switch (finding) {
-                case UNREACHABLE_EXPIRED -> {
-                    expunged++;
-                    if (before.replaceOnFailure() && before.replacedBy() == null && !before.decommissioned()) {
-                        replacementsRequested++;
-                    }
-                }
-                case REPLACEMENT_DUE -> replacementsRequested++;
+                case UNREACHABLE_EXPIRED -> expunged++;
+                case REPLACEMENT_DUE -> { } // counted by its write, above
                 case STEP_TIMED_OUT -> stepsTimedOut++;
                 case TOMBSTONE_DUE -> compacted++;
                 case MISSING_FROM_ECS -> { } // the reconciler's finding; the sweep never makes it

@@ -50,7 +50,7 @@ class StatusChangeHandlerTest {
     void aValidEventIsAppliedAndTheVerdictReturned() throws Exception {
         when(service.apply(any(TaskEvent.class))).thenReturn(new StatusChangeResult(Verdict.APPLIED,
                 "c13b4cb40f1f4fe4a2971f76ae5a47ad", "3317b2af", Phase.RUNNING,
-                new StatusChangeResult.Move(Phase.PENDING, Phase.RUNNING), null, 3, null));
+                new StatusChangeResult.Move(Phase.PENDING, Phase.RUNNING), null, 3, null, null));
         JsonNode answer = invoke(Files.readAllBytes(ProjectFiles.resolve("events", "ecs-task-running.json")));
         assertEquals("APPLIED", answer.get("verdict").asText());
         assertEquals("RUNNING", answer.get("phase").asText());
