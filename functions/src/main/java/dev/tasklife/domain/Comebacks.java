@@ -122,8 +122,12 @@ final class Comebacks {
     /** The stand-in kept: it names the task stopped, and its version guards the decision. */
     private static TaskChange stays(TaskRecord kept, TaskRecord returned, AgentStatusUpdate report,
                                     TaskChange.Builder returning) {
-        return standInChange(kept, returned, report, returning).surplusStopped(returned.taskId())
-                .move(null, Guard.informed(kept, Set.of(kept.lastStatus()))).build();
+        return noMove(standInChange(kept, returned, report, returning).surplusStopped(returned.taskId()), kept);
+    }
+
+    /** {@code fields} written without a move, on the stand-in as read: that version, in that phase. */
+    private static TaskChange noMove(TaskChange.Builder fields, TaskRecord standIn) {
+        return fields.move(null, Guard.informed(standIn, Set.of(standIn.lastStatus()))).build();
     }
 
     /** The stand-in's stop, as a stop request would make it, naming the task that came back and stays. */
@@ -135,7 +139,7 @@ final class Comebacks {
         Phase target = RequestedPhase.ofStopRequest(standIn);
         if (target == null) {
             // Provisioning, activating, unreachable or on its stop path: the stop is recorded and taken when it can.
-            return fields.move(null, Guard.informed(standIn, Set.of(standIn.lastStatus()))).build();
+            return noMove(fields, standIn);
         }
         return switch (moves.moveOrReject(fields, standIn, target)) {
             case Decision.Write write -> write.change();
