@@ -60,6 +60,7 @@ public final class TaskDescriptions {
         task.put("outcomeReason", record.outcomeReason());
         task.put("stopReason", record.stopReason());
         task.put("stopCode", record.stopCode());
+        task.put("decommissioned", record.decommissioned()); // asked to stop for good: never replaced
         task.put("version", record.version());
         ArrayNode steps = task.putArray("steps");
         record.steps().stream().sorted().map(Step::name).forEach(steps::add);

@@ -471,12 +471,16 @@ abstract class OrchestrationScenarios {
             stack.dynamo.updateItem(update -> update.tableName(stack.tableName)
                     .key(Map.of("taskId", AttributeValue.fromS("t1"))).updateExpression("REMOVE decommissioned"));
             assertTrue(task("t1").decommissioned(), "read as its desiredStatus says");
+            assertTrue(stack.describe("t1").at("/task/decommissioned").asBoolean(), "describe shows it");
             stack.drainNotifications();
 
             TaskChange blind = new TaskChange.Builder("t1", "e9", "agent:9", T0)
                     .move(null, new Guard(false, Set.of(Phase.STOPPING), null, Set.of())).build();
+            TaskRecord stopping = task("t1");
+            assertEquals(Phase.STOPPING, stopping.lastStatus(), "the blind write's phase holds");
             assertFalse(stack.store.apply(blind, null).written(), "a write that reads nothing first: it would write"
                     + " the flag without knowing the record");
+            assertEquals(stopping.version(), task("t1").version());
             assertEquals(Verdict.APPLIED, apply(agent("t1", AgentState.FAILED, 3, "r3")));
 
             assertEquals(Phase.STOPPED, task("t1").lastStatus());

@@ -164,6 +164,31 @@ class TaskStoreTest {
                 .updateExpression().contains("#clusterShard"));
     }
 
+    /** design.md, "Items older than the flag". */
+    @Test
+    void aBlindWriteWritesTheDecommissionedFlagOnlyWhereItIsKnownAndNeverLandsOnAnOlderItemWantedStopped() {
+        UpdateItemRequest request = captureWriteOf(LIFECYCLE.firstAttempt(ecs("t1", Phase.RUNNING, 4)));
+        String update = request.updateExpression();
+        assertTrue(update.contains("#decommissioned = if_not_exists(#decommissioned, :"), update);
+        assertEquals(false, request.expressionAttributeValues()
+                .get(placeholderAfter(update, "#decommissioned = if_not_exists(#decommissioned, ")
+                        .replace(")", "")).bool());
+        String condition = request.conditionExpression();
+        assertTrue(condition.contains("(attribute_exists(#decommissioned) OR attribute_not_exists(#desiredStatus)"
+                + " OR #desiredStatus <> :"), condition);
+    }
+
+    @Test
+    void aWriteDecidedOnAnItemOlderThanTheFlagCarriesItAsRead() {
+        TaskRecord olderWantedStopped = record("t1", Phase.STOPPING, 7).decommissioned().build();
+        TaskChange change = ((Decision.Write) LIFECYCLE.decide(agent("t1", AgentState.FAILED, 9, "f1"),
+                olderWantedStopped, Fixtures.NO_OTHER_TASKS)).change();
+        UpdateItemRequest request = captureWriteOf(change, olderWantedStopped);
+        String update = request.updateExpression();
+        assertEquals(true, request.expressionAttributeValues().get(placeholderAfter(update, "#decommissioned = "))
+                .bool(), update);
+    }
+
     @Test
     void anInformedWriteIsGuardedByTheExactVersion() {
         TaskEvent event = ecs("t1", Phase.RUNNING, 4);
