@@ -27,9 +27,12 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
+# Invocations in a row that finish no task before the segment is taken for stuck.
+max_stalls=3
+
 # One segment, invocation after invocation, each going on where the last one stopped.
 backfill_segment() {
-  local segment=$1 after=null next
+  local segment=$1 after=null next stalls=0
   shift
   while :; do
     printf '{"segment":%d,"segments":%d,"after":%s}' "$segment" "$segments" "$after" >"$work/in-$segment.json"
@@ -56,17 +59,23 @@ if answer["failed"]:
           % (segment, answer["failed"], " ".join(answer["failedTaskIds"])), file=sys.stderr)
     before = int(open(failed_file).read()) if os.path.exists(failed_file) else 0
     open(failed_file, "w").write(str(before + answer["failed"]))
-if answer["done"]:
-    print("done")
-elif answer["scanned"] == 0 and json.dumps(answer["after"]) == after:
-    sys.exit("segment %s: an invocation has no time for a page (BACKFILL_SAFETY_MARGIN_MILLIS)" % segment)
-else:
-    print(json.dumps(answer["after"]))
+print("done" if answer["done"] else json.dumps(answer["after"]))
 PY
     ); then
       return 1
     fi
     [[ "$next" == done ]] && return 0
+    # The after moves with every task finished: the same one again means the invocation finished none.
+    if [[ "$next" == "$after" ]]; then
+      stalls=$((stalls + 1))
+      if ((stalls == max_stalls)); then
+        echo "segment $segment: $stalls invocations in a row finished no task (after $after): too little time" \
+          "left them (BACKFILL_SAFETY_MARGIN_MILLIS), or the table throttles every write" >&2
+        return 1
+      fi
+    else
+      stalls=0
+    fi
     after=$next
   done
 }

@@ -56,13 +56,7 @@ public class IndexBackfill {
      * @throws InvalidStart when DynamoDB refuses {@code afterTaskId} as the segment's start key
      */
     public Report run(int segment, int segments, String afterTaskId, LongSupplier remainingMillis) {
-        int scanned = 0;
-        int reconcileAdded = 0;
-        int listAdded = 0;
-        int alreadyDone = 0;
-        int failed = 0;
-        List<String> failedTaskIds = new ArrayList<>();
-        double readUnits = 0;
+        Tally tally = new Tally();
         String position = afterTaskId;
         boolean done = false;
         boolean outOfTime = false;
@@ -78,8 +72,8 @@ public class IndexBackfill {
                 throw e; // a position this run reached itself: a failure, not the caller's mistake
             }
             firstPage = false;
-            scanned += page.scanned();
-            readUnits += page.readUnits();
+            tally.scanned += page.scanned();
+            tally.readUnits += page.readUnits();
             for (BackfillCandidate task : page.found()) {
                 if (remainingMillis.getAsLong() < safetyMarginMillis) {
                     // Writes can be slow (throttled, retried): stop between two, after the last one finished. The
@@ -87,32 +81,7 @@ public class IndexBackfill {
                     outOfTime = true;
                     break;
                 }
-                String failure = task.unreadable();
-                try {
-                    if (task.lacksReconcileKey()) {
-                        if (store.addToReconcileIndex(task)) {
-                            reconcileAdded++;
-                        } else {
-                            alreadyDone++;
-                        }
-                    }
-                    if (task.lacksListKey()) {
-                        if (store.addToListIndex(task)) {
-                            listAdded++;
-                        } else {
-                            alreadyDone++;
-                        }
-                    }
-                } catch (RuntimeException e) {
-                    failure = e.toString();
-                }
-                if (failure != null) {
-                    failed++;
-                    if (failedTaskIds.size() < MAX_NAMED_FAILURES) {
-                        failedTaskIds.add(task.taskId());
-                    }
-                    LOG.errorf("taskId=%s could not be backfilled (%s); left for another run", task.taskId(), failure);
-                }
+                backfill(task, tally);
                 position = task.taskId();
             }
             if (!outOfTime) {
@@ -120,7 +89,54 @@ public class IndexBackfill {
                 done = position == null;
             }
         }
-        return new Report(scanned, reconcileAdded, listAdded, alreadyDone, failed, failedTaskIds, readUnits, done,
-                position);
+        return new Report(tally.scanned, tally.reconcileAdded, tally.listAdded, tally.alreadyDone, tally.failed,
+                tally.failedTaskIds, tally.readUnits, done, position);
+    }
+
+    /** Adds the keys one item lacks; a failure is counted and named, and the run goes on. */
+    private void backfill(BackfillCandidate task, Tally tally) {
+        if (task.unreadable() != null) {
+            LOG.errorf("taskId=%s is not an item this version reads (%s); left as it is", task.taskId(),
+                    task.unreadable());
+            tally.failed(task);
+            return;
+        }
+        try {
+            if (task.lacksReconcileKey()) {
+                if (store.addToReconcileIndex(task)) {
+                    tally.reconcileAdded++;
+                } else {
+                    tally.alreadyDone++;
+                }
+            }
+            if (task.lacksListKey()) {
+                if (store.addToListIndex(task)) {
+                    tally.listAdded++;
+                } else {
+                    tally.alreadyDone++;
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "taskId=%s could not be backfilled; left for another run", task.taskId());
+            tally.failed(task);
+        }
+    }
+
+    /** What one run did so far (its {@link Report}). */
+    private static final class Tally {
+        int scanned;
+        int reconcileAdded;
+        int listAdded;
+        int alreadyDone;
+        int failed;
+        final List<String> failedTaskIds = new ArrayList<>();
+        double readUnits;
+
+        void failed(BackfillCandidate task) {
+            failed++;
+            if (failedTaskIds.size() < MAX_NAMED_FAILURES) {
+                failedTaskIds.add(task.taskId());
+            }
+        }
     }
 }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,7 +36,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BackfillScriptIT {
 
-    private static final int TASKS = 40;
+    private static final int TASKS = 120;
     /** An answer that added a key to either index. */
     private static final Pattern ADDED = Pattern.compile("\"(reconcileAdded|listAdded)\": [1-9]");
 
@@ -48,10 +50,10 @@ class BackfillScriptIT {
         moto = MotoServer.start();
         stack = EmulatedStack.create(moto.endpoint());
         Map<String, String> environment = new HashMap<>(stack.functionEnvironment(moto.endpoint()));
-        // Pages of 5 items, and 100 ms of the 30 s the local runtime allows each invocation: a segment takes
+        // Pages of 5 items, and 300 ms of the 30 s the local runtime allows each invocation: a segment takes
         // several pages and several invocations, each going on after the last task the one before finished.
         environment.put("BACKFILL_PAGE_SIZE", "5");
-        environment.put("BACKFILL_SAFETY_MARGIN_MILLIS", "29900");
+        environment.put("BACKFILL_SAFETY_MARGIN_MILLIS", "29700");
         functions = PackagedFunctions.start(PackagedFunctions.functionZip(), environment, List.of("backfill"), 1,
                 List.of());
         // Beside it, a function that fails every invocation as Lambda reports a timeout (X-Amz-Function-Error).
@@ -59,7 +61,11 @@ class BackfillScriptIT {
                 "timing-out", payload -> {
                     throw new LambdaFunction.InvocationFailedException(
                             "{\"errorMessage\":\"Task timed out after 840.00 seconds\"}");
-                }));
+                },
+                // And one that reads a page each time but never has the time to finish a task.
+                "stalling", payload -> ("{\"segment\":0,\"segments\":1,\"scanned\":5,\"reconcileAdded\":0,"
+                        + "\"listAdded\":0,\"alreadyDone\":0,\"failed\":0,\"failedTaskIds\":[],\"readUnits\":1.0,"
+                        + "\"done\":false,\"after\":null}").getBytes(StandardCharsets.UTF_8)));
     }
 
     @AfterAll
@@ -81,13 +87,22 @@ class BackfillScriptIT {
                 ProjectFiles.resolve("infra", "backfill.sh").toString()));
         command.addAll(List.of(arguments));
         command.addAll(List.of("--", "--endpoint-url", "http://127.0.0.1:" + endpoint.port()));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        Path output = Files.createTempFile("backfill", ".out");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(output.toFile());
         builder.environment().putAll(Map.of("AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test",
                 "AWS_DEFAULT_REGION", "us-east-1"));
         Process process = builder.start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(5, TimeUnit.MINUTES));
-        return Map.entry(process.exitValue(), output);
+        try {
+            boolean exited = process.waitFor(5, TimeUnit.MINUTES);
+            String printed = Files.readString(output, StandardCharsets.UTF_8);
+            assertTrue(exited, "the script still runs after 5 minutes:\n" + printed);
+            return Map.entry(process.exitValue(), printed);
+        } finally {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            Files.deleteIfExists(output);
+        }
     }
 
     @Test
@@ -151,6 +166,13 @@ class BackfillScriptIT {
         Map.Entry<Integer, String> run = backfill("no-such-function", "1");
         assertNotEquals(0, run.getKey(), run.getValue());
         assertTrue(run.getValue().contains("segment 0: the invocation failed"), run.getValue());
+    }
+
+    @Test
+    void aSegmentThatFinishesNoTaskInvocationAfterInvocationFailsTheScriptRatherThanLoopingForEver() throws Exception {
+        Map.Entry<Integer, String> run = backfill("stalling");
+        assertNotEquals(0, run.getKey(), run.getValue());
+        assertTrue(run.getValue().contains("segment 0: 3 invocations in a row finished no task"), run.getValue());
     }
 
     @Test
