@@ -69,8 +69,8 @@ PY
     if [[ "$next" == "$after" ]]; then
       stalls=$((stalls + 1))
       if ((stalls == max_stalls)); then
-        echo "segment $segment: $stalls invocations in a row finished no task (after $after): too little time" \
-          "left them (BACKFILL_SAFETY_MARGIN_MILLIS), or the table throttles every write" >&2
+        echo "segment $segment: $stalls invocations in a row finished no task (after $after): the function has" \
+          "no time for a page and a write (BACKFILL_SAFETY_MARGIN_MILLIS against its timeout)" >&2
         return 1
       fi
     else

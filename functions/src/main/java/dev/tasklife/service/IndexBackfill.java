@@ -61,6 +61,7 @@ public class IndexBackfill {
         boolean done = false;
         boolean outOfTime = false;
         boolean firstPage = true;
+        int finished = 0;
         while (!done && !outOfTime && remainingMillis.getAsLong() >= safetyMarginMillis) {
             ScanPage<BackfillCandidate> page;
             try {
@@ -75,14 +76,16 @@ public class IndexBackfill {
             tally.scanned += page.scanned();
             tally.readUnits += page.readUnits();
             for (BackfillCandidate task : page.found()) {
-                if (remainingMillis.getAsLong() < safetyMarginMillis) {
-                    // Writes can be slow (throttled, retried): stop between two, after the last one finished. The
-                    // rest of the page is read again from there, and what is done is not written twice.
+                // Writes can be slow (throttled, retried): stop between two, after the last one finished. The rest
+                // of the page is read again from there, and what is done is not written twice. The first task is
+                // always finished, so that every invocation that read a page goes on from further than it began.
+                if (finished > 0 && remainingMillis.getAsLong() < safetyMarginMillis) {
                     outOfTime = true;
                     break;
                 }
                 backfill(task, tally);
                 position = task.taskId();
+                finished++;
             }
             if (!outOfTime) {
                 position = page.continueAfter();

@@ -459,7 +459,7 @@ abstract class ReconcileScenarios {
         String after = null;
         boolean done = false;
         while (!done) {
-            int[] checksLeft = {3}; // each run has time for a page and two writes: it stops within a page
+            int[] checksLeft = {3}; // each run has time for a page and a few writes: it stops within the second page
             IndexBackfill.Report report = backfill.run(0, 1, after, () -> checksLeft[0]-- > 0 ? 1 : 0);
             added += report.reconcileAdded();
             assertEquals(0, report.alreadyDone(), report.toString());
