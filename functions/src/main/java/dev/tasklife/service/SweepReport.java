@@ -8,7 +8,8 @@ package dev.tasklife.service;
  * @param read tasks read from the index
  * @param notDue tasks found UNREACHABLE (or in a step) but not for long enough yet: left alone
  * @param expunged tasks marked UNKNOWN and expunged after being UNREACHABLE too long
- * @param replacementsRequested replacements requested (on expiry, or after inactiveAfterSeconds)
+ * @param replacementsRequested replacements the sweep's writes created (on expiry, after inactiveAfterSeconds, or
+ *     for a service task a step timeout stopped failed)
  * @param stepsTimedOut tasks failed or forced on after a step took too long
  * @param compacted expunged tasks compacted to their permanent marker once their tombstone was due
  * @param movedOn tasks that changed since they were read (reconnected, another sweep was first): left as they are

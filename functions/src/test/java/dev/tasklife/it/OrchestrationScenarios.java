@@ -723,6 +723,20 @@ abstract class OrchestrationScenarios {
         }
 
         @Test
+        void aFailedServiceTaskForcedToStoppedByAStepTimeoutIsReplacedAndTheSweepCountsIt() {
+            apply(launch("stuck", true, false));
+            stack.sweeper(T0.plusSeconds(601)).sweep(() -> Long.MAX_VALUE);
+            assertEquals(Phase.DEPROVISIONING, task("stuck").lastStatus());
+
+            SweepReport report = stack.sweeper(T0.plusSeconds(601 + 601)).sweep(() -> Long.MAX_VALUE);
+
+            assertEquals(Phase.STOPPED, task("stuck").lastStatus(), "forced on");
+            assertNotNull(task("stuck").replacedBy(), "it failed on its way up: the service wants another");
+            assertEquals(1, report.stepsTimedOut());
+            assertEquals(1, report.replacementsRequested(), "every replacement the sweep's writes made");
+        }
+
+        @Test
         void aTaskStuckDeactivatingIsForcedOnAndAStepWithinItsTimeIsLeft() {
             apply(new TaskEvent.LaunchRequest("launch-d", T0, "deact", "east", "webapp", false, true, List.of(),
                     null, null, null));

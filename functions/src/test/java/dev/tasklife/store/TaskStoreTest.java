@@ -180,7 +180,10 @@ class TaskStoreTest {
 
     @Test
     void aWriteDecidedOnAnItemOlderThanTheFlagCarriesItAsRead() {
-        TaskRecord olderWantedStopped = record("t1", Phase.STOPPING, 7).decommissioned().build();
+        TaskRecord olderWantedStopped = TaskItems.toRecord(Map.of(TaskItems.TASK_ID, AttributeValue.fromS("t1"),
+                TaskItems.LAST_STATUS, AttributeValue.fromS("STOPPING"),
+                TaskItems.DESIRED_STATUS, AttributeValue.fromS("STOPPED"),
+                TaskItems.VERSION, AttributeValue.fromN("7"))); // no decommissioned: written before the flag existed
         TaskChange change = ((Decision.Write) LIFECYCLE.decide(agent("t1", AgentState.FAILED, 9, "f1"),
                 olderWantedStopped, Fixtures.NO_OTHER_TASKS)).change();
         UpdateItemRequest request = captureWriteOf(change, olderWantedStopped);
