@@ -163,23 +163,23 @@ class BackfillScriptIT {
 
     @Test
     void aFailingInvocationFailsTheScript() throws Exception {
-        Map.Entry<Integer, String> run = backfill("no-such-function", "1");
-        assertNotEquals(0, run.getKey(), run.getValue());
-        assertTrue(run.getValue().contains("segment 0: the invocation failed"), run.getValue());
+        assertTheScriptFailsSaying("segment 0: the invocation failed", "no-such-function", "1");
     }
 
     @Test
     void aSegmentThatFinishesNoTaskInvocationAfterInvocationFailsTheScriptRatherThanLoopingForEver() throws Exception {
-        Map.Entry<Integer, String> run = backfill("stalling");
-        assertNotEquals(0, run.getKey(), run.getValue());
-        assertTrue(run.getValue().contains("segment 0: 3 invocations in a row finished no task"), run.getValue());
+        assertTheScriptFailsSaying("segment 0: 3 invocations in a row finished no task", "stalling");
     }
 
     @Test
     void aFunctionErrorFailsTheScriptRatherThanStartingTheSegmentOver() throws Exception {
-        Map.Entry<Integer, String> run = backfill("timing-out", "1");
+        assertTheScriptFailsSaying("segment 0: the function failed: {\"errorMessage\": \"Task timed out",
+                "timing-out", "1");
+    }
+
+    private void assertTheScriptFailsSaying(String saying, String... arguments) throws Exception {
+        Map.Entry<Integer, String> run = backfill(arguments);
         assertNotEquals(0, run.getKey(), run.getValue());
-        assertTrue(run.getValue().contains("segment 0: the function failed: {\"errorMessage\": \"Task timed out"),
-                run.getValue());
+        assertTrue(run.getValue().contains(saying), run.getValue());
     }
 }
