@@ -745,14 +745,13 @@ public class TaskStore {
         setIfAbsent(set, expression, TaskItems.KILL_SELECTION,
                 change.killSelection() == null ? null : change.killSelection().name());
         // Always written, so that an item without it is known to be older than the flag (TaskItems reads those).
-        String decommissioned = expression.name(TaskItems.DECOMMISSIONED);
-        if (change.decommission() || (window != null && decidedOn.decommissioned())) {
-            set.add(decommissioned + " = " + expression.value(AttributeValue.fromBool(true)));
-        } else if (window != null) {
-            set.add(decommissioned + " = " + expression.value(AttributeValue.fromBool(false)));
+        boolean decommissioned = change.decommission() || (window != null && decidedOn.decommissioned());
+        String flag = expression.value(AttributeValue.fromBool(decommissioned));
+        if (decommissioned || window != null) {
+            set.add(expression.name(TaskItems.DECOMMISSIONED) + " = " + flag);
         } else {
             // A blind write never lands on an item older than the flag and wanted STOPPED (its condition).
-            set.add(ifAbsent(expression, TaskItems.DECOMMISSIONED, expression.value(AttributeValue.fromBool(false))));
+            set.add(ifAbsent(expression, TaskItems.DECOMMISSIONED, flag));
         }
         if (change.replaceOnFailure()) {
             set.add(ifAbsent(expression, TaskItems.REPLACE_ON_FAILURE, expression.value(AttributeValue.fromBool(true))));
