@@ -37,7 +37,7 @@ import dev.tasklife.emulator.StreamPump;
 
 /**
  * The product on this machine, without Docker or AWS: moto (DynamoDB, EventBridge, SQS) on a loopback port holding
- * the table, bus and notifications rule of template.yaml; the packaged functions (functions/target/function.zip),
+ * the table, bus and notifications rule of template.yaml; the packaged functions (target/function.zip),
  * each in its own process of AWS's runtime interface client as Lambda runs them, configured only by environment;
  * events routed to them by the template's own rule patterns (Event Ruler); the table's stream fed to the publisher
  * function; step workers simulated (every step request is answered SUCCEEDED); the sweeper invoked on a short

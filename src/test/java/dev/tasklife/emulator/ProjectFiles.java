@@ -3,7 +3,7 @@ package dev.tasklife.emulator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The repository's own files (template.yaml, events/, infra/), found from wherever a module's build runs. */
+/** The repository's own files (template.yaml, events/, infra/), found from wherever the build or a test runs. */
 public final class ProjectFiles {
 
     private ProjectFiles() {

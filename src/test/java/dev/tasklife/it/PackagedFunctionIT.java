@@ -156,6 +156,21 @@ class PackagedFunctionIT {
     }
 
     @Test
+    void nothingOfTheTestScopeReachesTheArtifact() throws Exception {
+        try (ZipFile zip = new ZipFile(PackagedFunctions.functionZip().toFile())) {
+            List<String> names = zip.stream().map(ZipEntry::getName).toList();
+            List<String> testScoped = names.stream()
+                    .filter(name -> name.matches("lib/.*(event-ruler|runtime-interface-client|jackson-dataformat-yaml"
+                            + "|junit|mockito|jqwik|testcontainers|sqs-).*\\.jar")
+                            || name.contains("dev/tasklife/emulator/") || name.contains("dev/tasklife/local/")
+                            || name.contains("dev/tasklife/bench/"))
+                    .toList();
+            assertEquals(List.of(), testScoped, "the emulator, the local run and the benchmark are test-scoped");
+            assertTrue(names.contains("dev/tasklife/domain/TransitionTable.class"), "the product is packaged");
+        }
+    }
+
+    @Test
     void aFunctionThatCannotReachAwsFailsTheInvocationSoThatLambdaRetriesIt() throws Exception {
         try (PackagedFunctions unreachable = PackagedFunctions.start(PackagedFunctions.functionZip(),
                 stack.functionEnvironment(URI.create("http://127.0.0.1:9")), List.of("status-change"), 1,

@@ -28,9 +28,9 @@ public final class PackagedFunctions implements AutoCloseable {
         this.unpacked = unpacked;
     }
 
-    /** The JVM package of the functions module, as `./mvnw package` leaves it. */
+    /** The JVM package of the functions, as `./mvnw package` leaves it. */
     public static Path functionZip() {
-        Path zip = ProjectFiles.resolve("functions", "target", "function.zip");
+        Path zip = ProjectFiles.resolve("target", "function.zip");
         if (!Files.isRegularFile(zip)) {
             throw new IllegalStateException(zip + " is missing: package the functions first (./mvnw package)");
         }

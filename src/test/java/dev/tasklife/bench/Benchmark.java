@@ -40,7 +40,7 @@ import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
- * Prints numbers, measured on the packaged artifact (functions/target/function.zip) run as Lambda runs it: each
+ * Prints numbers, measured on the packaged artifact (target/function.zip) run as Lambda runs it: each
  * function in processes of AWS's runtime interface client polling a local Runtime API, against moto on loopback,
  * every AWS request counted by a proxy in front of moto. Sections: moves per second and invocation latency of the
  * status-change function beside a read-then-write baseline (the SDK called directly, no function around it);
