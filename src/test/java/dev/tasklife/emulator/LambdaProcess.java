@@ -99,7 +99,21 @@ public final class LambdaProcess implements AutoCloseable {
         builder.environment().put("AWS_LAMBDA_RUNTIME_API", runtimeApi.address());
         builder.environment().put("LAMBDA_TASK_ROOT", function.taskRoot().toString());
         builder.environment().put("_HANDLER", HANDLER);
-        return new LambdaProcess(builder.start(), log);
+        Process process = builder.start();
+        // An environment that dies at start (a configuration its init refuses) may report nothing: an invocation
+        // waiting for it fails now, with what it wrote, instead of after the wait for a free environment.
+        process.onExit().thenAccept(ended -> runtimeApi.environmentExited("exit " + ended.exitValue() + ": "
+                + tail(log)));
+        return new LambdaProcess(process, log);
+    }
+
+    private static String tail(Path log) {
+        try {
+            String text = Files.readString(log);
+            return text.substring(Math.max(0, text.length() - 2_000));
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
     }
 
     /**

@@ -54,6 +54,11 @@ public final class LocalRuntimeApi implements LambdaFunction, AutoCloseable {
         server.start();
     }
 
+    /** An environment's process ended: an invocation can no longer count on it (environments end only at close). */
+    void environmentExited(String why) {
+        initError.complete("an environment's process ended (" + why + ")");
+    }
+
     /** The value of AWS_LAMBDA_RUNTIME_API for the function's processes. */
     public String address() {
         return "127.0.0.1:" + server.getAddress().getPort();
