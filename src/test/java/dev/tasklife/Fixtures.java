@@ -48,7 +48,9 @@ public final class Fixtures {
             defaults().getValue("tasklife.inactive-after-seconds", long.class),
             defaults().getValue("tasklife.expunge-after-seconds", long.class),
             defaults().getValue("tasklife.tombstone-seconds", long.class),
-            defaults().getValue("tasklife.step-timeout-seconds", long.class));
+            defaults().getValue("tasklife.step-timeout-seconds", long.class),
+            defaults().getValue("tasklife.kill-retry-seconds", long.class),
+            defaults().getValue("tasklife.launch-timeout-seconds", long.class));
     /** The list index's shards, and the sweep index, as the functions shard them by default. */
     public static final Shards LIST_SHARDS = new Shards(defaults().getValue("tasklife.list.shards", int.class));
     public static final SweepIndex SWEEP_INDEX = new SweepIndex(defaults().getValue("tasklife.sweep.shards",
@@ -82,7 +84,7 @@ public final class Fixtures {
 
     public static Admission admission(Clock clock) {
         return Admission.of(Set.of("dev.tasklife.agent"), Set.of("dev.tasklife.control"), Set.of("dev.tasklife.steps"),
-                Set.of(ACCOUNT), Duration.ofMinutes(5), clock);
+                Set.of(ACCOUNT), Set.of(ACCOUNT), Duration.ofMinutes(5), clock);
     }
 
     public static String taskArn(String taskId) {
@@ -95,7 +97,7 @@ public final class Fixtures {
         String stopCode = lastStatus == Phase.STOPPED ? "EssentialContainerExited" : null;
         return new TaskEvent.EcsStateChange("ecs-" + taskId + "-" + version, T0.plusSeconds(version), taskId,
                 taskArn(taskId), CLUSTER, null, lastStatus, desired, version, stopCode,
-                stopCode == null ? null : "Essential container in task exited", false);
+                stopCode == null ? null : "Essential container in task exited", false, null, null);
     }
 
     public static TaskEvent.AgentStatusUpdate agent(String taskId, AgentState state, long second, String uuid) {
@@ -148,6 +150,9 @@ public final class Fixtures {
         private boolean decommissioned;
         private Outcome outcome;
         private String stopCode;
+        private Instant launchedAt;
+        private long killsRequested;
+        private Instant killRequestedAt;
 
         private RecordBuilder(String taskId, Phase lastStatus, long version) {
             this.taskId = taskId;
@@ -207,6 +212,19 @@ public final class Fixtures {
             return this;
         }
 
+        /** Named by a launch (the launch timer applies to it). */
+        public RecordBuilder launchedAt(Instant value) {
+            launchedAt = value;
+            return this;
+        }
+
+        /** {@code count} kills requested, the last at {@code last}. */
+        public RecordBuilder killsRequested(long count, Instant last) {
+            killsRequested = count;
+            killRequestedAt = last;
+            return this;
+        }
+
         public RecordBuilder desired(DesiredStatus value) {
             desired = value;
             return this;
@@ -252,7 +270,8 @@ public final class Fixtures {
         public TaskRecord build() {
             return new TaskRecord(taskId, lastStatus, desired, agentState, outcome, null, version, ecsVersion,
                     agentTimestamp, agentKey, appliedKeys, steps, CLUSTER, ecsVersion == null ? null : taskArn(taskId), service, null, null, null,
-                    stopCode, service != null, decommissioned, killSelection, null, replacedBy, null, null, null, expungedAt,
+                    stopCode, service != null, decommissioned, killSelection, null, replacedBy, null, null, null,
+                    launchedAt, killsRequested, killRequestedAt, null, null, expungedAt,
                     expungedAt == null ? null : expungedAt.getEpochSecond() + POLICY.tombstoneSeconds(), 0, null, history, since, since);
         }
     }

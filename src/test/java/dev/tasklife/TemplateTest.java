@@ -130,7 +130,7 @@ class TemplateTest {
                 "run by hand, never on a schedule");
         JsonNode update = SamTemplate.load().resource("BackfillFunction").at("/Properties/Policies/0/Statement/1");
         assertEquals("dynamodb:UpdateItem", update.path("Action").asText());
-        assertEquals(Set.of("taskId", "lastStatus", "cluster", "reconcileKey", "heardAt", "clusterShard"),
+        assertEquals(Set.of("taskId", "lastStatus", "reconcileKey", "heardAt", "clusterShard"),
                 Set.copyOf(texts(update.at("/Condition/ForAllValues:StringEquals/dynamodb:Attributes"))),
                 "what TaskStore.addToReconcileIndex and addToListIndex name, and nothing else");
         for (String function : FUNCTIONS) {
@@ -292,6 +292,28 @@ class TemplateTest {
                 && alarms.contains("PublisherFunctionTaskTableStream"), "the stream-failures bucket");
         assertTrue(alarms.contains("SweepFailures") && alarms.contains("SweeperFunction"), "the sweeper");
         assertTrue(alarms.contains("ReconcileFailures") && alarms.contains("ReconcilerFunction"), "the reconciler");
+    }
+
+    @Test
+    void everyWaitsTimerIsAParameterAndAnUnconfirmedKillOrAnInvalidSenderHasAnAlarm() throws IOException {
+        SamTemplate template = SamTemplate.load();
+        Map<String, JsonNode> environment = template.globalEnvironment();
+        for (String timer : List.of("KillRetrySeconds", "LaunchTimeoutSeconds")) {
+            String variable = timer.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(java.util.Locale.ROOT);
+            assertTrue(environment.containsKey(variable), variable + " set from the parameter " + timer);
+            assertEquals("", template.parameterDefault(timer), "empty: the functions' own default");
+        }
+        assertEquals("AWS::AccountId", environment.get("TRUSTED_ECS_ACCOUNTS").asText(),
+                "ECS events only from the stack's own account, as the ECS rule filters");
+        JsonNode kills = template.resource("KillRetriesAlarm").path("Properties");
+        assertEquals("KillAttemptsMax", kills.path("MetricName").asText());
+        assertEquals("Maximum", kills.path("Statistic").asText());
+        assertEquals("KillRetryAlarmAttempts", kills.path("Threshold").asText(), "the threshold is the parameter");
+        assertEquals("5", template.parameterDefault("KillRetryAlarmAttempts"));
+        String invalid = template.resource("InvalidEventsAlarm").toString();
+        for (String function : List.of("status-change", "step-completion")) {
+            assertTrue(invalid.contains("\"Invalid\"") && invalid.contains("\"" + function + "\""), invalid);
+        }
     }
 
     @Test

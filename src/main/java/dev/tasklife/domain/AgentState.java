@@ -38,6 +38,11 @@ public enum AgentState {
         this.terminalOutcome = terminalOutcome;
     }
 
+    /** A state in which the task is, or is about to be, running on its agent. */
+    public boolean isLive() {
+        return this == STAGING || this == STARTING || this == RUNNING;
+    }
+
     public boolean isTerminal() {
         return terminalOutcome != null;
     }

@@ -2,6 +2,7 @@ package dev.tasklife.domain;
 
 import static dev.tasklife.domain.Phase.RUNNING;
 import static dev.tasklife.domain.Phase.STOPPED;
+import static dev.tasklife.domain.Phase.STOPPING;
 
 import dev.tasklife.domain.TaskEvent.EcsStateChange;
 import dev.tasklife.domain.TaskEvent.StatusChange;
@@ -29,12 +30,16 @@ final class AllowedMoves {
     }
 
     /**
-     * The move into {@code target} with what arriving there brings: an outcome for a task that stops without one,
-     * and for a task a service replaces, Marathon's expunge and replacement.
+     * The move into {@code target} with what arriving there brings: an outcome for a task that stops without one;
+     * for an agent task wanted STOPPED that enters STOPPING, its kill (STOPPING's action); and for a task a service
+     * replaces, Marathon's expunge and replacement.
      */
     TaskChange arrive(TaskChange.Builder fields, TaskRecord current, Phase target, Guard guard) {
         fields.move(target, guard);
         TaskChange draft = fields.build();
+        if (target == STOPPING && !current.isEcsTask() && draft.taskArn() == null && wantedStopped(draft, current)) {
+            fields.requestKill();
+        }
         if (target == STOPPED && draft.outcome() == null && current.outcome() == null) {
             if (current.stopCode() != null) {
                 // A stop code noticed while the task still ran (a Spot termination notice) says why it stopped.
@@ -47,6 +52,14 @@ final class AllowedMoves {
         }
         marathon.onArrival(fields, current, target, draft);
         return fields.build();
+    }
+
+    /** The desired status the record has once {@code change} is written. */
+    private static boolean wantedStopped(TaskChange change, TaskRecord current) {
+        DesiredStatus desired = change.desiredStatus() == null
+                || (change.keepDesiredStatus() && current.desiredStatus() != null)
+                ? current.desiredStatus() : change.desiredStatus();
+        return desired == DesiredStatus.STOPPED;
     }
 
     /**

@@ -15,6 +15,14 @@ public enum Assumption {
     NOT_REPLACED,
     /** No stop was requested: a report that the task runs does not start the stop path. */
     NO_STOP_REQUESTED,
+    /** The task has no deactivation step: a report that ends it does not start with DEACTIVATING. */
+    NO_DEACTIVATION_STEP,
+    /** The task has not ended (it has no outcome): a live report leaves it as it reports. */
+    NOT_ENDED,
+    /** The record is no ECS task (lifecycle.md, "Ownership"): an agent's report may move it. */
+    NOT_ECS_TASK,
+    /** The record is no agent's task (a phase without an ECS task ARN): an ECS event may move it. */
+    NOT_AGENT_TASK,
     /** No ECS stop code was noticed before the task stopped: a STOPPED report without one has outcome UNKNOWN. */
     NO_STOP_CODE_RECORDED
 }

@@ -85,7 +85,8 @@ final class Comebacks {
 
     /** Where a RUNNING report puts the returning task, given what is now desired of it. */
     private static Phase backUp(TaskRecord returned, DesiredStatus desired) {
-        return RequestedPhase.ofAgentState(AgentState.RUNNING, returned.steps(), returned.lastStatus(), desired);
+        return RequestedPhase.ofAgentState(AgentState.RUNNING, returned.lastStatus(), returned.steps(),
+                desired == DesiredStatus.STOPPED || returned.outcome() != null);
     }
 
     /**
@@ -146,6 +147,7 @@ final class Comebacks {
             case Decision.Skip skip -> throw new IllegalStateException("a stop is never skipped: " + skip);
             case Decision.Reject reject -> throw new IllegalStateException("the stop path of live task "
                     + standIn.taskId() + " is refused: " + reject.why());
+            case Decision.Refuse refuse -> throw new IllegalStateException("a stop is never refused: " + refuse);
         };
     }
 }

@@ -26,4 +26,11 @@ public sealed interface Decision {
      */
     record Reject(Phase requested, String why, boolean killTask) implements Decision {
     }
+
+    /**
+     * The event may not touch this record at all (lifecycle.md, "Ownership"): a report from a kind of source the
+     * task does not belong to. INVALID: nothing is written or published, as for input that cannot be read.
+     */
+    record Refuse(String why) implements Decision {
+    }
 }

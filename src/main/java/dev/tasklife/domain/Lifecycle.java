@@ -34,6 +34,10 @@ import dev.tasklife.domain.TaskEvent.SweepFinding;
  */
 public final class Lifecycle {
 
+    /** Where a stop request is recorded without a read: it waits there, and nothing else is due. */
+    private static final Set<Phase> STOP_RECORDED_BLIND = EnumSet.copyOf(StopPath.REQUEST_WAITS_IN.stream()
+            .filter(phase -> phase != Phase.STOPPING).toList());
+
     private final LifecyclePolicy policy;
     private final Clock clock;
     private final AllowedMoves moves;
@@ -76,7 +80,7 @@ public final class Lifecycle {
         TaskChange.Builder fields = fieldsOf(event);
         return switch (event) {
             case EcsStateChange ecs -> {
-                Set<Assumption> assumed = EnumSet.noneOf(Assumption.class);
+                Set<Assumption> assumed = EnumSet.of(Assumption.NOT_AGENT_TASK);
                 if (ecs.lastStatus() == STOPPED && ecs.stopCode() == null) {
                     // Without a stop code of its own, a stop code noticed earlier would decide the outcome.
                     assumed.add(Assumption.NO_STOP_CODE_RECORDED);
@@ -85,18 +89,38 @@ public final class Lifecycle {
                 if (MarathonHandling.mayBeReplaced(ecs.lastStatus(), fields.build().outcome())) {
                     assumed.add(Assumption.NOT_REPLACED_ON_FAILURE);
                 }
-                yield fields.move(ecs.lastStatus(), blind(ecs.lastStatus(), assumed)).build();
+                yield fields.move(ecs.lastStatus(), new Guard(true, TransitionTable.predecessorsOf(ecs.lastStatus()),
+                        null, assumed)).build();
             }
             case AgentStatusUpdate agent -> {
                 Phase target = RequestedPhase.reported(agent);
-                yield fields.move(target, blind(target, agentAssumptions(agent.state()))).build();
+                yield fields.move(target, new Guard(true, blindPredecessors(agent.state(), target), null,
+                        agentAssumptions(agent.state()))).build();
             }
             case LaunchRequest launch -> fields.move(RequestedPhase.ofLaunch(launch.steps()),
                     new Guard(true, Set.of(), null, Set.of())).build();
-            // Where the stop only records the wish, one write does; a running task fails this and moves.
-            case StopRequest stop ->
-                    fields.move(null, new Guard(true, StopPath.REQUEST_WAITS_IN, null, Set.of())).build();
+            // Where the stop only records the wish, one write does; a running task fails this and moves, and an agent
+            // task already STOPPING is decided on its record (its kill is requested).
+            case StopRequest stop -> fields.move(null, new Guard(true, STOP_RECORDED_BLIND, null, Set.of())).build();
         };
+    }
+
+    /**
+     * The phases from which an agent's report moves a task to {@code target} whatever else the record holds (the
+     * assumptions hold the rest): the allowed predecessors where the rules lead the report there. A report that moves
+     * a task into PENDING is always decided on the record: whether the launch timer starts depends on it.
+     */
+    private static Set<Phase> blindPredecessors(AgentState state, Phase target) {
+        if (target == Phase.PENDING) {
+            return Set.of();
+        }
+        Set<Phase> phases = EnumSet.noneOf(Phase.class);
+        for (Phase from : TransitionTable.predecessorsOf(target)) {
+            if (RequestedPhase.ofAgentState(state, from, Set.of(), false) == target) {
+                phases.add(from);
+            }
+        }
+        return phases;
     }
 
     /**
@@ -118,6 +142,10 @@ public final class Lifecycle {
     }
 
     private Decision statusChange(StatusChange event, TaskRecord current, TaskLookup tasks) {
+        Decision.Refuse foreign = Ownership.refusal(event, current);
+        if (foreign != null) {
+            return foreign;
+        }
         if (current.lastStatus() == STOPPED) {
             return AllowedMoves.outOfStopped(event, current);
         }
@@ -142,6 +170,9 @@ public final class Lifecycle {
             return new Decision.Write(moves.arrive(fields, current, target, Guard.informed(current, Set.of())));
         }
         if (target == null || target == from) {
+            if (killNow(event, current)) {
+                fields.requestKill();
+            }
             if (!fields.build().altersFieldsOf(current)) {
                 return new Decision.Skip(Verdict.UNCHANGED, "task is already " + from);
             }
@@ -156,15 +187,43 @@ public final class Lifecycle {
         return moves.moveOrReject(fields, current, target);
     }
 
+    /**
+     * Whether an event that moves nothing asks for the agent task's kill now (lifecycle.md, "Every wait has a timer"):
+     * a live report of a task that must not run, or a stop request for one already STOPPING; at most once per
+     * {@code killRetrySeconds}. ECS kills its own tasks.
+     */
+    private boolean killNow(StatusChange event, TaskRecord current) {
+        if (current.isEcsTask() || current.lastStatus() == null
+                || !policy.killDue(current, clock.instant())) {
+            return false;
+        }
+        return switch (event) {
+            case AgentStatusUpdate agent -> agent.state().isLive() && current.mustNotRun();
+            case StopRequest stop -> current.lastStatus() == Phase.STOPPING;
+            case EcsStateChange ecs -> false;
+            case LaunchRequest launch -> false;
+        };
+    }
+
     private static Set<Assumption> agentAssumptions(AgentState state) {
-        Set<Assumption> assumed = EnumSet.noneOf(Assumption.class);
+        Set<Assumption> assumed = EnumSet.of(Assumption.NOT_ECS_TASK);
+        if (state.isLive()) {
+            // A live report of a task that must not run starts its stop path, or asks for its kill.
+            assumed.add(Assumption.NO_STOP_REQUESTED);
+            assumed.add(Assumption.NOT_ENDED);
+        }
         if (state == AgentState.RUNNING) {
             assumed.add(Assumption.NO_ACTIVATION_STEP);
-            assumed.add(Assumption.NO_STOP_REQUESTED);
             // A task replaced while UNREACHABLE that reports in leaves one instance too many: decided on the record.
             assumed.add(Assumption.NOT_REPLACED);
         }
+        if (state == AgentState.KILLING) {
+            assumed.add(Assumption.NO_DEACTIVATION_STEP);
+            // A task wanted STOPPED that enters STOPPING gets its kill requested: decided on the record.
+            assumed.add(Assumption.NO_STOP_REQUESTED);
+        }
         if (state.isTerminal()) {
+            assumed.add(Assumption.NO_DEACTIVATION_STEP);
             assumed.add(Assumption.NO_DEPROVISIONING_STEP);
         }
         if (MarathonHandling.mayBeReplaced(state == AgentState.UNREACHABLE ? UNREACHABLE : STOPPED,
@@ -174,29 +233,27 @@ public final class Lifecycle {
         return assumed;
     }
 
-    private static Guard blind(Phase target, Set<Assumption> assumptions) {
-        return new Guard(true, TransitionTable.predecessorsOf(target), null, assumptions);
-    }
-
     /** The fields an event writes, whatever the phase it leads to. */
     private TaskChange.Builder fieldsOf(StatusChange event) {
         TaskChange.Builder fields = TaskChange.of(event, clock.instant());
         switch (event) {
             case EcsStateChange ecs -> {
                 fields.desired(ecs.desiredStatus()).ecsVersion(ecs.version())
-                        .identity(ecs.cluster(), ecs.taskArn(), ecs.service());
+                        .identity(ecs.cluster(), ecs.taskArn(), ecs.service())
+                        .ecsTimes(ecs.startedAt(), ecs.stoppedAt())
+                        // Kept whatever event says them first: a task first seen STOPPED keeps them too.
+                        .stopCode(ecs.stopCode()).stopReason(ecs.stoppedReason());
                 if (ecs.stopCode() != null && ecs.lastStatus() == STOPPED) {
                     fields.outcome(ecs.outcome(), ecs.stoppedReason());
-                } else if (ecs.stopCode() != null) {
-                    // An outcome belongs to a STOPPED task: until then the stop code (a Spot notice) is only kept.
-                    fields.stopCode(ecs.stopCode()).stopReason(ecs.stoppedReason());
                 }
             }
             case AgentStatusUpdate agent -> {
                 fields.agent(agent.state(), agent.timestampMicros());
-                agent.state().outcome().ifPresent(outcome -> fields.outcome(outcome, reasonText(agent)));
+                // An outcome decided before (a launch overdue, a failed step) is why the task ended: the agent's
+                // terminal state, which follows from it, does not replace it.
+                agent.state().outcome().ifPresent(outcome -> fields.outcomeUnlessSet(outcome, reasonText(agent)));
             }
-            case LaunchRequest launch -> fields.desiredUnlessSet(DesiredStatus.RUNNING)
+            case LaunchRequest launch -> fields.desiredUnlessSet(DesiredStatus.RUNNING).launchedAt(fields.at())
                     .identity(launch.cluster(), null, launch.service())
                     .launchSettings(launch.steps(), launch.inactiveAfterSeconds(), launch.expungeAfterSeconds(),
                             launch.service() != null, launch.killSelection());

@@ -14,9 +14,13 @@ import dev.tasklife.domain.TaskEvent.SweepFinding;
  *     the sweeper compacts it to the permanent marker that keeps it dead
  * @param stepTimeoutSeconds how long a control-plane step (PROVISIONING, ACTIVATING, DEACTIVATING,
  *     DEPROVISIONING) may take before the sweeper fails it or forces the task on
+ * @param killRetrySeconds how long an agent task wanted STOPPED may stay in STOPPING after its kill was requested
+ *     before the kill is requested again (and the least time between two kills of one task)
+ * @param launchTimeoutSeconds how long a launched task may stay PENDING before it is overdue: killed, and down its
+ *     stop path with outcome FAILED
  */
 public record LifecyclePolicy(long inactiveAfterSeconds, long expungeAfterSeconds, long tombstoneSeconds,
-                              long stepTimeoutSeconds) {
+                              long stepTimeoutSeconds, long killRetrySeconds, long launchTimeoutSeconds) {
 
     /** The largest unreachable-strategy value a task may ask for (lifecycle.md: "between 0 and 1 year"). */
     public static final long MAX_STRATEGY_SECONDS = 365L * 24 * 3600;
@@ -25,7 +29,9 @@ public record LifecyclePolicy(long inactiveAfterSeconds, long expungeAfterSecond
         if (inactiveAfterSeconds < 0 || inactiveAfterSeconds > MAX_STRATEGY_SECONDS
                 || expungeAfterSeconds < 0 || expungeAfterSeconds > MAX_STRATEGY_SECONDS
                 || tombstoneSeconds < 0 || tombstoneSeconds > 10 * MAX_STRATEGY_SECONDS
-                || stepTimeoutSeconds < 1 || stepTimeoutSeconds > MAX_STRATEGY_SECONDS) {
+                || stepTimeoutSeconds < 1 || stepTimeoutSeconds > MAX_STRATEGY_SECONDS
+                || killRetrySeconds < 1 || killRetrySeconds > MAX_STRATEGY_SECONDS
+                || launchTimeoutSeconds < 1 || launchTimeoutSeconds > MAX_STRATEGY_SECONDS) {
             throw new IllegalArgumentException("lifecycle policy out of bounds: " + this);
         }
     }
@@ -49,6 +55,14 @@ public record LifecyclePolicy(long inactiveAfterSeconds, long expungeAfterSecond
         boolean replacementDue = task.replaceOnFailure() && task.replacedBy() == null
                 && !task.since().plusSeconds(bounded(task.inactiveAfterSeconds(), inactiveAfterSeconds)).isAfter(now);
         return replacementDue ? SweepFinding.Finding.REPLACEMENT_DUE : null;
+    }
+
+    /**
+     * Whether a kill may be requested for the task at {@code now}: none was yet, or the last one is at least
+     * {@link #killRetrySeconds} old (a task that keeps reporting itself live is not killed more often than that).
+     */
+    public boolean killDue(TaskRecord task, Instant now) {
+        return task.killRequestedAt() == null || !task.killRequestedAt().plusSeconds(killRetrySeconds).isAfter(now);
     }
 
     /** A task's own value, held to the bounds even if a record written before they existed carries another. */

@@ -18,6 +18,10 @@ final class MarathonHandling {
     private static final Set<Outcome> REPLACED_OUTCOMES = EnumSet.of(Outcome.ERROR, Outcome.FAILED,
             Outcome.DROPPED, Outcome.GONE, Outcome.GONE_BY_OPERATOR, Outcome.UNKNOWN);
 
+    /** The phases of the stop path: a task that enters one ended (or is ending). */
+    private static final Set<Phase> ENDING = EnumSet.of(Phase.DEACTIVATING, Phase.STOPPING, Phase.DEPROVISIONING,
+            STOPPED);
+
     private final LifecyclePolicy policy;
     private final Supplier<UUID> replacementIds;
 
@@ -28,19 +32,20 @@ final class MarathonHandling {
 
     /** Whether a task a service replaces would be expunged or replaced by this move. */
     static boolean mayBeReplaced(Phase target, Outcome outcome) {
-        return target == UNREACHABLE || (target == STOPPED && outcome != null && REPLACED_OUTCOMES.contains(outcome));
+        return target == UNREACHABLE || (ENDING.contains(target) && REPLACED_OUTCOMES.contains(outcome));
     }
 
     /**
-     * What arriving in {@code target} brings a task a service replaces: after a failure, the expunge and the
-     * replacement; on becoming UNREACHABLE with no time allowed to come back, the replacement.
+     * What arriving in {@code target} brings a task a service replaces: after a failure, as soon as its stop path
+     * starts (its undo steps run after, the service does not wait for them), the expunge and the replacement; on
+     * becoming UNREACHABLE with no time allowed to come back, the replacement.
      *
      * @param draft the move as the event made it, before an outcome was inferred for a task that stops without one
      */
     void onArrival(TaskChange.Builder fields, TaskRecord current, Phase target, TaskChange draft) {
         Outcome outcome = draft.outcome() != null ? draft.outcome() : current.outcome();
-        if (current.replaceOnFailure() && target == STOPPED && REPLACED_OUTCOMES.contains(outcome)) {
-            expunge(fields, draft);
+        if (current.replaceOnFailure() && ENDING.contains(target) && REPLACED_OUTCOMES.contains(outcome)) {
+            expunge(fields, current, draft);
             requestReplacement(fields, current, draft);
         }
         if (current.replaceOnFailure() && target == UNREACHABLE && policy.inactiveAfterSeconds(current) == 0) {
@@ -58,9 +63,14 @@ final class MarathonHandling {
                 && current.desiredStatus() != DesiredStatus.STOPPED && reported == AgentState.RUNNING;
     }
 
-    /** Expunges the task, describable in full for the policy's tombstone time from {@code change}. */
-    void expunge(TaskChange.Builder fields, TaskChange change) {
-        fields.expunge(change.at().getEpochSecond() + policy.tombstoneSeconds());
+    /**
+     * Expunges the task, describable in full for the policy's tombstone time from {@code change}, unless it is
+     * expunged already (its undo steps run after the expunge).
+     */
+    void expunge(TaskChange.Builder fields, TaskRecord current, TaskChange change) {
+        if (!current.isExpunged()) {
+            fields.expunge(change.at().getEpochSecond() + policy.tombstoneSeconds());
+        }
     }
 
     /**
@@ -84,17 +94,18 @@ final class MarathonHandling {
                 .launchSettings(current.steps(), current.inactiveAfterSeconds(), current.expungeAfterSeconds(), true,
                         current.killSelection())
                 .replacementOf(current.taskId())
+                // Launched now, as a launch would: if nobody starts it, its launch times out.
+                .launchedAt(cause.at())
                 .build();
         fields.replacedBy(creation);
     }
 
     /**
-     * A new id for the task that replaces one of {@code service}, shaped as Marathon names tasks,
-     * {@code service.uuid}. It is random, so it cannot be taken in advance; a retry decides again and either finds
-     * the replacement made (the link is on the record) or makes one with a new id.
+     * A new id for the task that replaces one of {@code service} ({@link TaskIds#replacementId}). It is random, so it
+     * cannot be taken in advance; a retry decides again and either finds the replacement made (the link is on the
+     * record) or makes one with a new id.
      */
     private String replacementId(String service) {
-        String safe = service.replaceAll("[^A-Za-z0-9_-]", "_");
-        return safe.substring(0, Math.min(safe.length(), 64)) + "." + replacementIds.get();
+        return TaskIds.replacementId(service, replacementIds.get());
     }
 }

@@ -1,7 +1,6 @@
 package dev.tasklife.domain;
 
 import static dev.tasklife.domain.Phase.ACTIVATING;
-import static dev.tasklife.domain.Phase.DEPROVISIONING;
 import static dev.tasklife.domain.Phase.PENDING;
 import static dev.tasklife.domain.Phase.PROVISIONING;
 import static dev.tasklife.domain.Phase.RUNNING;
@@ -31,8 +30,7 @@ final class RequestedPhase {
         Phase from = current.lastStatus();
         return switch (event) {
             case EcsStateChange ecs -> ecs.lastStatus();
-            case AgentStatusUpdate agent -> ofAgentState(agent.state(), current.steps(), from,
-                    current.desiredStatus());
+            case AgentStatusUpdate agent -> ofAgentState(agent.state(), from, current.steps(), current.mustNotRun());
             // A launch gives a phase only to a task not seen before; later it can only add its settings.
             case LaunchRequest launch -> from == null ? ofLaunch(launch.steps()) : null;
             case StopRequest stop -> ofStopRequest(current);
@@ -43,42 +41,58 @@ final class RequestedPhase {
     static Phase ofStopRequest(TaskRecord current) {
         Phase from = current.lastStatus();
         return from == null || StopPath.REQUEST_WAITS_IN.contains(from) || from == STOPPED
-                ? null : StopPath.next(from, current.steps());
+                ? null : StopPath.next(current);
     }
 
     /** The phase a report states by itself, without the record's steps; null for a request. */
     static Phase reported(StatusChange event) {
         return switch (event) {
             case EcsStateChange ecs -> ecs.lastStatus();
-            case AgentStatusUpdate agent -> ofAgentState(agent.state(), Set.of(), null, DesiredStatus.RUNNING);
+            case AgentStatusUpdate agent -> ofAgentState(agent.state(), null, Set.of(), false);
             case LaunchRequest launch -> null;
             case StopRequest stop -> null;
         };
     }
 
     /**
-     * Where an agent state puts the task (lifecycle.md, "Agent states map onto the phase"). Activation runs only
-     * on the way up: a task coming back from UNREACHABLE is RUNNING again, and one already activating stays so.
-     * A task reported running after a stop was requested starts its stop path instead.
+     * Where an agent state puts the task (lifecycle.md, "Agent states map onto the phase", "Undo steps run however a
+     * task ends"). A task in a step phase, or on its stop path, stays there: the step, or the stop under way, decides
+     * what comes next. Otherwise a task the agent kills, or that ended, goes down its stop path (past STOPPING when the
+     * agent is gone); a live task that must not run (wanted STOPPED, or ended) starts its stop path, also before its
+     * first report; activation runs only on the way up.
+     *
+     * @param current the phase the task is in; null when it has none yet (no record, or only a stop request)
+     * @param mustNotRun the task is wanted STOPPED, or ended already
      */
-    static Phase ofAgentState(AgentState state, Set<Step> steps, Phase current, DesiredStatus desired) {
+    static Phase ofAgentState(AgentState state, Phase current, Set<Step> steps, boolean mustNotRun) {
+        boolean staysPut = current == ACTIVATING || current == PROVISIONING || StopPath.isUnderWay(current)
+                || current == STOPPED;
         return switch (state) {
-            case STAGING, STARTING -> PENDING;
-            case RUNNING -> {
-                if (current == ACTIVATING || StopPath.isUnderWay(current)) {
-                    yield current; // the activation step, or the stop under way, decides what comes next
-                }
-                if (desired == DesiredStatus.STOPPED && current != null) {
-                    yield StopPath.next(current == PROVISIONING ? PENDING : current, steps);
-                }
-                boolean onTheWayUp = current == null || TransitionTable.isAllowed(current, ACTIVATING);
-                yield steps.contains(Step.ACTIVATION) && onTheWayUp ? ACTIVATING : RUNNING;
-            }
-            case KILLING -> STOPPING;
+            case STAGING, STARTING, RUNNING -> live(state, current, steps, mustNotRun);
+            case KILLING -> current == null ? STOPPING : staysPut ? current : StopPath.next(current, steps, false);
             case UNREACHABLE -> UNREACHABLE;
-            case ERROR, FAILED, DROPPED, GONE, GONE_BY_OPERATOR, FINISHED, UNKNOWN, KILLED ->
-                    steps.contains(Step.DEPROVISIONING) ? DEPROVISIONING : STOPPED;
+            case ERROR, FAILED, DROPPED, GONE, GONE_BY_OPERATOR, FINISHED, UNKNOWN, KILLED -> current == null
+                    // a first report that the task ended: as for a task that never got further than PENDING
+                    ? StopPath.next(PENDING, steps, true)
+                    : staysPut && current != STOPPING ? current : StopPath.next(current, steps, true);
         };
+    }
+
+    private static Phase live(AgentState state, Phase current, Set<Step> steps, boolean mustNotRun) {
+        if (mustNotRun) {
+            if (current == ACTIVATING || StopPath.isUnderWay(current) || current == STOPPED) {
+                return current; // the activation step, or the stop under way, decides what comes next
+            }
+            return StopPath.next(current == null || current == PROVISIONING ? PENDING : current, steps, false);
+        }
+        if (state != AgentState.RUNNING) {
+            return PENDING;
+        }
+        if (current == ACTIVATING || StopPath.isUnderWay(current)) {
+            return current;
+        }
+        boolean onTheWayUp = current == null || TransitionTable.isAllowed(current, ACTIVATING);
+        return steps.contains(Step.ACTIVATION) && onTheWayUp ? ACTIVATING : RUNNING;
     }
 
     /** The first phase of a launched task: provisioning when it has an interface to attach. */

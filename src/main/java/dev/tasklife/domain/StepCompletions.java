@@ -30,6 +30,11 @@ final class StepCompletions {
 
     Decision decide(StepCompleted event, TaskRecord current) {
         Phase target = afterStep(event, current);
+        if (!current.steps().contains(event.step())) {
+            // Only a step the task asked for at launch is awaited: no worker was asked for this one.
+            return new Decision.Reject(target, "step " + event.step() + " completed but task " + current.taskId()
+                    + " asked for no such step", false);
+        }
         if (current.lastStatus() != event.step().phase()) {
             return new Decision.Skip(Verdict.STALE, target, "step " + event.step() + " completed but the task is "
                     + current.lastStatus());
@@ -43,13 +48,14 @@ final class StepCompletions {
 
     /**
      * The phase a step's completion requests, where it leads a task in the step's phase: a success up, while the
-     * task is wanted running and the step leads up; anything else on along the stop path.
+     * task is wanted running, its agent neither killing it nor gone, and the step leads up; anything else on along
+     * the stop path.
      */
     private static Phase afterStep(StepCompleted event, TaskRecord current) {
         Phase up = UP_AFTER_STEP.get(event.step());
-        boolean wantedRunning = current.desiredStatus() != DesiredStatus.STOPPED;
-        return event.succeeded() && wantedRunning && up != null ? up
-                : StopPath.next(event.step().phase(), current.steps());
+        boolean agentEnding = current.agentState() == AgentState.KILLING || current.agentGone();
+        boolean goesUp = event.succeeded() && !current.mustNotRun() && !agentEnding && up != null;
+        return goesUp ? up : StopPath.next(event.step().phase(), current.steps(), current.agentGone());
     }
 
     /**

@@ -15,8 +15,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The stop path (lifecycle.md, "Two vocabularies, one record"): DEACTIVATING, STOPPING, DEPROVISIONING, STOPPED,
- * each taken only where it applies to the task.
+ * The stop path (lifecycle.md, "Undo steps run however a task ends"): DEACTIVATING, STOPPING, DEPROVISIONING,
+ * STOPPED, each taken only where it applies to the task, whatever ended it. The undo steps run for every task whose
+ * step may have done something; STOPPING, which waits for the agent to kill the task, is skipped when the agent is
+ * gone already.
  */
 final class StopPath {
 
@@ -27,29 +29,40 @@ final class StopPath {
     private static final Set<Phase> UNDER_WAY = EnumSet.of(DEACTIVATING, STOPPING, DEPROVISIONING);
 
     /**
-     * A phase of the stop path, which a stopping task enters when it follows the phase the task is in and the task
-     * has its step (if any). DEACTIVATING undoes registrations made by activation; STOPPING waits for the agent to
-     * kill a task it may be running; DEPROVISIONING undoes provisioning.
+     * A phase of the stop path, which a stopping task enters when it follows the phase the task is in, the task has
+     * its step (if any), and (for STOPPING) the agent may still run the task. DEACTIVATING undoes registrations
+     * activation made (or may have made: an UNREACHABLE task may have been activated); STOPPING waits for the agent
+     * to kill the task; DEPROVISIONING undoes provisioning.
      */
-    private record Stop(Phase phase, Step requires, Set<Phase> follows) {
+    private record Stop(Phase phase, Step requires, boolean waitsOnAgent, Set<Phase> follows) {
     }
 
     private static final List<Stop> STOPS = List.of(
-            new Stop(DEACTIVATING, Step.DEACTIVATION, EnumSet.of(ACTIVATING, RUNNING, UNREACHABLE)),
-            new Stop(STOPPING, null, EnumSet.of(PENDING, ACTIVATING, RUNNING, UNREACHABLE, DEACTIVATING)),
-            new Stop(DEPROVISIONING, Step.DEPROVISIONING,
+            new Stop(DEACTIVATING, Step.DEACTIVATION, false, EnumSet.of(ACTIVATING, RUNNING, UNREACHABLE)),
+            new Stop(STOPPING, null, true, EnumSet.of(PENDING, ACTIVATING, RUNNING, UNREACHABLE, DEACTIVATING)),
+            new Stop(DEPROVISIONING, Step.DEPROVISIONING, false,
                     EnumSet.of(PROVISIONING, PENDING, ACTIVATING, RUNNING, UNREACHABLE, DEACTIVATING, STOPPING)),
-            new Stop(STOPPED, null, EnumSet.allOf(Phase.class)));
+            new Stop(STOPPED, null, false, EnumSet.allOf(Phase.class)));
 
     private StopPath() {
     }
 
-    /** The first phase of the stop path for a task in {@code from}; STOPPED, which ends every path, at the latest. */
-    static Phase next(Phase from, Set<Step> steps) {
+    /**
+     * The first phase of the stop path for a task in {@code from}; STOPPED, which ends every path, at the latest.
+     *
+     * @param agentGone the agent reported a terminal state (or the task expired): there is nothing to kill
+     */
+    static Phase next(Phase from, Set<Step> steps, boolean agentGone) {
         return STOPS.stream()
                 .filter(stop -> stop.follows().contains(from))
                 .filter(stop -> stop.requires() == null || steps.contains(stop.requires()))
+                .filter(stop -> !(stop.waitsOnAgent() && agentGone))
                 .findFirst().orElseThrow().phase();
+    }
+
+    /** The next phase of the stop path for this task as it is. */
+    static Phase next(TaskRecord task) {
+        return next(task.lastStatus(), task.steps(), task.agentGone());
     }
 
     /** Whether a task in {@code phase} is on its stop path already (false for null, a record without a phase). */

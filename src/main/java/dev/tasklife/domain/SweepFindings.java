@@ -9,9 +9,10 @@ import java.util.Set;
 import dev.tasklife.domain.TaskEvent.SweepFinding;
 
 /**
- * What the scheduled sweeper found (lifecycle.md, "Marathon handling"; steps that hang; tombstones due): an
- * UNREACHABLE task expired or due for its replacement, a step that timed out, a tombstone to compact; and what the
- * reconciler found: an ECS task ECS no longer knows. A finding acts only on the record exactly as it was found.
+ * What the scheduled sweeper found (lifecycle.md, "Marathon handling", "Every wait has a timer"; tombstones due): an
+ * UNREACHABLE task expired or due for its replacement, a step that timed out, a kill not confirmed, a launch
+ * overdue, a tombstone to compact; and what the reconciler found: an ECS task ECS no longer knows. A finding acts
+ * only on the record exactly as it was found.
  */
 final class SweepFindings {
 
@@ -40,15 +41,12 @@ final class SweepFindings {
         TaskChange.Builder fields = TaskChange.of(finding, clock.instant());
         return switch (finding.finding()) {
             case UNREACHABLE_EXPIRED -> {
-                fields.agentState(AgentState.UNKNOWN).outcome(Outcome.UNKNOWN, "unreachable for more than "
-                        + policy.expungeAfterSeconds(current) + " s");
-                TaskChange draft = fields.move(STOPPED, Guard.informed(current, Set.of(UNREACHABLE))).build();
-                // Every task unreachable too long is expunged, not only those a service replaces.
-                marathon.expunge(fields, draft);
-                if (current.replaceOnFailure()) {
-                    marathon.requestReplacement(fields, current, draft);
-                }
-                yield new Decision.Write(fields.build());
+                // Given up: expunged (every task unreachable too long, not only those a service replaces), replaced
+                // at once, and down its stop path past STOPPING (its agent is gone), so that its undo steps run.
+                fields.agentState(AgentState.UNKNOWN).desired(DesiredStatus.STOPPED).outcome(Outcome.UNKNOWN,
+                        "unreachable for more than " + policy.expungeAfterSeconds(current) + " s");
+                marathon.expunge(fields, current, fields.build());
+                yield moves.moveOrReject(fields, current, StopPath.next(UNREACHABLE, current.steps(), true));
             }
             case REPLACEMENT_DUE -> {
                 if (!current.replaceOnFailure() || current.replacedBy() != null || current.decommissioned()) {
@@ -63,7 +61,16 @@ final class SweepFindings {
             case STEP_TIMED_OUT -> {
                 StepCompletions.fail(fields, current, finding.phase() + " timed out after "
                         + policy.stepTimeoutSeconds() + " s");
-                yield moves.moveOrReject(fields, current, StopPath.next(current.lastStatus(), current.steps()));
+                yield moves.moveOrReject(fields, current, StopPath.next(current));
+            }
+            case KILL_RETRY_DUE -> new Decision.Write(fields.requestKill()
+                    .move(null, Guard.informed(current, Set.of(Phase.STOPPING))).build());
+            case LAUNCH_OVERDUE -> {
+                // Marathon's overdue task: killed (STOPPING's action), and failed, so that a service replaces it.
+                String reason = "launch overdue: not RUNNING " + policy.launchTimeoutSeconds()
+                        + " s after entering PENDING";
+                fields.desired(DesiredStatus.STOPPED).outcome(Outcome.FAILED, reason).stopReason(reason);
+                yield moves.moveOrReject(fields, current, StopPath.next(current));
             }
             case MISSING_FROM_ECS -> moves.moveOrReject(fields.outcome(Outcome.UNKNOWN,
                     "ECS no longer knows the task (DescribeTasks: MISSING)"), current, STOPPED);
@@ -80,6 +87,10 @@ final class SweepFindings {
                 yield step != null && task.steps().contains(step);
             }
             case TOMBSTONE_DUE -> task.lastStatus() == STOPPED && task.tombstoneUntil() != null;
+            case KILL_RETRY_DUE -> task.lastStatus() == Phase.STOPPING && task.desiredStatus() == DesiredStatus.STOPPED
+                    && !task.isEcsTask();
+            case LAUNCH_OVERDUE -> task.lastStatus() == Phase.PENDING && task.launchedAt() != null
+                    && !task.isEcsTask();
             case MISSING_FROM_ECS -> task.taskArn() != null && task.lastStatus() != null && task.lastStatus() != STOPPED;
         };
     }

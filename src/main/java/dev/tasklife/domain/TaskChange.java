@@ -23,6 +23,11 @@ import java.util.Set;
  *     {@code releasedReplacement}): the task came back and stays, and may be replaced again; or null
  * @param surplusKept the instance kept when this one is stopped as one too many, or null
  * @param surplusStopped the instance stopped as one too many when this one is kept, or null
+ * @param launchedAt a launch names the task: when (kept from the first launch)
+ * @param requestKill ask for the task's kill now ({@code Task Kill Requested} from the stream): counts the request and
+ *     times it, and in STOPPING starts the kill's retry timer
+ * @param startedAt ECS's time the task started, as its event says it (kept from the first event that does)
+ * @param stoppedAt ECS's time the task stopped, the same way
  * @param companions the writes to other tasks made in the same transaction, each guarded by the version it was
  *     decided on (a returning task's stand-ins)
  */
@@ -61,6 +66,10 @@ public record TaskChange(
         String releasedReplacement,
         String surplusKept,
         String surplusStopped,
+        Instant launchedAt,
+        boolean requestKill,
+        Instant startedAt,
+        Instant stoppedAt,
         List<Companion> companions) {
 
     /** A change to another task, written in the same transaction, guarded by the version of {@code decidedOn}. */
@@ -105,6 +114,10 @@ public record TaskChange(
                 || releasedReplacement != null
                 || (surplusKept != null && !surplusKept.equals(current.surplusKept()))
                 || (surplusStopped != null && !surplusStopped.equals(current.surplusStopped()))
+                || fillsGap(launchedAt, current.launchedAt())
+                || requestKill
+                || fillsGap(startedAt, current.startedAt())
+                || fillsGap(stoppedAt, current.stoppedAt())
                 || !companions.isEmpty();
     }
 
@@ -152,6 +165,10 @@ public record TaskChange(
         private String releasedReplacement;
         private String surplusKept;
         private String surplusStopped;
+        private Instant launchedAt;
+        private boolean requestKill;
+        private Instant startedAt;
+        private Instant stoppedAt;
         private final List<Companion> companions = new ArrayList<>();
 
         public Builder(String taskId, String cause, String dedupeKey, Instant at) {
@@ -300,6 +317,25 @@ public record TaskChange(
             return this;
         }
 
+        /** A launch named the task at {@code at}. */
+        public Builder launchedAt(Instant at) {
+            launchedAt = at;
+            return this;
+        }
+
+        /** Asks for the task's kill now (counted and timed on the record, published from the stream). */
+        public Builder requestKill() {
+            requestKill = true;
+            return this;
+        }
+
+        /** ECS's own times for the task, as its event gives them (null: not given). */
+        public Builder ecsTimes(Instant started, Instant stopped) {
+            startedAt = started;
+            stoppedAt = stopped;
+            return this;
+        }
+
         /** Writes {@code change} to another task in the same transaction, guarded by {@code decidedOn}'s version. */
         public Builder companion(TaskRecord decidedOn, TaskChange change) {
             companions.add(new Companion(decidedOn, change));
@@ -312,7 +348,7 @@ public record TaskChange(
                     taskArn, service, steps, inactiveAfterSeconds, expungeAfterSeconds, stopReason, stopCode,
                     replaceOnFailure, decommission, killSelection, replacementOf, replacedBy, tombstoneUntil,
                     compactTombstone, forgetKey, replacement, releasedReplacement, surplusKept, surplusStopped,
-                    companions);
+                    launchedAt, requestKill, startedAt, stoppedAt, companions);
         }
     }
 }

@@ -32,7 +32,8 @@ public sealed interface TaskEvent {
     /** {@code ECS Task State Change}: the real ECS event, fields we do not use ignored. */
     record EcsStateChange(String eventId, Instant time, String taskId, String taskArn, String cluster,
                           String service, Phase lastStatus, DesiredStatus desiredStatus, long version, String stopCode,
-                          String stoppedReason, boolean essentialContainerFailed) implements StatusChange {
+                          String stoppedReason, boolean essentialContainerFailed, Instant startedAt,
+                          Instant stoppedAt) implements StatusChange {
         @Override
         public String dedupeKey() {
             return "ecs:" + version;
@@ -136,6 +137,10 @@ public sealed interface TaskEvent {
             REPLACEMENT_DUE,
             /** In a control-plane step for longer than the step timeout: fail it, or force the stop on. */
             STEP_TIMED_OUT,
+            /** An agent task wanted STOPPED still STOPPING a kill-retry interval after its kill: request it again. */
+            KILL_RETRY_DUE,
+            /** A launched task still PENDING after the launch timeout: kill it, and fail it down its stop path. */
+            LAUNCH_OVERDUE,
             /** An expunged task's tombstone has been describable long enough: compact it to its permanent marker. */
             TOMBSTONE_DUE,
             /**

@@ -24,6 +24,11 @@ import java.util.Set;
  * with one too many, killSelection kept one instance and stopped the other: the one stopped names the one kept
  * ({@code surplusKept}), the one kept names the one stopped ({@code surplusStopped}).
  *
+ * {@code launchedAt}: when a {@code Task Launch Requested} first named the task (the launch timer applies to it);
+ * {@code killsRequested}: how many times {@code Task Kill Requested} went out for it from its writes, the last at
+ * {@code killRequestedAt}. {@code startedAt} and {@code stoppedAt} are ECS's own times for the task, as its events
+ * say them.
+ *
  * <p>The record keeps the latest moves only: {@code history} is the kept part, after {@code earlierMoves} moves no
  * longer kept, the last of which entered {@code earlierPhase}. {@code appliedKeys} are the dedupe keys kept, oldest
  * first; {@code agentKey} is the key of the latest agent report whose key was kept, so that report is known again
@@ -57,6 +62,11 @@ public record TaskRecord(
         String releasedReplacement,
         String surplusKept,
         String surplusStopped,
+        Instant launchedAt,
+        long killsRequested,
+        Instant killRequestedAt,
+        Instant startedAt,
+        Instant stoppedAt,
         Instant expungedAt,
         Long tombstoneUntil,
         long earlierMoves,
@@ -105,5 +115,23 @@ public record TaskRecord(
 
     public boolean isExpunged() {
         return expungedAt != null;
+    }
+
+    /**
+     * A task ECS reports on (lifecycle.md, "Ownership"): first written by an {@code ECS Task State Change}, or by the
+     * reconciler's DescribeTasks answer, which always name its ARN. ECS launches and kills it; agents do not.
+     */
+    public boolean isEcsTask() {
+        return taskArn != null;
+    }
+
+    /** The agent reported a terminal state (or the sweeper found it gone): nothing is left to kill or wait for. */
+    public boolean agentGone() {
+        return agentState != null && agentState.isTerminal();
+    }
+
+    /** The task is not to run: it is wanted STOPPED, or it ended already (it has an outcome). */
+    public boolean mustNotRun() {
+        return desiredStatus == DesiredStatus.STOPPED || outcome != null;
     }
 }

@@ -83,6 +83,12 @@ public class EcsTasks {
         detail.put("group", task.group());
         detail.put("stopCode", task.stopCodeAsString());
         detail.put("stoppedReason", task.stoppedReason());
+        if (task.startedAt() != null) {
+            detail.put("startedAt", task.startedAt().toString());
+        }
+        if (task.stoppedAt() != null) {
+            detail.put("stoppedAt", task.stoppedAt().toString());
+        }
         ArrayNode containers = detail.putArray("containers");
         for (Container container : task.containers()) {
             ObjectNode described = containers.addObject().put("name", container.name());

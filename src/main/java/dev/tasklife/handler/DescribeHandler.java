@@ -16,6 +16,7 @@ import dev.tasklife.input.InvalidEventException;
 import dev.tasklife.service.TaskDescriptions;
 import dev.tasklife.service.TaskListing;
 import dev.tasklife.store.TaskStore;
+import dev.tasklife.store.UnreadableItemException;
 
 /**
  * The describe function ({@code QUARKUS_LAMBDA_HANDLER=describe}): {"taskId": "..."} in, the task's story out;
@@ -39,10 +40,16 @@ public class DescribeHandler extends JsonFunction {
     @Override
     Map<String, ? extends Number> counts(ObjectNode answer) {
         if (answer.has("found")) {
-            return Map.of(answer.path("found").asBoolean() ? "Found" : "NotFound", 1);
+            return Map.of(!answer.path("found").asBoolean() ? "NotFound" : answer.has("error") ? "Unreadable"
+                    : "Found", 1);
         }
         if (answer.has("tasks")) {
-            return Map.of("Found", answer.path("tasks").size(), "NotFound", answer.path("failures").size());
+            int unreadable = 0;
+            for (JsonNode failure : answer.path("failures")) {
+                unreadable += TaskDescriptions.UNREADABLE.equals(failure.path("reason").asText()) ? 1 : 0;
+            }
+            return Map.of("Found", answer.path("tasks").size(),
+                    "NotFound", answer.path("failures").size() - unreadable, "Unreadable", unreadable);
         }
         return answer.has("taskIds") ? Map.of("Listed", answer.path("taskIds").size()) : super.counts(answer);
     }
@@ -51,19 +58,30 @@ public class DescribeHandler extends JsonFunction {
     ObjectNode answer(JsonNode input, Context context) throws InvalidEventException {
         return switch (DescribeRequest.parse(input)) {
             case DescribeRequest.One one -> {
-                ObjectNode answer = store.find(one.taskId()).map(TaskDescriptions::found)
-                        .orElseGet(() -> TaskDescriptions.notFound(one.taskId()));
                 MDC.put("taskId", one.taskId());
+                ObjectNode answer;
+                try {
+                    answer = store.find(one.taskId()).map(TaskDescriptions::found)
+                            .orElseGet(() -> TaskDescriptions.notFound(one.taskId()));
+                } catch (UnreadableItemException e) {
+                    LOG.errorf("taskId=%s cannot be read by this version: %s", one.taskId(), e.getMessage());
+                    answer = TaskDescriptions.unreadable(one.taskId(), e.getCause().toString());
+                }
                 LOG.infof("taskId=%s found=%s", one.taskId(), answer.get("found"));
                 yield answer;
             }
             case DescribeRequest.Several several -> {
-                ObjectNode answer = TaskDescriptions.batch(several.taskIds(), store.findAll(several.taskIds()));
-                LOG.infof("taskIds=%d found=%d", several.taskIds().size(), answer.path("tasks").size());
+                TaskStore.Records read = store.findAll(several.taskIds(), true);
+                read.unreadable().forEach((taskId, why) -> LOG.errorf("taskId=%s cannot be read by this version: %s",
+                        taskId, why));
+                ObjectNode answer = TaskDescriptions.batch(several.taskIds(), read.records(), read.unreadable());
+                LOG.infof("taskIds=%d found=%d unreadable=%d", several.taskIds().size(), answer.path("tasks").size(),
+                        read.unreadable().size());
                 yield answer;
             }
             case DescribeRequest.Listing list -> {
-                ObjectNode answer = listing.list(list.filter(), list.maxResults(), list.nextToken());
+                ObjectNode answer = listing.list(list.filter(), list.maxResults(), list.nextToken(),
+                        context::getRemainingTimeInMillis);
                 LOG.infof("cluster=%s listed=%d more=%s", list.filter().cluster(), answer.path("taskIds").size(),
                         answer.has("nextToken"));
                 yield answer;

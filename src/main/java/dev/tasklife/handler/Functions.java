@@ -113,9 +113,11 @@ public class Functions {
                         @ConfigProperty(name = "tasklife.expunge-after-seconds") long expungeAfterSeconds,
                         @ConfigProperty(name = "tasklife.tombstone-seconds") long tombstoneSeconds,
                         @ConfigProperty(name = "tasklife.step-timeout-seconds") long stepTimeoutSeconds,
+                        @ConfigProperty(name = "tasklife.kill-retry-seconds") long killRetrySeconds,
+                        @ConfigProperty(name = "tasklife.launch-timeout-seconds") long launchTimeoutSeconds,
                         Clock clock, Supplier<UUID> replacementIds) {
         return new Lifecycle(new LifecyclePolicy(inactiveAfterSeconds, expungeAfterSeconds, tombstoneSeconds,
-                stepTimeoutSeconds), clock, replacementIds);
+                stepTimeoutSeconds, killRetrySeconds, launchTimeoutSeconds), clock, replacementIds);
     }
 
     /** Who may send what (lifecycle.md, "Time and trust"); template.yaml's rules filter on the same values. */
@@ -125,6 +127,7 @@ public class Functions {
                         @ConfigProperty(name = "tasklife.trust.control-plane-sources") Set<String> controlPlane,
                         @ConfigProperty(name = "tasklife.trust.step-worker-sources") Set<String> stepWorkers,
                         @ConfigProperty(name = "tasklife.trust.accounts") Set<String> accounts,
+                        @ConfigProperty(name = "tasklife.trust.ecs-accounts") Set<String> ecsAccounts,
                         @ConfigProperty(name = "tasklife.trust.max-clock-skew") Duration maxSkew,
                         @ConfigProperty(name = "tasklife.event-source") String ownSource,
                         Clock clock) {
@@ -136,7 +139,7 @@ public class Functions {
             throw new IllegalStateException("the service's own event source " + ownSource
                     + " cannot be a trusted input source");
         }
-        return Admission.of(agentSources, controlPlane, stepWorkers, accounts, maxSkew, clock);
+        return Admission.of(agentSources, controlPlane, stepWorkers, accounts, ecsAccounts, maxSkew, clock);
     }
 
     @Produces

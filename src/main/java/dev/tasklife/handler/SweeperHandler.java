@@ -33,6 +33,9 @@ public class SweeperHandler extends JsonFunction {
         return Map.of("Swept", report.get("expunged").asInt(),
                 "ReplacementsRequested", report.get("replacementsRequested").asInt(),
                 "StepsTimedOut", report.get("stepsTimedOut").asInt(),
+                "KillsRetried", report.get("killsRetried").asInt(),
+                "KillAttemptsMax", report.get("killAttemptsMax").asLong(),
+                "LaunchesOverdue", report.get("launchesOverdue").asInt(),
                 "TombstonesCompacted", report.get("compacted").asInt(),
                 "SweepFailures", report.get("failed").asInt(),
                 "SweepReadUnits", report.get("readUnits").asDouble(),
@@ -49,6 +52,9 @@ public class SweeperHandler extends JsonFunction {
         answer.put("expunged", report.expunged());
         answer.put("replacementsRequested", report.replacementsRequested());
         answer.put("stepsTimedOut", report.stepsTimedOut());
+        answer.put("killsRetried", report.killsRetried());
+        answer.put("killAttemptsMax", report.killAttemptsMax());
+        answer.put("launchesOverdue", report.launchesOverdue());
         answer.put("compacted", report.compacted());
         answer.put("movedOn", report.movedOn());
         answer.put("failed", report.failed());

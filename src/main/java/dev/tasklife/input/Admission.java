@@ -15,17 +15,20 @@ import dev.tasklife.domain.EventTypes;
  *
  * @param sourcesByDetailType the sources each detail-type is taken from; {@code ECS Task State Change} only from
  *     {@code aws.ecs}, whatever is configured
- * @param accounts the accounts events are taken from
+ * @param accounts the accounts the other detail-types are taken from
+ * @param ecsAccounts the accounts {@code ECS Task State Change} is taken from (lifecycle.md, "Ownership": the
+ *     accounts configured for ECS; a deployment's own by default)
  * @param maxSkew how far an event's time (or an agent's timestamp) may be ahead of the service's clock
  */
-public record Admission(Map<String, Set<String>> sourcesByDetailType, Set<String> accounts, Duration maxSkew,
-                        Clock clock) {
+public record Admission(Map<String, Set<String>> sourcesByDetailType, Set<String> accounts, Set<String> ecsAccounts,
+                        Duration maxSkew, Clock clock) {
 
     public static final String ECS_SOURCE = "aws.ecs";
 
     public Admission {
         sourcesByDetailType = Map.copyOf(sourcesByDetailType);
         accounts = Set.copyOf(accounts);
+        ecsAccounts = Set.copyOf(ecsAccounts);
         if (maxSkew.isNegative()) {
             throw new IllegalArgumentException("maxSkew must not be negative");
         }
@@ -33,13 +36,14 @@ public record Admission(Map<String, Set<String>> sourcesByDetailType, Set<String
 
     /** The detail-types and their senders as configured: agents, the control plane, step workers. */
     public static Admission of(Set<String> agentSources, Set<String> controlPlaneSources,
-                               Set<String> stepWorkerSources, Set<String> accounts, Duration maxSkew, Clock clock) {
+                               Set<String> stepWorkerSources, Set<String> accounts, Set<String> ecsAccounts,
+                               Duration maxSkew, Clock clock) {
         return new Admission(Map.of(
                 EventTypes.ECS_TASK_STATE_CHANGE, Set.of(ECS_SOURCE),
                 EventTypes.TASK_STATUS_UPDATE, agentSources,
                 EventTypes.TASK_LAUNCH_REQUESTED, controlPlaneSources,
                 EventTypes.TASK_STOP_REQUESTED, controlPlaneSources,
-                EventTypes.TASK_STEP_COMPLETED, stepWorkerSources), accounts, maxSkew, clock);
+                EventTypes.TASK_STEP_COMPLETED, stepWorkerSources), accounts, ecsAccounts, maxSkew, clock);
     }
 
     /** Refuses an envelope whose source is not trusted for its detail-type, or whose account is not trusted. */
@@ -47,8 +51,9 @@ public record Admission(Map<String, Set<String>> sourcesByDetailType, Set<String
         if (source == null || !sourcesByDetailType.getOrDefault(detailType, Set.of()).contains(source)) {
             throw new InvalidEventException("source '" + source + "' is not trusted for '" + detailType + "'");
         }
-        if (account == null || !accounts.contains(account)) {
-            throw new InvalidEventException("account '" + account + "' is not trusted");
+        Set<String> trusted = EventTypes.ECS_TASK_STATE_CHANGE.equals(detailType) ? ecsAccounts : accounts;
+        if (account == null || !trusted.contains(account)) {
+            throw new InvalidEventException("account '" + account + "' is not trusted for '" + detailType + "'");
         }
     }
 

@@ -21,6 +21,7 @@ import dev.tasklife.domain.LifecyclePolicy;
 import dev.tasklife.domain.Phase;
 import dev.tasklife.domain.Step;
 import dev.tasklife.domain.TaskEvent;
+import dev.tasklife.domain.TaskIds;
 
 /**
  * Reads an EventBridge envelope into a {@link TaskEvent}. Unknown fields are ignored (real ECS events carry many);
@@ -119,7 +120,21 @@ public final class EventParser {
         String stopCode = JsonFields.optionalText(detail, DETAIL, "stopCode", MAX_ID_LENGTH);
         String stoppedReason = JsonFields.optionalText(detail, DETAIL, "stoppedReason", MAX_TEXT_LENGTH);
         return new TaskEvent.EcsStateChange(eventId, time, taskId, taskArn, cluster, serviceOf(detail), lastStatus,
-                desired, version, stopCode, stoppedReason, anyContainerFailed(detail));
+                desired, version, stopCode, stoppedReason, anyContainerFailed(detail),
+                optionalInstant(detail, "startedAt"), optionalInstant(detail, "stoppedAt"));
+    }
+
+    /** One of ECS's own times of the task (ISO-8601, as ECS writes them), or null when the event has none. */
+    private static Instant optionalInstant(JsonNode detail, String field) throws InvalidEventException {
+        String text = JsonFields.optionalText(detail, DETAIL, field, 64);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new InvalidEventException(DETAIL + field + " must be an ISO-8601 instant");
+        }
     }
 
     /** ECS names the service a task belongs to in its group: {@code service:NAME}. */
@@ -185,6 +200,11 @@ public final class EventParser {
         String taskId = JsonFields.taskId(detail, DETAIL, "taskId");
         String cluster = JsonFields.optionalCluster(detail, DETAIL, "cluster");
         String service = JsonFields.optionalText(detail, DETAIL, "service", MAX_ARN_LENGTH);
+        if (service != null && TaskIds.replacementPrefix(service) == null) {
+            // The service names the ids of its replacements: one that makes none would leave it without them.
+            throw new InvalidEventException("detail.service must hold a letter or digit: its replacements are named"
+                    + " after it");
+        }
         boolean networkInterface = JsonFields.optionalBoolean(detail, DETAIL, "networkInterface");
         boolean serviceDiscovery = JsonFields.optionalBoolean(detail, DETAIL, "serviceDiscovery");
         List<String> targetGroups = targetGroups(detail);

@@ -8,7 +8,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -16,6 +15,8 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+
+import dev.tasklife.domain.TaskIds;
 
 /**
  * Strict, bounded reads of JSON input: a field of the wrong type, too long, or missing when required is an
@@ -29,9 +30,6 @@ public final class JsonFields {
     public static final int MAX_LAMBDA_PAYLOAD_BYTES = 6 * 1024 * 1024;
     public static final int MAX_ID_LENGTH = 256;
     public static final int MAX_TEXT_LENGTH = 2048;
-
-    /** Task ids of Mesos and ECS: letters, digits and a few separators; no spaces, no control characters. */
-    private static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@+=-]{0,255}");
 
     /** Two fields of one name in an object are refused: which one counts would be a guess. */
     private static final ObjectMapper MAPPER = JsonMapper.builder()
@@ -180,7 +178,7 @@ public final class JsonFields {
     }
 
     public static String checkTaskId(String name, String taskId) throws InvalidEventException {
-        if (!TASK_ID.matcher(taskId).matches()) {
+        if (!TaskIds.isValid(taskId)) {
             throw new InvalidEventException(name + " must be 1-256 letters, digits or ._:@+=- starting with a"
                     + " letter or digit");
         }

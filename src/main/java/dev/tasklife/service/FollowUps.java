@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.tasklife.domain.HistoryEntry;
-import dev.tasklife.domain.Phase;
 import dev.tasklife.domain.Step;
 import dev.tasklife.domain.TaskRecord;
 import dev.tasklife.domain.Transition;
@@ -14,8 +13,9 @@ import dev.tasklife.publish.OutboundEvent;
  * What one write to a task said, as events: read off the record before and after it (a DynamoDB stream record).
  * A move appended to the history is {@code Task State Changed} (and a step request when it entered the phase of a
  * step the task asked for); a tombstone that appeared is {@code Task Expunged}; a task created as a replacement is
- * {@code Task Replacement Requested}; the instance that goes when a replaced task came back is
- * {@code Task Kill Requested} once it reaches STOPPING. The ids are the same however often the same write is read.
+ * {@code Task Replacement Requested}; a kill the write requested (an agent task wanted STOPPED entering STOPPING, a
+ * kill retried, a task reported live while it must not run) is {@code Task Kill Requested}. The ids are the same
+ * however often the same write is read.
  */
 public final class FollowUps {
 
@@ -36,15 +36,13 @@ public final class FollowUps {
             String causeKey = history.get(i).dedupeKey();
             // One write appends at most one move, so the record's version is the version that move made.
             events.add(LifecycleEvents.stateChanged(after, after.version(), moves.get(i), causeKey));
-            if (moves.get(i).to() == Phase.STOPPING && after.surplusKept() != null) {
-                // Stopped as one too many after a comeback: killed once its stop path reaches STOPPING, that is,
-                // after its deactivation step if it has one.
-                events.add(LifecycleEvents.surplusKillRequested(after, causeKey));
-            }
             Step step = Step.runningIn(moves.get(i).to());
             if (step != null && after.steps().contains(step)) {
                 events.add(LifecycleEvents.stepRequested(after, step, moves.get(i), causeKey));
             }
+        }
+        if (after.killsRequested() > (before == null ? 0 : before.killsRequested())) {
+            events.add(LifecycleEvents.killAttempt(before, after, made > 0));
         }
         if (after.isExpunged() && (before == null || !before.isExpunged())) {
             events.add(LifecycleEvents.expunged(after, after.history().get(history.size() - 1).dedupeKey()));

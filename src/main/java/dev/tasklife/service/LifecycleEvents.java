@@ -2,6 +2,7 @@ package dev.tasklife.service;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -122,22 +123,45 @@ final class LifecycleEvents {
     }
 
     /**
-     * {@code Task Kill Requested} for the instance a service has too many of after a task came back from UNREACHABLE
-     * while a replacement stood in for it: {@code killed} is stopped, keeping its {@code surplusKept}.
+     * {@code Task Kill Requested} that a write asked for (lifecycle.md, "Every wait has a timer"): attempt
+     * {@code killsRequested}, its id stable for that attempt. Why: the task entered STOPPING wanted STOPPED (for the
+     * instance a service had one too many of after a comeback, which one it keeps), it reported itself live while it
+     * must not run, or no terminal report came within the retry time of the last request.
+     *
+     * @param moved the write moved the task (into STOPPING: a kill is requested by no other move)
      */
-    static OutboundEvent surplusKillRequested(TaskRecord killed, String causeKey) {
+    static OutboundEvent killAttempt(TaskRecord before, TaskRecord after, boolean moved) {
+        long attempt = after.killsRequested();
         ObjectNode detail = JsonNodeFactory.instance.objectNode();
-        detail.put("eventId", stableId(EventTypes.TASK_KILL_REQUESTED, killed.taskId(), causeKey));
-        detail.put("taskId", killed.taskId());
-        detail.put("kept", killed.surplusKept());
-        detail.put("cluster", killed.cluster());
-        detail.put("service", killed.service());
-        KillSelection selection = killed.killSelection() == null ? KillSelection.YOUNGEST_FIRST
-                : killed.killSelection();
-        detail.put("why", "surplus: one instance too many after a task came back from UNREACHABLE; killSelection "
-                + selection + " stops " + killed.taskId() + " and keeps " + killed.surplusKept());
-        detail.put("time", killed.updatedAt().toString());
+        detail.put("eventId", stableId(EventTypes.TASK_KILL_REQUESTED, after.taskId(), "kill#" + attempt));
+        detail.put("taskId", after.taskId());
+        detail.put("attempt", attempt);
+        detail.put("cluster", after.cluster());
+        detail.put("service", after.service());
+        detail.put("kept", after.surplusKept());
+        detail.put("why", killReason(before, after, moved));
+        detail.put("time", after.killRequestedAt().toString());
         return new OutboundEvent(EventTypes.TASK_KILL_REQUESTED, detail);
+    }
+
+    private static String killReason(TaskRecord before, TaskRecord after, boolean moved) {
+        if (moved && after.surplusKept() != null) {
+            KillSelection selection = after.killSelection() == null ? KillSelection.YOUNGEST_FIRST
+                    : after.killSelection();
+            return "surplus: one instance too many after a task came back from UNREACHABLE; killSelection "
+                    + selection + " stops " + after.taskId() + " and keeps " + after.surplusKept();
+        }
+        if (moved) {
+            String reason = after.stopReason() != null ? after.stopReason() : after.outcomeReason();
+            return "stopping: wanted STOPPED" + (reason == null ? "" : " (" + reason + ")");
+        }
+        boolean reported = before != null && !Objects.equals(before.agentTimestampMicros(),
+                after.agentTimestampMicros());
+        if (reported) {
+            return "reported " + after.agentState() + " although it must not run";
+        }
+        return "kill retried: no terminal report since the kill requested at "
+                + (before == null ? null : before.killRequestedAt());
     }
 
     /**

@@ -18,6 +18,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.tasklife.domain.EcsArns;
 import dev.tasklife.domain.EventTypes;
 import dev.tasklife.domain.ReconcileEntry;
 import dev.tasklife.domain.TaskEvent.EcsStateChange;
@@ -135,12 +136,9 @@ public class Reconciler {
      * 2018), which no launch can have named otherwise; else the one recorded; "" for an agent task without one.
      */
     private static String clusterOf(ReconcileEntry entry) {
-        String arn = entry.taskArn();
-        if (arn != null && arn.contains(":task/")) {
-            String[] resource = arn.substring(arn.indexOf(":task/") + 1).split("/");
-            if (resource.length == 3) {
-                return resource[1];
-            }
+        String clusterArn = EcsArns.clusterArnOf(entry.taskArn());
+        if (clusterArn != null) {
+            return clusterArn.substring(clusterArn.lastIndexOf('/') + 1);
         }
         return Objects.requireNonNullElse(entry.cluster(), "");
     }

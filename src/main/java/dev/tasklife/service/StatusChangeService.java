@@ -91,6 +91,10 @@ public class StatusChangeService {
                     case Decision.Reject reject -> {
                         return rejected(event, current, reject);
                     }
+                    case Decision.Refuse refuse -> {
+                        return log(new StatusChangeResult(Verdict.INVALID, event.taskId(), event.eventId(),
+                                current.lastStatus(), null, null, current.version(), refuse.why(), null));
+                    }
                     case Decision.Write write -> change = write.change();
                 }
             }
@@ -141,7 +145,14 @@ public class StatusChangeService {
         // A blind write's new image is exact; an informed one made exactly version + 1.
         long version = change.guard().isBlind() ? after.version() : change.guard().version() + 1;
         String replacement = change.replacedBy();
-        String why = replacement == null ? null : "replacement requested: " + replacement;
+        List<String> said = new ArrayList<>();
+        if (replacement != null) {
+            said.add("replacement requested: " + replacement);
+        }
+        if (change.requestKill()) {
+            said.add("kill requested");
+        }
+        String why = said.isEmpty() ? null : String.join("; ", said);
         if (change.moveTo() == null) {
             Phase stays = after != null ? after.lastStatus() : before.lastStatus();
             return log(new StatusChangeResult(Verdict.UPDATED, event.taskId(), event.eventId(), stays, null, null,
@@ -187,7 +198,8 @@ public class StatusChangeService {
         if (result.requested() != null) {
             MDC.put("requested", result.requested().name());
         }
-        Logger.Level level = result.verdict() == Verdict.REJECTED ? Logger.Level.WARN : Logger.Level.INFO;
+        Logger.Level level = result.verdict() == Verdict.REJECTED || result.verdict() == Verdict.INVALID
+                ? Logger.Level.WARN : Logger.Level.INFO;
         LOG.logf(level, "taskId=%s eventId=%s verdict=%s phase=%s move=%s requested=%s version=%d why=%s",
                 result.taskId(), result.eventId(), result.verdict(), result.phase(), result.move(), result.requested(),
                 result.version(), result.why());

@@ -13,11 +13,11 @@ import dev.tasklife.domain.SweepEntry;
 import dev.tasklife.domain.TaskEvent.SweepFinding;
 import dev.tasklife.domain.TaskEvent.SweepFinding.Finding;
 import dev.tasklife.domain.TaskRecord;
+import dev.tasklife.domain.Timer;
 import dev.tasklife.domain.Verdict;
 import dev.tasklife.store.TaskStore;
-import dev.tasklife.store.TaskStore.SweepKind;
 import dev.tasklife.store.TaskStore.IndexPage;
-import dev.tasklife.store.TaskStore.SweepRecords;
+import dev.tasklife.store.TaskStore.Records;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -57,22 +57,26 @@ public class Sweeper {
         Instant now = clock.instant();
         LifecyclePolicy policy = statusChanges.lifecycle().policy();
         Tally tally = new Tally();
-        // Every UNREACHABLE task is read: whether it is due depends on its own strategy.
-        boolean finished = sweepKind(SweepKind.UNREACHABLE, now, now, tally, remainingMillis)
-                && sweepKind(SweepKind.STEP, now.minusSeconds(policy.stepTimeoutSeconds()), now, tally,
+        // Every UNREACHABLE task is read: whether it is due depends on its own strategy. The other waits are due
+        // once they have lasted their time: only those entries are read.
+        boolean finished = sweepKind(Timer.UNREACHABLE, now, now, tally, remainingMillis)
+                && sweepKind(Timer.STEP, now.minusSeconds(policy.stepTimeoutSeconds()), now, tally, remainingMillis)
+                && sweepKind(Timer.KILL, now.minusSeconds(policy.killRetrySeconds()), now, tally, remainingMillis)
+                && sweepKind(Timer.LAUNCH, now.minusSeconds(policy.launchTimeoutSeconds()), now, tally,
                         remainingMillis)
-                && sweepKind(SweepKind.TOMBSTONE, now, now, tally, remainingMillis);
+                && sweepKind(Timer.TOMBSTONE, now, now, tally, remainingMillis);
         SweepReport report = tally.report(!finished);
-        LOG.infof("sweep read=%d notDue=%d expunged=%d replacementsRequested=%d stepsTimedOut=%d compacted=%d"
-                        + " movedOn=%d failed=%d queries=%d readUnits=%.1f stoppedEarly=%s", report.read(),
-                report.notDue(), report.expunged(), report.replacementsRequested(), report.stepsTimedOut(),
-                report.compacted(), report.movedOn(), report.failed(), report.queries(), report.readUnits(),
-                report.stoppedEarly());
+        LOG.infof("sweep read=%d notDue=%d expunged=%d replacementsRequested=%d stepsTimedOut=%d killsRetried=%d"
+                        + " killAttemptsMax=%d launchesOverdue=%d compacted=%d movedOn=%d failed=%d queries=%d"
+                        + " readUnits=%.1f stoppedEarly=%s", report.read(), report.notDue(), report.expunged(),
+                report.replacementsRequested(), report.stepsTimedOut(), report.killsRetried(),
+                report.killAttemptsMax(), report.launchesOverdue(), report.compacted(), report.movedOn(),
+                report.failed(), report.queries(), report.readUnits(), report.stoppedEarly());
         return report;
     }
 
     /** Every shard of one kind, page by page; false when the invocation's time ran short first. */
-    private boolean sweepKind(SweepKind kind, Instant enteredBefore, Instant now, Tally tally,
+    private boolean sweepKind(Timer kind, Instant enteredBefore, Instant now, Tally tally,
                               LongSupplier remainingMillis) {
         for (String key : store.sweepKeys(kind)) {
             Map<String, AttributeValue> next = null;
@@ -104,11 +108,13 @@ public class Sweeper {
         return true;
     }
 
-    /** What is due for an entry of this kind, or null: a step or a tombstone is due once the index gives it. */
-    private Finding findingOn(SweepKind kind, SweepEntry entry, Instant now) {
+    /** What is due for an entry of this kind, or null: every wait but UNREACHABLE is due once the index gives it. */
+    private Finding findingOn(Timer kind, SweepEntry entry, Instant now) {
         return switch (kind) {
             case UNREACHABLE -> statusChanges.lifecycle().policy().unreachableFinding(entry, now);
             case STEP -> Finding.STEP_TIMED_OUT;
+            case KILL -> Finding.KILL_RETRY_DUE;
+            case LAUNCH -> Finding.LAUNCH_OVERDUE;
             case TOMBSTONE -> Finding.TOMBSTONE_DUE;
         };
     }
@@ -117,9 +123,9 @@ public class Sweeper {
      * The whole records of the tasks the index shows due, read in one request (the index holds only what tells
      * whether a task is due, and a write needs the record), each swept; false when the time ran short first.
      */
-    private boolean sweepDue(SweepKind kind, Map<String, SweepFinding> due, Tally tally,
+    private boolean sweepDue(Timer kind, Map<String, SweepFinding> due, Tally tally,
                              LongSupplier remainingMillis) {
-        SweepRecords read = store.findForSweep(due.keySet());
+        Records read = store.findAll(due.keySet(), false);
         tally.readUnits += read.readUnits();
         read.unreadable().forEach((taskId, why) -> tally.unreadable(taskId + ": " + why));
         for (SweepFinding finding : due.values()) {
@@ -140,9 +146,9 @@ public class Sweeper {
      * One task, isolated: whatever goes wrong with it is logged and counted, and the sweep goes on. The finding acts
      * only on the record as the index found it (its phase and version): one that moved on since is left as it is.
      */
-    private void sweepOne(SweepKind kind, SweepFinding finding, TaskRecord task, Tally tally) {
+    private void sweepOne(Timer kind, SweepFinding finding, TaskRecord task, Tally tally) {
         try {
-            tally.count(finding.finding(), statusChanges.apply(finding, task));
+            tally.count(finding.finding(), statusChanges.apply(finding, task), task);
         } catch (RuntimeException e) {
             tally.failed++;
             LOG.errorf(e, "sweep failed on task %s (%s); left for the next run", task.taskId(), kind);
@@ -159,6 +165,9 @@ public class Sweeper {
         int expunged;
         int replacementsRequested;
         int stepsTimedOut;
+        int killsRetried;
+        long killAttemptsMax;
+        int launchesOverdue;
         int compacted;
         int movedOn;
         int failed;
@@ -168,7 +177,7 @@ public class Sweeper {
             LOG.errorf("sweep cannot read task %s; left for the next run", failure);
         }
 
-        void count(Finding finding, StatusChangeResult result) {
+        void count(Finding finding, StatusChangeResult result, TaskRecord task) {
             if (result.verdict() != Verdict.APPLIED && result.verdict() != Verdict.UPDATED) {
                 movedOn++;
                 return;
@@ -180,6 +189,12 @@ public class Sweeper {
                 case UNREACHABLE_EXPIRED -> expunged++;
                 case REPLACEMENT_DUE -> { } // counted by its write, above
                 case STEP_TIMED_OUT -> stepsTimedOut++;
+                case KILL_RETRY_DUE -> {
+                    killsRetried++;
+                    // The attempt this retry made: the alarm watches how many one task needed.
+                    killAttemptsMax = Math.max(killAttemptsMax, task.killsRequested() + 1);
+                }
+                case LAUNCH_OVERDUE -> launchesOverdue++;
                 case TOMBSTONE_DUE -> compacted++;
                 case MISSING_FROM_ECS -> { } // the reconciler's finding; the sweep never makes it
             }
@@ -187,7 +202,7 @@ public class Sweeper {
 
         SweepReport report(boolean stoppedEarly) {
             return new SweepReport(queries, readUnits, read, notDue, expunged, replacementsRequested, stepsTimedOut,
-                    compacted, movedOn, failed, stoppedEarly);
+                    killsRetried, killAttemptsMax, launchesOverdue, compacted, movedOn, failed, stoppedEarly);
         }
     }
 }

@@ -29,17 +29,27 @@ public final class TaskDescriptions {
         return answer;
     }
 
-    /** {@code taskIds} without duplicates, in the order asked; {@code records} the ones found. */
-    public static ObjectNode batch(Collection<String> taskIds, Map<String, TaskRecord> records) {
+    /** The failure reason of an id whose item this version cannot read (beside ECS's MISSING). */
+    public static final String UNREADABLE = "UNREADABLE";
+
+    /**
+     * {@code taskIds} without duplicates, in the order asked; {@code records} the ones found; {@code unreadable} the
+     * ones whose items this version cannot read, with why: failures, as the others are answered.
+     */
+    public static ObjectNode batch(Collection<String> taskIds, Map<String, TaskRecord> records,
+                                   Map<String, String> unreadable) {
         ObjectNode answer = JsonNodeFactory.instance.objectNode();
         ArrayNode tasks = answer.putArray("tasks");
         ArrayNode failures = answer.putArray("failures");
         for (String taskId : taskIds) {
             TaskRecord record = records.get(taskId);
-            if (record == null) {
-                failures.addObject().put("taskId", taskId).put("reason", "MISSING");
-            } else {
+            if (record != null) {
                 tasks.add(described(record));
+            } else if (unreadable.containsKey(taskId)) {
+                failures.addObject().put("taskId", taskId).put("reason", UNREADABLE)
+                        .put("detail", unreadable.get(taskId));
+            } else {
+                failures.addObject().put("taskId", taskId).put("reason", "MISSING");
             }
         }
         return answer;
@@ -61,11 +71,17 @@ public final class TaskDescriptions {
         task.put("stopReason", record.stopReason());
         task.put("stopCode", record.stopCode());
         task.put("decommissioned", record.decommissioned()); // asked to stop for good: never replaced
+        putTime(task, "launchedAt", record.launchedAt());
+        putTime(task, "startedAt", record.startedAt());
+        putTime(task, "stoppedAt", record.stoppedAt());
+        // The kills asked of the agent side (on entering STOPPING, again while no terminal report came).
+        task.put("killsRequested", record.killsRequested());
+        putTime(task, "killRequestedAt", record.killRequestedAt());
         task.put("version", record.version());
         ArrayNode steps = task.putArray("steps");
         record.steps().stream().sorted().map(Step::name).forEach(steps::add);
-        task.put("createdAt", record.createdAt() == null ? null : record.createdAt().toString());
-        task.put("updatedAt", record.updatedAt() == null ? null : record.updatedAt().toString());
+        putTime(task, "createdAt", record.createdAt());
+        putTime(task, "updatedAt", record.updatedAt());
         // The latest moves the record keeps; moves counts them all (Task State Changed told each one).
         answer.put("moves", record.moves());
         ArrayNode history = answer.putArray("history");
@@ -99,6 +115,17 @@ public final class TaskDescriptions {
         return answer;
     }
 
+    /** A task whose item this version cannot read: it exists, and is not described (a newer version wrote it). */
+    public static ObjectNode unreadable(String taskId, String why) {
+        ObjectNode answer = JsonNodeFactory.instance.objectNode();
+        answer.put("found", true);
+        answer.put("taskId", taskId);
+        answer.put("error", "TaskUnreadable");
+        answer.put("message", "task '" + taskId + "' is stored as this version cannot read it (written by a newer"
+                + " version, or mended by hand): " + why);
+        return answer;
+    }
+
     public static ObjectNode notFound(String taskId) {
         ObjectNode answer = JsonNodeFactory.instance.objectNode();
         answer.put("found", false);
@@ -106,6 +133,11 @@ public final class TaskDescriptions {
         answer.put("error", "TaskNotFound");
         answer.put("message", "no task with id '" + taskId + "' is recorded (never seen, or expired)");
         return answer;
+    }
+
+    /** Times travel as ISO-8601 text; an absent one as JSON null. */
+    private static void putTime(ObjectNode node, String field, Instant value) {
+        node.put(field, value == null ? null : value.toString());
     }
 
     /** Enums travel by name; an absent one as JSON null. */

@@ -1,5 +1,7 @@
 package dev.tasklife.service;
 
+import java.util.function.LongSupplier;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,14 +13,19 @@ import dev.tasklife.store.TaskStore;
 
 /**
  * A cluster's tasks, page by page, as ECS's ListTasks: the shards of the cluster in the list index are read in order,
- * each by task id. One call reads at most {@code maxResults} index items (a filtered-out item counts: it was read),
- * so a filtered page may hold fewer ids, even none, and still a {@code nextToken}; the list is done when there is
- * no {@code nextToken}. Tasks written while a list is under way may or may not be in it, as with ECS.
+ * each by task id. A page holds {@code maxResults} ids whenever that many remain: it reads on across shards (and,
+ * with filters, past the items they drop) within one call, and stops short only when the invocation's time runs
+ * low, with a {@code nextToken} to go on. The list is done when there is no {@code nextToken}; a last page may be
+ * empty. Tasks written while a list is under way may or may not be in it, as with ECS.
  */
 public final class TaskListing {
 
     /** ECS's limit and default for maxResults. */
     public static final int MAX_RESULTS = 100;
+    /** Index items one filtered Query reads at most: a filter may drop most of them. */
+    static final int FILTERED_READ = 500;
+    /** The time a call keeps in hand: with less left it answers what it has, with a nextToken. */
+    static final long SAFETY_MARGIN_MILLIS = 2_000;
 
     private final TaskStore store;
     private final Shards shards;
@@ -30,29 +37,44 @@ public final class TaskListing {
         this.tokens = tokens;
     }
 
-    /** {@code nextToken} null: the first page. */
-    public ObjectNode list(ListFilter filter, int maxResults, String nextToken) throws InvalidEventException {
+    /** {@code nextToken} null: the first page; {@code remainingMillis}: the invocation's time left. */
+    public ObjectNode list(ListFilter filter, int maxResults, String nextToken, LongSupplier remainingMillis)
+            throws InvalidEventException {
         PageTokens.Position position = nextToken == null ? new PageTokens.Position(0, null)
                 : tokens.read(nextToken, filter, shards.count());
         int shard = position.shard();
         String after = position.afterTaskId();
-        int budget = maxResults;
+        boolean filtered = filter.serviceName() != null || filter.desiredStatus() != null
+                || filter.lastStatus() != null;
         ObjectNode answer = JsonNodeFactory.instance.objectNode();
         ArrayNode taskIds = answer.putArray("taskIds");
         ArrayNode taskArns = answer.putArray("taskArns");
-        while (budget > 0 && shard < shards.count()) {
-            TaskStore.ShardPage page = store.listShard(filter, shard, after, budget);
-            page.tasks().forEach(task -> {
+        boolean firstQuery = true;
+        while (taskIds.size() < maxResults && shard < shards.count()) {
+            if (!firstQuery && remainingMillis.getAsLong() < SAFETY_MARGIN_MILLIS) {
+                break;
+            }
+            firstQuery = false;
+            int wanted = maxResults - taskIds.size();
+            TaskStore.ShardPage page = store.listShard(filter, shard, after,
+                    filtered ? Math.max(wanted, FILTERED_READ) : wanted);
+            boolean full = false;
+            for (TaskStore.ListedTask task : page.tasks()) {
+                if (taskIds.size() == maxResults) {
+                    full = true; // the page is full before this shard's page is: go on after the last one taken
+                    break;
+                }
                 taskIds.add(task.taskId());
                 taskArns.add(task.taskArn());
-            });
-            // An empty read still costs a request: at least one unit of the budget, so a call always ends.
-            budget -= Math.max(1, page.itemsRead());
-            if (page.continueAfter() != null) {
-                after = page.continueAfter();
-            } else {
-                shard++;
-                after = null;
+                after = task.taskId();
+            }
+            if (!full) {
+                if (page.continueAfter() != null) {
+                    after = page.continueAfter();
+                } else {
+                    shard++;
+                    after = null;
+                }
             }
         }
         if (shard < shards.count()) {

@@ -3,7 +3,7 @@ package dev.tasklife.store;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.tasklife.store.TaskStore.SweepKind;
+import dev.tasklife.domain.Timer;
 
 /**
  * The partition keys of the sparse sweep index: a kind spread over shards by task id ({@code UNREACHABLE#5}), so that
@@ -29,17 +29,20 @@ public record SweepIndex(Shards shards) {
     }
 
     /** Where the task's entry of this kind goes. */
-    public String key(SweepKind kind, String taskId) {
+    public String key(Timer kind, String taskId) {
         return shards.keyOf(kind.name(), taskId);
     }
 
     /**
-     * Every key the sweeper reads for a kind: each shard, then the bare kind that entries written before the index
-     * was sharded still carry (they leave it with their task's next move or sweep).
+     * Every key the sweeper reads for a kind: each shard, then, for the kinds older than the sharding (UNREACHABLE,
+     * STEP, TOMBSTONE), the bare kind that entries written before it still carry (they leave it with their task's
+     * next move or sweep). The waits added since (KILL, LAUNCH) were sharded from the start.
      */
-    public List<String> keys(SweepKind kind) {
+    public List<String> keys(Timer kind) {
         List<String> keys = new ArrayList<>(shards.keys(kind.name()));
-        keys.add(kind.name());
+        if (kind != Timer.KILL && kind != Timer.LAUNCH) {
+            keys.add(kind.name());
+        }
         return keys;
     }
 }

@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 
 import dev.tasklife.domain.AgentState;
 import dev.tasklife.domain.DesiredStatus;
+import dev.tasklife.domain.EcsArns;
 import dev.tasklife.domain.HistoryEntry;
 import dev.tasklife.domain.KillSelection;
 import dev.tasklife.domain.Outcome;
@@ -47,6 +48,10 @@ final class TaskItems {
     static final String APPLIED_KEYS = "k";
     static final String FORMER_APPLIED_KEYS = "appliedKeys";
     static final String STEPS = "steps";
+    /**
+     * The cluster, where the task's ARN does not name it ({@link #cluster}): an ECS task's cluster ARN is in its
+     * task ARN, and an item pays for every byte on every write.
+     */
     static final String CLUSTER = "cluster";
     static final String TASK_ARN = "taskArn";
     static final String SERVICE = "service";
@@ -62,6 +67,13 @@ final class TaskItems {
     static final String RELEASED_REPLACEMENT = "releasedReplacement";
     static final String SURPLUS_KEPT = "surplusKept";
     static final String SURPLUS_STOPPED = "surplusStopped";
+    static final String LAUNCHED_AT = "launchedAt";
+    /** How many kills were requested for the task, and when the last one was. */
+    static final String KILLS_REQUESTED = "killsRequested";
+    static final String KILL_REQUESTED_AT = "killRequestedAt";
+    /** ECS's own times for the task. */
+    static final String STARTED_AT = "startedAt";
+    static final String STOPPED_AT = "stoppedAt";
     /** Set once a task is expunged, and never removed: the record stays as a marker that keeps the task dead. */
     static final String EXPUNGED_AT = "expungedAt";
     /** Until when an expunged task keeps its full record for describe; removed when the sweeper compacts it. */
@@ -128,7 +140,17 @@ final class TaskItems {
         return AttributeValue.fromN(Long.toString(at.toEpochMilli()));
     }
 
+    /** The record an item holds. @throws UnreadableItemException for an item this code cannot read */
     static TaskRecord toRecord(Map<String, AttributeValue> item) {
+        try {
+            return readRecord(item);
+        } catch (RuntimeException e) {
+            AttributeValue id = item.get(TASK_ID);
+            throw new UnreadableItemException(id == null ? "?" : id.s(), e);
+        }
+    }
+
+    private static TaskRecord readRecord(Map<String, AttributeValue> item) {
         List<HistoryEntry> formerHistory = history(item, FORMER_HISTORY, FORMER_ENTRY_TO, Phase::valueOf,
                 FORMER_ENTRY_CAUSE, FORMER_ENTRY_KEY, FORMER_ENTRY_AT);
         List<HistoryEntry> history = new ArrayList<>(formerHistory);
@@ -151,7 +173,7 @@ final class TaskItems {
                 string(item, AGENT_KEY),
                 new LinkedHashSet<>(appliedKeys(item, formerHistory)),
                 steps(item),
-                string(item, CLUSTER),
+                cluster(item),
                 string(item, TASK_ARN),
                 string(item, SERVICE),
                 number(item, INACTIVE_AFTER),
@@ -166,6 +188,11 @@ final class TaskItems {
                 string(item, RELEASED_REPLACEMENT),
                 string(item, SURPLUS_KEPT),
                 string(item, SURPLUS_STOPPED),
+                instant(item, LAUNCHED_AT),
+                number(item, KILLS_REQUESTED) == null ? 0 : number(item, KILLS_REQUESTED),
+                instant(item, KILL_REQUESTED_AT),
+                instant(item, STARTED_AT),
+                instant(item, STOPPED_AT),
                 instant(item, EXPUNGED_AT),
                 number(item, TOMBSTONE_UNTIL),
                 number(item, EARLIER_MOVES) == null ? 0 : number(item, EARLIER_MOVES),
@@ -193,7 +220,7 @@ final class TaskItems {
         return new ReconcileEntry(
                 string(item, TASK_ID),
                 instant(item, HEARD_AT),
-                string(item, CLUSTER),
+                cluster(item),
                 string(item, TASK_ARN),
                 enumOf(item, LAST_STATUS, Phase::valueOf),
                 number(item, VERSION) == null ? 0 : number(item, VERSION),
@@ -210,11 +237,22 @@ final class TaskItems {
                 phase != null && phase != Phase.STOPPED,
                 source,
                 item.containsKey(RECONCILE_KEY),
-                string(item, CLUSTER),
+                cluster(item),
                 item.containsKey(LIST_KEY),
                 // An item never stamped is taken as silent for ever: due for reconciliation at once.
                 Objects.requireNonNullElse(instant(item, UPDATED_AT), Instant.EPOCH),
                 null);
+    }
+
+    /** The cluster stored, or the one the task ARN names. */
+    private static String cluster(Map<String, AttributeValue> item) {
+        String stored = string(item, CLUSTER);
+        return stored != null ? stored : EcsArns.clusterArnOf(string(item, TASK_ARN));
+    }
+
+    /** The cluster to store for a task: none where its ARN names it already. */
+    static String clusterToStore(String cluster, String taskArn) {
+        return cluster != null && cluster.equals(EcsArns.clusterArnOf(taskArn)) ? null : cluster;
     }
 
     private static Set<Step> steps(Map<String, AttributeValue> item) {

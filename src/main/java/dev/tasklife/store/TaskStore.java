@@ -25,6 +25,7 @@ import dev.tasklife.domain.Step;
 import dev.tasklife.domain.SweepEntry;
 import dev.tasklife.domain.TaskChange;
 import dev.tasklife.domain.TaskRecord;
+import dev.tasklife.domain.Timer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
@@ -44,6 +45,7 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.TransactionConflictException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
@@ -86,18 +88,11 @@ public class TaskStore {
     }
 
     /**
-     * Whole records read for the sweep, by id (an id no item has is in neither map), with what reading them cost;
-     * {@code unreadable}: the items that are not task records this code can read, by id, with why.
+     * Records read by id (an id no item has is in neither map), with what reading them cost; {@code unreadable}: the
+     * items that are not task records this code can read, by id, with why. Every reader of many items reads them so:
+     * one unreadable item fails only itself (lifecycle.md).
      */
-    public record SweepRecords(Map<String, TaskRecord> records, Map<String, String> unreadable, double readUnits) {
-    }
-
-    /** The kinds of entry in the sweep index. */
-    public enum SweepKind {
-        UNREACHABLE,
-        STEP,
-        /** An expunged task whose full record is due to be compacted to its permanent marker. */
-        TOMBSTONE
+    public record Records(Map<String, TaskRecord> records, Map<String, String> unreadable, double readUnits) {
     }
 
     /** Whose report keeps a live task in the reconcile index: ECS's events, or its agent's status updates. */
@@ -197,7 +192,7 @@ public class TaskStore {
     }
 
     /** The sweep index's keys of one kind, all of which a sweep reads. */
-    public List<String> sweepKeys(SweepKind kind) {
+    public List<String> sweepKeys(Timer kind) {
         return sweepIndex.keys(kind);
     }
 
@@ -240,12 +235,12 @@ public class TaskStore {
         String filter = "(attribute_not_exists(" + expression.name(TaskItems.RECONCILE_KEY) + ") AND " + status
                 + " <> " + expression.value(Phase.STOPPED.name()) + " AND (attribute_exists("
                 + expression.name(TaskItems.ECS_VERSION) + ") OR attribute_exists("
-                + expression.name(TaskItems.AGENT_TIMESTAMP) + "))) OR (attribute_exists("
-                + expression.name(TaskItems.CLUSTER) + ") AND attribute_not_exists("
-                + expression.name(TaskItems.LIST_KEY) + "))";
+                + expression.name(TaskItems.AGENT_TIMESTAMP) + "))) OR ((attribute_exists("
+                + expression.name(TaskItems.CLUSTER) + ") OR attribute_exists(" + expression.name(TaskItems.TASK_ARN)
+                + ")) AND attribute_not_exists(" + expression.name(TaskItems.LIST_KEY) + "))";
         String projection = Stream.of(TaskItems.TASK_ID, TaskItems.LAST_STATUS, TaskItems.ECS_VERSION,
-                        TaskItems.AGENT_TIMESTAMP, TaskItems.CLUSTER, TaskItems.RECONCILE_KEY, TaskItems.LIST_KEY,
-                        TaskItems.UPDATED_AT)
+                        TaskItems.AGENT_TIMESTAMP, TaskItems.CLUSTER, TaskItems.TASK_ARN, TaskItems.RECONCILE_KEY,
+                        TaskItems.LIST_KEY, TaskItems.UPDATED_AT)
                 .map(expression::name).collect(Collectors.joining(", "));
         return ScanRequest.builder()
                 .tableName(tableName)
@@ -283,8 +278,9 @@ public class TaskStore {
         Expression expression = new Expression();
         return updateIf(task.taskId(), "SET " + expression.name(TaskItems.LIST_KEY) + " = "
                         + expression.value(listShards.keyOf(task.cluster(), task.taskId())),
-                expression.name(TaskItems.CLUSTER) + " = " + expression.value(task.cluster())
-                        + " AND attribute_not_exists(" + expression.name(TaskItems.LIST_KEY) + ")",
+                // A task's cluster never changes: the key is added to the task as it was read, if it still lacks it.
+                "attribute_exists(" + expression.name(TaskItems.TASK_ID) + ") AND attribute_not_exists("
+                        + expression.name(TaskItems.LIST_KEY) + ")",
                 expression);
     }
 
@@ -314,36 +310,28 @@ public class TaskStore {
     }
 
     /**
-     * The records of these tasks (at most {@link #MAX_BATCH_READ}), by id; an unknown id is not in the map. Keys
+     * The records of these tasks (at most {@link #MAX_BATCH_READ}), by id, each item on its own: an unknown id is in
+     * neither map, an item that is not a record this code can read is reported, not fatal to the others. Keys
      * DynamoDB leaves unprocessed (a response over 16 MB, throttling) are asked again: the answer is whole or the
      * read fails.
+     *
+     * @param consistent a strongly consistent read; the sweep reads eventually consistent (half the read units):
+     *     every sweep write is guarded by the version its finding saw, and a record read stale only fails that
+     *     guard, which returns the current record to decide on
      */
-    public Map<String, TaskRecord> findAll(Collection<String> taskIds) {
-        Map<String, TaskRecord> found = new LinkedHashMap<>();
-        batchGet(taskIds, true, null, new double[1]).forEach(item -> found.put(item.get(TaskItems.TASK_ID).s(),
-                TaskItems.toRecord(item)));
-        return found;
-    }
-
-    /**
-     * The whole records of tasks the sweep found due in its index (at most {@link #MAX_BATCH_READ}), each item on its
-     * own: one that is not a record this code can read is reported, not fatal to the others. Eventually consistent
-     * (half the read units): every sweep write is guarded by the version its finding saw, and a record read stale
-     * only fails that guard, which returns the current record to decide on.
-     */
-    public SweepRecords findForSweep(Collection<String> taskIds) {
+    public Records findAll(Collection<String> taskIds, boolean consistent) {
         double[] units = new double[1];
         Map<String, TaskRecord> records = new LinkedHashMap<>();
         Map<String, String> unreadable = new LinkedHashMap<>();
-        for (Map<String, AttributeValue> item : batchGet(taskIds, false, null, units)) {
-            String taskId = item.get(TaskItems.TASK_ID).s();
+        for (Map<String, AttributeValue> item : batchGet(taskIds, consistent, null, units)) {
             try {
-                records.put(taskId, TaskItems.toRecord(item));
-            } catch (RuntimeException e) {
-                unreadable.put(taskId, e.toString());
+                TaskRecord record = TaskItems.toRecord(item);
+                records.put(record.taskId(), record);
+            } catch (UnreadableItemException e) {
+                unreadable.put(e.taskId(), e.getCause().toString());
             }
         }
-        return new SweepRecords(records, unreadable, units[0]);
+        return new Records(records, unreadable, units[0]);
     }
 
     /**
@@ -477,6 +465,10 @@ public class TaskStore {
             return WriteResult.written(TaskItems.toRecord(response.attributes()));
         } catch (ConditionalCheckFailedException e) {
             return notWritten(e.item());
+        } catch (TransactionConflictException e) {
+            // The item is in another writer's transaction (a comeback's, a replacement's): a race lost as a failed
+            // condition is, decided again on the record as it now is.
+            return WriteResult.notWritten(find(change.taskId()).orElse(null));
         }
     }
 
@@ -544,7 +536,7 @@ public class TaskStore {
     /**
      * One page of the entries under one key of the sparse sweep index ({@link #sweepKeys}) that entered it at or
      * before {@code before}, oldest first. The index holds nothing else, and of each task only what tells whether it
-     * is due: the sweeper reads the whole records of those that are ({@link #findForSweep}).
+     * is due: the sweeper reads the whole records of those that are ({@link #findAll}).
      */
     public IndexPage<SweepEntry> sweepCandidates(String sweepKey, Instant before, Map<String, AttributeValue> from,
                                                  int limit) {
@@ -638,6 +630,12 @@ public class TaskStore {
                 yield "(attribute_not_exists(" + desired + ") OR " + desired + " <> "
                         + expression.value(DesiredStatus.STOPPED.name()) + ")";
             }
+            case NO_DEACTIVATION_STEP -> "NOT contains(" + expression.name(TaskItems.STEPS) + ", "
+                    + expression.value(Step.DEACTIVATION.name()) + ")";
+            case NOT_ENDED -> "attribute_not_exists(" + expression.name(TaskItems.OUTCOME) + ")";
+            case NOT_ECS_TASK -> "attribute_not_exists(" + expression.name(TaskItems.TASK_ARN) + ")";
+            case NOT_AGENT_TASK -> "(attribute_not_exists(" + expression.name(TaskItems.LAST_STATUS)
+                    + ") OR attribute_exists(" + expression.name(TaskItems.TASK_ARN) + "))";
             case NO_STOP_CODE_RECORDED -> "attribute_not_exists(" + expression.name(TaskItems.STOP_CODE) + ")";
         };
     }
@@ -665,26 +663,29 @@ public class TaskStore {
             return set + compaction(expression);
         }
         set.add(ifAbsent(expression, TaskItems.CREATED_AT, at));
-        if (change.tombstoneUntil() != null) {
-            // An expunged task waits in the sweep index until it is due to be compacted.
-            set.add(expression.name(TaskItems.SWEEP_KIND) + " = "
-                    + expression.value(sweepIndex.key(SweepKind.TOMBSTONE, change.taskId())));
-            set.add(expression.name(TaskItems.SWEEP_SINCE) + " = "
-                    + expression.number(change.tombstoneUntil() * 1000));
-        }
         List<HistoryEntry> added = List.of();
         if (change.moveTo() != null) {
             set.add(expression.name(TaskItems.LAST_STATUS) + " = " + expression.value(change.moveTo().name()));
             added = List.of(new HistoryEntry(change.moveTo(), change.cause(), change.dedupeKey(), change.at()));
-            SweepKind sweep = sweepKindOf(change.moveTo());
-            if (sweep != null) {
+        }
+        switch (Timer.after(change, decidedOn)) {
+            case Timer.Started started -> {
                 set.add(expression.name(TaskItems.SWEEP_KIND) + " = "
-                        + expression.value(sweepIndex.key(sweep, change.taskId())));
-                set.add(expression.name(TaskItems.SWEEP_SINCE) + " = " + expression.number(change.at().toEpochMilli()));
-            } else if (change.tombstoneUntil() == null) {
+                        + expression.value(sweepIndex.key(started.timer(), change.taskId())));
+                set.add(expression.name(TaskItems.SWEEP_SINCE) + " = "
+                        + expression.number(started.since().toEpochMilli()));
+            }
+            case Timer.Cleared cleared -> {
                 remove.add(expression.name(TaskItems.SWEEP_KIND));
                 remove.add(expression.name(TaskItems.SWEEP_SINCE));
             }
+            case Timer.Kept kept -> {
+            }
+        }
+        if (change.requestKill()) {
+            String kills = expression.name(TaskItems.KILLS_REQUESTED);
+            set.add(kills + " = if_not_exists(" + kills + ", " + expression.number(0) + ") + " + expression.number(1));
+            set.add(expression.name(TaskItems.KILL_REQUESTED_AT) + " = " + at);
         }
         // The reconcile index holds a live task from its source's first report written until it stops; every report
         // written (a move or not) says it was heard from. No report is ever written to a STOPPED task.
@@ -724,7 +725,7 @@ public class TaskStore {
         }
         setIfPresent(set, expression, TaskItems.ECS_VERSION, change.ecsVersion());
         // Identity, launch settings and links never change for a task: first writer wins.
-        setIfAbsent(set, expression, TaskItems.CLUSTER, change.cluster());
+        setIfAbsent(set, expression, TaskItems.CLUSTER, TaskItems.clusterToStore(change.cluster(), change.taskArn()));
         setIfAbsent(set, expression, TaskItems.LIST_KEY, change.cluster() == null ? null
                 : listShards.keyOf(change.cluster(), change.taskId()));
         setIfAbsent(set, expression, TaskItems.TASK_ARN, change.taskArn());
@@ -744,6 +745,9 @@ public class TaskStore {
         setIfPresent(set, expression, TaskItems.SURPLUS_STOPPED, change.surplusStopped());
         setIfAbsent(set, expression, TaskItems.KILL_SELECTION,
                 change.killSelection() == null ? null : change.killSelection().name());
+        setIfAbsent(set, expression, TaskItems.LAUNCHED_AT, millis(change.launchedAt()));
+        setIfAbsent(set, expression, TaskItems.STARTED_AT, millis(change.startedAt()));
+        setIfAbsent(set, expression, TaskItems.STOPPED_AT, millis(change.stoppedAt()));
         // Always written, so that an item without it is known to be older than the flag (TaskItems reads those).
         boolean decommissioned = change.decommission() || (window != null && decidedOn.decommissioned());
         String flag = expression.value(AttributeValue.fromBool(decommissioned));
@@ -839,12 +843,8 @@ public class TaskStore {
                 .map(expression::name).collect(Collectors.joining(", "));
     }
 
-    /** Where a task in this phase sits in the sweep index, or null when it is not there. */
-    static SweepKind sweepKindOf(Phase phase) {
-        if (phase == Phase.UNREACHABLE) {
-            return SweepKind.UNREACHABLE;
-        }
-        return phase.isStep() ? SweepKind.STEP : null;
+    private static Long millis(Instant at) {
+        return at == null ? null : at.toEpochMilli();
     }
 
     private static void setIfPresent(StringJoiner set, Expression expression, String attribute, Object value) {

@@ -67,18 +67,21 @@ class LifecycleTest {
         void agentRunningAssumesNoActivationStepNoStopAndNoReplacementAndSaysSoInTheGuard() {
             TaskChange change = LIFECYCLE.firstAttempt(agent("t1", AgentState.RUNNING, 1, "u1"));
             assertEquals(Phase.RUNNING, change.moveTo());
-            assertEquals(Set.of(Assumption.NO_ACTIVATION_STEP, Assumption.NO_STOP_REQUESTED, Assumption.NOT_REPLACED),
-                    change.guard().assumptions());
+            assertEquals(Set.of(Assumption.NO_ACTIVATION_STEP, Assumption.NO_STOP_REQUESTED, Assumption.NOT_REPLACED,
+                    Assumption.NOT_ENDED, Assumption.NOT_ECS_TASK), change.guard().assumptions());
             assertEquals(AgentState.RUNNING, change.agentState());
         }
 
         @Test
-        void terminalAgentStateStopsWithItsOutcomeAssumingNoDeprovisioning() {
+        void terminalAgentStateStopsWithItsOutcomeAssumingNoUndoStep() {
             TaskChange change = LIFECYCLE.firstAttempt(agent("t1", AgentState.FAILED, 1, "u1"));
             assertEquals(Phase.STOPPED, change.moveTo());
             assertEquals(Outcome.FAILED, change.outcome());
-            assertEquals(Set.of(Assumption.NO_DEPROVISIONING_STEP, Assumption.NOT_REPLACED_ON_FAILURE),
-                    change.guard().assumptions(), "a failed task of a service would be replaced: not blind");
+            assertEquals(Set.of(Assumption.NO_DEACTIVATION_STEP, Assumption.NO_DEPROVISIONING_STEP,
+                    Assumption.NOT_REPLACED_ON_FAILURE, Assumption.NOT_ECS_TASK), change.guard().assumptions(),
+                    "a failed task of a service would be replaced, one with undo steps deactivated: not blind");
+            assertEquals(EnumSet.of(Phase.PENDING, Phase.RUNNING, Phase.STOPPING, Phase.UNREACHABLE),
+                    change.guard().phases(), "a task in a step phase waits for its step: decided on the record");
         }
 
         @Test
@@ -109,7 +112,8 @@ class LifecycleTest {
             assertNull(change.moveTo());
             assertEquals(DesiredStatus.STOPPED, change.desiredStatus());
             assertEquals(EnumSet.of(Phase.PROVISIONING, Phase.ACTIVATING, Phase.UNREACHABLE, Phase.DEACTIVATING,
-                    Phase.STOPPING, Phase.DEPROVISIONING), change.guard().phases());
+                    Phase.DEPROVISIONING), change.guard().phases(),
+                    "an agent task already STOPPING is decided on its record: its kill is requested");
         }
     }
 
@@ -198,7 +202,7 @@ class LifecycleTest {
 
         @Test
         void aStoppedTaskCannotBecomeUnreachable() {
-            TaskRecord current = record("t1", Phase.STOPPED, 4).build();
+            TaskRecord current = record("t1", Phase.STOPPED, 4).ecsVersion(8).build();
             reject(LIFECYCLE.decide(ecs("t1", Phase.STOPPING, 9), current, NO_OTHER_TASKS));
         }
     }
@@ -237,7 +241,9 @@ class LifecycleTest {
             TaskRecord current = record("t1", Phase.STOPPED, 5).desired(DesiredStatus.STOPPED).build();
             assertEquals(Phase.RUNNING,
                     reject(LIFECYCLE.decide(agent("t1", AgentState.RUNNING, 9, "u3"), current, NO_OTHER_TASKS)).requested());
-            assertEquals(Phase.STOPPING, reject(LIFECYCLE.decide(ecs("t1", Phase.STOPPING, 9), current, NO_OTHER_TASKS)).requested());
+            TaskRecord ecsTask = record("t1", Phase.STOPPED, 5).ecsVersion(8).build();
+            assertEquals(Phase.STOPPING, reject(LIFECYCLE.decide(ecs("t1", Phase.STOPPING, 9), ecsTask,
+                    NO_OTHER_TASKS)).requested());
         }
 
         @Test
@@ -291,7 +297,7 @@ class LifecycleTest {
         void anEcsEventOfTheSamePhaseThatChangesTheDesiredStatusUpdatesWithoutAMove() {
             TaskRecord current = record("t1", Phase.RUNNING, 3).ecsVersion(4).build();
             TaskEvent.EcsStateChange stopping = new TaskEvent.EcsStateChange("e5", Fixtures.T0, "t1",
-                    "arn", "c", null, Phase.RUNNING, DesiredStatus.STOPPED, 5, null, null, false);
+                    "arn", "c", null, Phase.RUNNING, DesiredStatus.STOPPED, 5, null, null, false, null, null);
             TaskChange change = write(LIFECYCLE.decide(stopping, current, NO_OTHER_TASKS));
             assertNull(change.moveTo());
             assertEquals(Set.of(Phase.RUNNING), change.guard().phases());

@@ -119,6 +119,7 @@ public final class EmulatedStack implements AutoCloseable {
         environment.put("TABLE_NAME", tableName);
         environment.put("EVENT_BUS_NAME", busName);
         environment.put("TRUSTED_ACCOUNTS", SamTemplate.SAMPLE_ACCOUNT + "," + MOTO_ACCOUNT);
+        environment.put("TRUSTED_ECS_ACCOUNTS", SamTemplate.SAMPLE_ACCOUNT + "," + MOTO_ACCOUNT);
         environment.put("AWS_REGION", REGION);
         environment.put("AWS_ACCESS_KEY_ID", ACCESS_KEY);
         environment.put("AWS_SECRET_ACCESS_KEY", SECRET_KEY);

@@ -34,7 +34,12 @@ public final class FaultProxy implements AutoCloseable {
         /** Forward the request (it takes effect), then hold the answer back past the client's timeout. */
         LOSE_RESPONSE,
         /** PutEvents only: answer 200 with every entry refused ({@code FailedEntryCount}); nothing is put. */
-        REFUSE_ENTRIES
+        REFUSE_ENTRIES,
+        /**
+         * DynamoDB only: answer 400 {@code TransactionConflictException}, as DynamoDB answers a single write to an item
+         * another writer's transaction holds; the request never reaches the emulator.
+         */
+        TRANSACTION_CONFLICT
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -144,6 +149,12 @@ public final class FaultProxy implements AutoCloseable {
             }
             respond(exchange, 200, answer.append("]}").toString().getBytes(StandardCharsets.UTF_8),
                     "application/x-amz-json-1.1");
+            return;
+        }
+        if (fault == Fault.TRANSACTION_CONFLICT) {
+            respond(exchange, 400, ("{\"__type\":\"com.amazonaws.dynamodb.v20120810#TransactionConflictException\","
+                    + "\"message\":\"Transaction is ongoing for the item\"}").getBytes(StandardCharsets.UTF_8),
+                    "application/x-amz-json-1.0");
             return;
         }
         if (fault == Fault.THROTTLE) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.anyCollection;
+import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
@@ -93,10 +94,11 @@ class DescribeHandlerTest {
 
     @Test
     void aHundredIdsAreOneReadEachOnceAndTheUnknownOnesAreMissing() {
-        when(store.findAll(anyCollection())).thenAnswer(call -> Map.of("t1", record("t1", Phase.RUNNING, 3).build()));
+        when(store.findAll(anyCollection(), eq(true))).thenAnswer(call -> new TaskStore.Records(
+                Map.of("t1", record("t1", Phase.RUNNING, 3).build()), Map.of(), 0));
         JsonNode answer = describe("{\"taskIds\":" + ids(100).replace("\"t99\"", "\"t1\"") + "}");
         ArgumentCaptor<Collection<String>> asked = ArgumentCaptor.captor();
-        verify(store).findAll(asked.capture());
+        verify(store).findAll(asked.capture(), eq(true));
         assertEquals(99, asked.getValue().size(), "t1 twice is read once");
         assertEquals(1, answer.path("tasks").size());
         assertEquals("t1", answer.at("/tasks/0/task/taskId").asText());

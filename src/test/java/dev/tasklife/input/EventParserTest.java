@@ -84,6 +84,29 @@ class EventParserTest {
     }
 
     @Test
+    void anEcsEventIsTakenOnlyFromTheAccountsConfiguredForEcsAndItsTimesAreKept() throws Exception {
+        String agentsAccount = "444455556666";
+        Admission admission = Admission.of(Set.of("dev.tasklife.agent"), Set.of("dev.tasklife.control"),
+                Set.of("dev.tasklife.steps"), Set.of(Fixtures.ACCOUNT, agentsAccount), Set.of(Fixtures.ACCOUNT),
+                java.time.Duration.ofMinutes(5), java.time.Clock.systemUTC());
+        ObjectNode ecs = (ObjectNode) JsonFields.mapper().readTree(Files.readString(
+                ProjectFiles.resolve("events", "ecs-task-running.json")));
+        TaskEvent.EcsStateChange own = assertInstanceOf(TaskEvent.EcsStateChange.class,
+                EventParser.parse(ecs, EVERY_TYPE, admission));
+        assertEquals(java.time.Instant.parse("2026-11-25T10:00:04Z"), own.startedAt());
+
+        ecs.put("account", agentsAccount);
+        InvalidEventException refused = assertThrows(InvalidEventException.class,
+                () -> EventParser.parse(ecs, EVERY_TYPE, admission));
+        assertTrue(refused.getMessage().contains("not trusted for 'ECS Task State Change'"), refused.getMessage());
+        ObjectNode agent = (ObjectNode) JsonFields.mapper().readTree(Files.readString(
+                ProjectFiles.resolve("events", "agent-task-running.json")));
+        agent.put("account", agentsAccount);
+        assertInstanceOf(TaskEvent.AgentStatusUpdate.class, EventParser.parse(agent, EVERY_TYPE, admission),
+                "the agents' account sends agent updates");
+    }
+
+    @Test
     void anEcsStopWithCleanExitsIsFinished() throws Exception {
         TaskEvent.EcsStateChange ecs = assertInstanceOf(TaskEvent.EcsStateChange.class,
                 parseFile("ecs-task-stopped.json"));

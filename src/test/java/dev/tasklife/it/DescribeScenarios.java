@@ -76,7 +76,7 @@ abstract class DescribeScenarios {
         boolean stopped = lastStatus == Phase.STOPPED;
         return new TaskEvent.EcsStateChange("ecs-" + taskId + "-" + version, T0.plusSeconds(version), taskId,
                 taskArn(taskId), CLUSTER, service, lastStatus, stopped ? DesiredStatus.STOPPED : DesiredStatus.RUNNING,
-                version, stopped ? "EssentialContainerExited" : null, stopped ? "exited" : null, false);
+                version, stopped ? "EssentialContainerExited" : null, stopped ? "exited" : null, false, null, null);
     }
 
     private static Set<String> ecsIds(IntPredicate which) {
@@ -171,6 +171,27 @@ abstract class DescribeScenarios {
         assertEquals(ecsIds(WEB.and(STOPPED)),
                 listed(list(CLUSTER).put("serviceName", "web").put("lastStatus", "STOPPED").put("maxResults", 7)));
         assertEquals(Set.of(), listed(list(CLUSTER).put("lastStatus", "UNREACHABLE")));
+    }
+
+    @Test
+    void aPageHoldsMaxResultsIdsWheneverThatManyRemainReadingOnAcrossShards() {
+        ObjectNode fewTasks = list(OTHER_CLUSTER).put("maxResults", 1);
+        ObjectNode everyTask = list(CLUSTER).put("maxResults", 7);
+        ObjectNode oneService = list(CLUSTER).put("serviceName", "web").put("maxResults", 3);
+        ObjectNode fewMatches = list(CLUSTER).put("serviceName", "web").put("lastStatus", "STOPPED").put("maxResults", 4);
+        for (ObjectNode request : List.of(fewTasks, everyTask, oneService, fewMatches)) {
+            int maxResults = request.get("maxResults").asInt();
+            List<JsonNode> pages = pages(request.deepCopy());
+            int ids = pages.stream().mapToInt(page -> page.path("taskIds").size()).sum();
+            List<Integer> sizes = pages.stream().map(page -> page.path("taskIds").size()).toList();
+            for (JsonNode page : pages) {
+                if (page.has("nextToken")) {
+                    assertEquals(maxResults, page.path("taskIds").size(), request + ": pages " + sizes);
+                }
+            }
+            assertTrue(pages.size() <= (ids + maxResults - 1) / maxResults + 1, request + ": pages " + sizes
+                    + " for " + ids + " tasks: at most one last page, empty, beyond those the tasks fill");
+        }
     }
 
     @Test

@@ -56,6 +56,20 @@ abstract class FaultScenarios {
     }
 
     @Test
+    void aWriteThatMeetsAnotherWritersTransactionIsALostRaceDecidedAgainAndAppliedOnce() throws Exception {
+        stack.apply(ecs("t1", Phase.PENDING, 2));
+        proxy.inject("UpdateItem", Fault.TRANSACTION_CONFLICT, 5);
+
+        assertEquals(Verdict.APPLIED, stack.apply(ecs("t1", Phase.RUNNING, 4)).verdict());
+
+        assertEquals(5, proxy.injected("UpdateItem"));
+        TaskRecord record = stack.store.find("t1").orElseThrow();
+        assertEquals(Phase.RUNNING, record.lastStatus());
+        assertEquals(2, record.version(), "applied once");
+        assertEquals(2, stateChanges("t1").size());
+    }
+
+    @Test
     void aThrottledPutEventsIsRetriedAndTheEventDelivered() throws Exception {
         proxy.inject("PutEvents", Fault.THROTTLE, 2);
 

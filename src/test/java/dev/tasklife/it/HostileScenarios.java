@@ -5,6 +5,7 @@ import static dev.tasklife.Fixtures.T0;
 import static dev.tasklife.Fixtures.agent;
 import static dev.tasklife.Fixtures.ecs;
 import static dev.tasklife.Fixtures.launch;
+import static dev.tasklife.Fixtures.stop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -103,9 +104,12 @@ abstract class HostileScenarios {
 
         @Test
         void aRunningReportForATaskStoppedAfterAStopIsRejectedAndItsKillRequestedNotThrown() throws Exception {
-            // An ECS task stopped by its events: STOPPED with desiredStatus STOPPED.
-            stack.apply(ecs("c0ffee", Phase.RUNNING, 1));
-            stack.apply(ecs("c0ffee", Phase.STOPPED, 2));
+            // An agent's task stopped on request: STOPPED with desiredStatus STOPPED.
+            stack.apply(launch("c0ffee", null, false, false, null));
+            stack.apply(agent("c0ffee", AgentState.RUNNING, 1, "c0ffee-r"));
+            stack.apply(stop("c0ffee"));
+            stack.apply(agent("c0ffee", AgentState.KILLED, 2, "c0ffee-k"));
+            assertEquals(Phase.STOPPED, task("c0ffee").lastStatus());
             stack.drainNotifications();
             Map<String, AttributeValue> before = stack.rawItem("c0ffee");
 
@@ -320,6 +324,8 @@ abstract class HostileScenarios {
             stack.apply(launch(taskId, false, false));
             stack.apply(agent(taskId, AgentState.RUNNING, 1, taskId + "-r"));
             stack.apply(agent(taskId, AgentState.UNREACHABLE, 2, taskId + "-u"));
+            // Its replacement is started, as a scheduler starts it (else its launch would time out).
+            stack.apply(agent(task(taskId).replacedBy(), AgentState.RUNNING, 3, taskId + "-rr"));
             Instant sweptAt = T0.plusSeconds(2 + 900);
             assertEquals(1, stack.sweeper(sweptAt).sweep(() -> Long.MAX_VALUE).expunged());
             stack.drainNotifications();
@@ -374,7 +380,7 @@ abstract class HostileScenarios {
             JsonNode kill = published(stack.drainNotifications(), EventTypes.TASK_KILL_REQUESTED).get(0);
             assertTrue(kill.at("/detail/expunged").asBoolean());
             assertEquals(replacement, kill.at("/detail/replacedBy").asText());
-            assertEquals(Phase.PENDING, task(replacement).lastStatus(), "the replacement goes on");
+            assertEquals(Phase.RUNNING, task(replacement).lastStatus(), "the replacement goes on");
         }
     }
 

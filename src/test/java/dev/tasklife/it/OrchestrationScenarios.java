@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -44,7 +45,7 @@ import dev.tasklife.emulated.LifecycleStack;
 import dev.tasklife.service.SweepReport;
 import dev.tasklife.service.Sweeper;
 import dev.tasklife.store.RecordItems;
-import dev.tasklife.store.TaskStore.SweepKind;
+import dev.tasklife.domain.Timer;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -150,6 +151,7 @@ abstract class OrchestrationScenarios {
             apply(stepDone("full", Step.ACTIVATION, true));
             apply(stop("full"));
             apply(stepDone("full", Step.DEACTIVATION, true));
+            assertEquals(1, task("full").killsRequested(), "deactivated, the agent is asked to kill it");
             apply(agent("full", AgentState.KILLED, 200, "k1"));
             apply(stepDone("full", Step.DEPROVISIONING, true));
 
@@ -158,13 +160,12 @@ abstract class OrchestrationScenarios {
             List<JsonNode> events = stack.drainNotifications();
             List<String> requests = events.stream().map(event -> event.get("detail-type").asText())
                     .filter(type -> type.endsWith("Requested")).toList();
-            assertEquals(List.of("Task Provisioning Requested", "Task Activation Requested",
-                    "Task Deactivation Requested", "Task Deprovisioning Requested"), requests.stream().sorted(
-                    Comparator.comparing(type -> List.of("Task Provisioning Requested",
-                            "Task Activation Requested", "Task Deactivation Requested",
-                            "Task Deprovisioning Requested").indexOf(type))).toList());
+            List<String> path = List.of("Task Provisioning Requested", "Task Activation Requested",
+                    "Task Deactivation Requested", "Task Kill Requested", "Task Deprovisioning Requested");
+            assertEquals(path, requests.stream().sorted(Comparator.comparing(path::indexOf)).toList());
             for (JsonNode request : events) {
-                if (request.get("detail-type").asText().endsWith("Requested")) {
+                if (request.get("detail-type").asText().endsWith("Requested")
+                        && !request.get("detail-type").asText().equals("Task Kill Requested")) {
                     assertEquals(request.at("/detail/eventId").asText(),
                             request.at("/detail/idempotencyKey").asText());
                     assertFalse(request.at("/detail/idempotencyKey").asText().isEmpty());
@@ -199,10 +200,28 @@ abstract class OrchestrationScenarios {
 
         @Test
         void aCompletionForAStepNotUnderWayIsStaleAndChangesNothing() {
-            apply(launch("t1", false, false));
+            apply(launch("t1", false, true));
             long version = task("t1").version();
-            assertEquals(Verdict.STALE, apply(stepDone("t1", Step.ACTIVATION, true)));
+            assertEquals(Verdict.STALE, apply(stepDone("t1", Step.ACTIVATION, true)), "PENDING: not activating");
             assertEquals(version, task("t1").version());
+        }
+
+        @Test
+        void aCompletionForAStepTheTaskNeverAskedForIsRejectedAndChangesNothing() throws Exception {
+            apply(launch("t1", false, false));
+            apply(agent("t1", AgentState.RUNNING, 1, "r1"));
+            apply(stop("t1"));
+            stack.drainNotifications();
+            TaskRecord stopping = task("t1");
+            assertEquals(Verdict.REJECTED, apply(stepDone("t1", Step.DEACTIVATION, true)));
+            assertEquals(Verdict.REJECTED, apply(stepDone("t1", Step.DEPROVISIONING, false)));
+            assertEquals(stopping, task("t1"), "no step was asked of a worker: nothing it says counts");
+
+            // An ECS task in ECS's own DEACTIVATING waits on ECS, not on a step worker.
+            stack.apply(Fixtures.ecs("e1", Phase.DEACTIVATING, 6));
+            assertEquals(Verdict.REJECTED, apply(stepDone("e1", Step.DEACTIVATION, true)));
+            assertEquals(Phase.DEACTIVATING, task("e1").lastStatus());
+            assertEquals(3, published("Task Transition Rejected").size());
         }
 
         @Test
@@ -444,21 +463,26 @@ abstract class OrchestrationScenarios {
         }
 
         @Test
-        void aReplacementWhoseActivationFailedIsNotReplacedOnceTheTaskCameBack() throws Exception {
+        void aReplacementWhoseActivationFailedIsReplacedAtOnceAndBothAreSurplusOnceTheTaskCameBack()
+                throws Exception {
             String replacement = replacedWhileUnreachable(null, true);
             apply(agent(replacement, AgentState.RUNNING, 10, "rr1"));
             apply(stepDone(replacement, Step.ACTIVATION, false));
-            assertEquals(DesiredStatus.STOPPED, task(replacement).desiredStatus(), "failed on its way up");
-            assertFalse(task(replacement).decommissioned(), "a failure: it would be replaced");
+            assertEquals(Phase.DEACTIVATING, task(replacement).lastStatus(), "its undo step runs");
+            assertFalse(task(replacement).decommissioned(), "a failure: it is replaced");
+            String second = task(replacement).replacedBy();
+            assertNotNull(second, "at once: the service does not wait for the undo step");
             stack.drainNotifications();
 
             apply(agent("t1", AgentState.RUNNING, 30, "r2"));
 
             assertEquals(Phase.RUNNING, task("t1").lastStatus(), "the task that came back is the instance");
             assertTrue(task(replacement).decommissioned(), "surplus now: it leaves no gap when it stops");
+            assertTrue(task(second).decommissioned(), "its own replacement stands in for t1 too");
             apply(agent(replacement, AgentState.FAILED, 40, "rr2"));
-            assertEquals(Phase.STOPPED, task(replacement).lastStatus());
-            assertNull(task(replacement).replacedBy());
+            assertEquals(Phase.DEACTIVATING, task(replacement).lastStatus(), "its deactivation is under way");
+            apply(stepDone(replacement, Step.DEACTIVATION, true));
+            assertEquals(Phase.STOPPED, task(replacement).lastStatus(), "its agent is gone: nothing to kill");
             assertEquals(List.of(), published("Task Replacement Requested"), "never two instances");
         }
 
@@ -518,7 +542,8 @@ abstract class OrchestrationScenarios {
 
             assertEquals(Phase.STOPPING, task("t1").lastStatus());
             assertEquals(DesiredStatus.RUNNING, task(replacement).desiredStatus(), "the one instance left");
-            assertEquals(List.of(), published("Task Kill Requested"));
+            assertEquals(List.of("t1"), published("Task Kill Requested").stream()
+                    .map(kill -> kill.at("/detail/taskId").asText()).toList(), "only the task asked to stop");
         }
 
         @Test
@@ -568,6 +593,8 @@ abstract class OrchestrationScenarios {
             apply(launch(taskId, false, false));
             apply(agent(taskId, AgentState.RUNNING, second - 1, taskId + "-r"));
             apply(agent(taskId, AgentState.UNREACHABLE, second, taskId + "-u"));
+            // Its replacement is started, as a scheduler starts it (else its launch would time out).
+            apply(agent(task(taskId).replacedBy(), AgentState.RUNNING, second, taskId + "-rr"));
         }
 
         @Test
@@ -616,8 +643,8 @@ abstract class OrchestrationScenarios {
             AtomicInteger deadlineChecks = new AtomicInteger();
             // The sweep checks its deadline before each page (one per shard, the earlier ones empty) and before each
             // task: the agent's report lands after the page holding the task was read and before it is handled.
-            int pageOfTheTask = Fixtures.SWEEP_INDEX.keys(SweepKind.UNREACHABLE)
-                    .indexOf(Fixtures.SWEEP_INDEX.key(SweepKind.UNREACHABLE, "back")) + 1;
+            int pageOfTheTask = Fixtures.SWEEP_INDEX.keys(Timer.UNREACHABLE)
+                    .indexOf(Fixtures.SWEEP_INDEX.key(Timer.UNREACHABLE, "back")) + 1;
             SweepReport report = stack.sweeper(T0.plusSeconds(10 + EXPUNGE_AFTER)).sweep(() -> {
                 if (deadlineChecks.incrementAndGet() == pageOfTheTask + 1) {
                     apply(agent("back", AgentState.RUNNING, 500, "back-again"));
@@ -658,7 +685,7 @@ abstract class OrchestrationScenarios {
         void anEntryWrittenBeforeTheIndexWasShardedIsStillSwept() {
             TaskRecord lost = Fixtures.record("before-shards", Phase.UNREACHABLE, 3).since(T0).build();
             Map<String, AttributeValue> item = RecordItems.withRaw(RecordItems.item(lost), "sweepKind",
-                    AttributeValue.fromS(SweepKind.UNREACHABLE.name()));
+                    AttributeValue.fromS(Timer.UNREACHABLE.name()));
             stack.dynamo.putItem(put -> put.tableName(stack.tableName).item(item));
 
             SweepReport report = stack.sweeper(T0.plusSeconds(EXPUNGE_AFTER)).sweep(() -> Long.MAX_VALUE);
@@ -677,13 +704,14 @@ abstract class OrchestrationScenarios {
             Sweeper pagesOfTwo = new Sweeper(stack.store, stack.service, stack.clock, 0, 2);
             SweepReport report = pagesOfTwo.sweep(() -> Long.MAX_VALUE);
             assertEquals(5, report.expunged());
-            // A key with n entries takes n / 2 + 1 pages of 2 (the last one short or empty); steps and tombstones
-            // (none due) one page per key.
-            int unreachablePages = Fixtures.SWEEP_INDEX.keys(SweepKind.UNREACHABLE).stream()
+            // A key with n entries takes n / 2 + 1 pages of 2 (the last one short or empty); the other waits (none
+            // due) one page per key.
+            int unreachablePages = Fixtures.SWEEP_INDEX.keys(Timer.UNREACHABLE).stream()
                     .mapToInt(key -> (int) IntStream.range(0, 5).mapToObj(i -> "paged" + i)
-                            .filter(id -> Fixtures.SWEEP_INDEX.key(SweepKind.UNREACHABLE, id).equals(key)).count() / 2 + 1)
+                            .filter(id -> Fixtures.SWEEP_INDEX.key(Timer.UNREACHABLE, id).equals(key)).count() / 2 + 1)
                     .sum();
-            assertEquals(unreachablePages + 2 * Fixtures.SWEEP_INDEX.keys(SweepKind.STEP).size(), report.queries());
+            assertEquals(unreachablePages + Stream.of(Timer.STEP, Timer.KILL, Timer.LAUNCH, Timer.TOMBSTONE)
+                    .mapToInt(kind -> Fixtures.SWEEP_INDEX.keys(kind).size()).sum(), report.queries());
             assertEquals(report.queries(), stack.dynamoRequests.count("Query"));
         }
 
@@ -723,17 +751,23 @@ abstract class OrchestrationScenarios {
         }
 
         @Test
-        void aFailedServiceTaskForcedToStoppedByAStepTimeoutIsReplacedAndTheSweepCountsIt() {
+        void aFailedServiceTaskIsReplacedWhenItsStepTimesOutWithoutWaitingForItsUndoStep() {
             apply(launch("stuck", true, false));
-            stack.sweeper(T0.plusSeconds(601)).sweep(() -> Long.MAX_VALUE);
-            assertEquals(Phase.DEPROVISIONING, task("stuck").lastStatus());
+            SweepReport failed = stack.sweeper(T0.plusSeconds(601)).sweep(() -> Long.MAX_VALUE);
+            assertEquals(Phase.DEPROVISIONING, task("stuck").lastStatus(), "undo whatever provisioning did");
+            String replacement = task("stuck").replacedBy();
+            assertNotNull(replacement, "it failed on its way up: the service wants another, now");
+            assertEquals(1, failed.stepsTimedOut());
+            assertEquals(1, failed.replacementsRequested(), "every replacement the sweep's writes made");
+            apply(stepDone(replacement, Step.PROVISIONING, true));
+            apply(agent(replacement, AgentState.RUNNING, 700, "rr1"));
 
             SweepReport report = stack.sweeper(T0.plusSeconds(601 + 601)).sweep(() -> Long.MAX_VALUE);
 
             assertEquals(Phase.STOPPED, task("stuck").lastStatus(), "forced on");
-            assertNotNull(task("stuck").replacedBy(), "it failed on its way up: the service wants another");
+            assertEquals(replacement, task("stuck").replacedBy());
             assertEquals(1, report.stepsTimedOut());
-            assertEquals(1, report.replacementsRequested(), "every replacement the sweep's writes made");
+            assertEquals(0, report.replacementsRequested(), "replaced once");
         }
 
         @Test

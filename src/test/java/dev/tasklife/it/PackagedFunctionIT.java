@@ -9,9 +9,11 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.tasklife.emulator.EmulatedStack;
 import dev.tasklife.emulator.LambdaFunction;
@@ -56,6 +59,9 @@ class PackagedFunctionIT {
         // Initialised as SnapStart initialises a published version of the JVM deployment (template.yaml).
         Map<String, String> environment = new HashMap<>(stack.functionEnvironment(moto.endpoint()));
         environment.put("AWS_LAMBDA_INITIALIZATION_TYPE", "snap-start");
+        // The waits of issue 18 in seconds, so that the sweeper finds them due within the test.
+        environment.put("KILL_RETRY_SECONDS", "1");
+        environment.put("LAUNCH_TIMEOUT_SECONDS", "2");
         functions = PackagedFunctions.start(PackagedFunctions.functionZip(), environment,
                 List.of("status-change", "step-completion", "describe", "publisher", "sweeper", "reconciler",
                         "backfill"), 1,
@@ -140,6 +146,50 @@ class PackagedFunctionIT {
         assertEquals(List.of(), stack.dynamo.scan(scan -> scan.tableName(stack.tableName)).items().stream()
                 .filter(item -> item.toString().contains("priming")).toList(),
                 "the sample event primes; it is never applied");
+    }
+
+    /** An envelope as a sender of the sample events puts it on the bus, now. */
+    private static ObjectNode envelope(String detailType, String source) {
+        ObjectNode envelope = JsonFields.mapper().createObjectNode();
+        envelope.put("version", "0").put("id", UUID.randomUUID().toString()).put("detail-type", detailType)
+                .put("source", source).put("account", "111122223333").put("time", Instant.now().toString())
+                .put("region", "us-west-2").putArray("resources");
+        return envelope;
+    }
+
+    @Test
+    void anOverdueLaunchIsReplacedByAnIdItsOwnReportsReachAndAnUnconfirmedKillIsRequestedAgain() throws Exception {
+        ObjectNode launch = envelope("Task Launch Requested", "dev.tasklife.control");
+        launch.putObject("detail").put("taskId", "prod_web.overdue").put("cluster", "marathon-east")
+                .put("service", "/prod/web");
+        assertEquals("APPLIED", invoke("status-change", launch.toString()).path("verdict").asText());
+        Thread.sleep(2_100);
+
+        JsonNode overdue = invoke("sweeper", "{}");
+        assertEquals(1, overdue.path("launchesOverdue").asInt(), overdue.toString());
+        JsonNode described = invoke("describe", "{\"taskId\": \"prod_web.overdue\"}");
+        assertEquals("STOPPING", described.at("/task/lastStatus").asText(), described.toString());
+        String replacement = described.at("/lineage/replacedBy").asText();
+        assertTrue(replacement.startsWith("prod_web."), replacement);
+
+        ObjectNode running = envelope("Task Status Update", "dev.tasklife.agent");
+        running.putObject("detail").put("taskId", replacement).put("state", "TASK_RUNNING")
+                .put("timestamp", Instant.now().getEpochSecond()).put("uuid", UUID.randomUUID().toString());
+        assertEquals("APPLIED", invoke("status-change", running.toString()).path("verdict").asText(),
+                "the replacement's own reports are taken");
+        Thread.sleep(1_100);
+        JsonNode retried = invoke("sweeper", "{}");
+        assertEquals(1, retried.path("killsRetried").asInt(), retried.toString());
+        assertTrue(functions.output("sweeper").contains("\"KillAttemptsMax\":2.0"), "the kill-retry alarm's metric");
+
+        stack.streamTo(functions.function("publisher")).pump();
+        List<JsonNode> published = stack.receiveNotifications(2);
+        assertEquals(List.of(1, 2), published.stream()
+                .filter(event -> event.path("detail-type").asText().equals("Task Kill Requested"))
+                .filter(event -> event.at("/detail/taskId").asText().equals("prod_web.overdue"))
+                .map(event -> event.at("/detail/attempt").asInt()).sorted().toList(), published.toString());
+        assertTrue(published.stream().anyMatch(event -> event.path("detail-type").asText()
+                .equals("Task Replacement Requested") && event.at("/detail/taskId").asText().equals(replacement)));
     }
 
     @Test

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,7 +25,7 @@ import dev.tasklife.domain.Phase;
 import dev.tasklife.emulated.LifecycleStack;
 import dev.tasklife.emulator.ItemSizes;
 import dev.tasklife.service.SweepReport;
-import dev.tasklife.store.TaskStore.SweepKind;
+import dev.tasklife.domain.Timer;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
@@ -77,7 +78,7 @@ abstract class SweepCostScenarios {
         stack.dynamoRequests.reset();
         // The stale tasks under the first key holding any reconnect after their page was read, before the sweep
         // handles them: the sweep checks its deadline before each page (one per key) and before each task.
-        List<String> keys = Fixtures.SWEEP_INDEX.keys(SweepKind.UNREACHABLE);
+        List<String> keys = Fixtures.SWEEP_INDEX.keys(Timer.UNREACHABLE);
         List<String> indexed = IntStream.range(0, STALE + FRESH).mapToObj(i -> (i < STALE ? "stale-" : "fresh-") + i)
                 .toList();
         String firstStaleKey = keys.stream().filter(key -> indexed.stream().limit(STALE)
@@ -102,9 +103,10 @@ abstract class SweepCostScenarios {
         assertEquals(FRESH, report.notDue());
         assertEquals(reconnecting.size(), report.movedOn());
         assertEquals(0, stack.dynamoRequests.count("Scan"));
-        assertEquals(3 * keys.size(), stack.dynamoRequests.count("Query"),
-                "one page per key of each kind (UNREACHABLE, steps, tombstones due): every shard, and the unsharded"
-                        + " key of entries written before sharding");
+        assertEquals(Arrays.stream(Timer.values()).mapToInt(kind -> Fixtures.SWEEP_INDEX.keys(kind).size()).sum(),
+                stack.dynamoRequests.count("Query"), "one page per key of each wait (UNREACHABLE, steps, kills,"
+                        + " launches, tombstones due): every shard, and the unsharded key of entries written before"
+                        + " sharding");
         // The index tells which tasks are due; their whole records are read in one BatchGetItem per page that has
         // any (one page per key here), the others' never.
         assertEquals(keys.stream().filter(key -> indexed.stream().limit(STALE).anyMatch(id -> keyOf(id).equals(key)))
@@ -142,7 +144,7 @@ abstract class SweepCostScenarios {
     }
 
     private static String keyOf(String taskId) {
-        return Fixtures.SWEEP_INDEX.key(SweepKind.UNREACHABLE, taskId);
+        return Fixtures.SWEEP_INDEX.key(Timer.UNREACHABLE, taskId);
     }
 
     @Test
@@ -150,7 +152,7 @@ abstract class SweepCostScenarios {
         int[] perShard = new int[Fixtures.SWEEP_INDEX.shards().count()];
         for (int i = STALE; i < STALE + FRESH; i++) {
             String key = stack.rawItem("fresh-" + i).get("sweepKind").s();
-            assertEquals(Fixtures.SWEEP_INDEX.key(SweepKind.UNREACHABLE, "fresh-" + i), key);
+            assertEquals(Fixtures.SWEEP_INDEX.key(Timer.UNREACHABLE, "fresh-" + i), key);
             perShard[Integer.parseInt(key.substring(key.indexOf('#') + 1))]++;
         }
         assertTrue(IntStream.of(perShard).max().orElseThrow() <= 3,

@@ -103,12 +103,12 @@ class VerdictCoverageIT {
             for (DesiredStatus desired : DesiredStatus.values()) {
                 events.add(record -> new TaskEvent.EcsStateChange("ecs-" + phase + desired, T0.plusSeconds(9), taskId,
                         Fixtures.taskArn(taskId), Fixtures.CLUSTER, null, phase, desired, 7,
-                        phase == Phase.STOPPED ? "EssentialContainerExited" : null, null, false));
+                        phase == Phase.STOPPED ? "EssentialContainerExited" : null, null, false, null, null));
             }
         }
         events.add(record -> new TaskEvent.EcsStateChange("ecs-nocode", T0.plusSeconds(9), taskId,
                 Fixtures.taskArn(taskId), Fixtures.CLUSTER, null, Phase.STOPPED, DesiredStatus.STOPPED, 7, null, null,
-                false));
+                false, null, null));
         events.add(record -> Fixtures.ecs(taskId, Phase.RUNNING, 2)); // older than the ECS task's version 5
         for (AgentState state : AgentState.values()) {
             events.add(record -> Fixtures.agent(taskId, state, 9, "u-" + state));
@@ -206,8 +206,26 @@ class VerdictCoverageIT {
                 && !TransitionTable.isAllowed(record.lastStatus(), after.lastStatus())) {
             broken.add(label + ": applied " + record.lastStatus() + " -> " + after.lastStatus());
         }
-        if (verdict == Verdict.INVALID) {
-            broken.add(label + ": a well-formed event was answered INVALID");
+        // Ownership: a report from the other kind of source than the task's is INVALID, and only that.
+        boolean foreign = record != null && ((event instanceof TaskEvent.AgentStatusUpdate && record.isEcsTask())
+                || (event instanceof TaskEvent.EcsStateChange && record.lastStatus() != null && !record.isEcsTask()));
+        if ((verdict == Verdict.INVALID) != foreign) {
+            broken.add(label + ": " + verdict + (foreign ? " for a report from another kind of source"
+                    : " for a well-formed event of the task's own kind"));
+        }
+        // Undo steps run however a task ends: a running task with a deactivation step leaves RUNNING for a stop
+        // phase only through DEACTIVATING, and one with a deprovisioning step stops only from DEPROVISIONING.
+        if (verdict == Verdict.APPLIED && record != null && record.lastStatus() != null) {
+            Phase from = record.lastStatus();
+            Phase to = after.lastStatus();
+            boolean stopPhase = to.compareTo(Phase.DEACTIVATING) >= 0 && to != Phase.UNREACHABLE;
+            if (from == Phase.RUNNING && record.steps().contains(Step.DEACTIVATION) && stopPhase
+                    && to != Phase.DEACTIVATING) {
+                broken.add(label + ": left RUNNING for " + to + " without deactivating");
+            }
+            if (to == Phase.STOPPED && record.steps().contains(Step.DEPROVISIONING) && from != Phase.DEPROVISIONING) {
+                broken.add(label + ": stopped from " + from + " without deprovisioning");
+            }
         }
         // One meaning per field of the answer, whatever the verdict.
         if (result.phase() != (after == null ? null : after.lastStatus())) {

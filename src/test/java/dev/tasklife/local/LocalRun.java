@@ -57,6 +57,9 @@ public final class LocalRun {
             "PublisherFunction", "SweeperFunction", "DescribeFunction", "ReconcilerFunction");
     /** How long a task may go unheard before the reconciler asks ECS about it here (deployed: 10 minutes). */
     private static final Duration RECONCILE_QUIET = Duration.ofSeconds(2);
+    /** The waits of lifecycle.md, "Every wait has a timer", short here (deployed: 60 s and 300 s). */
+    private static final Duration KILL_RETRY = Duration.ofSeconds(3);
+    private static final Duration LAUNCH_TIMEOUT = Duration.ofSeconds(6);
 
     private final RuleRouter router;
     private final Map<String, LambdaFunction> functionsById = new LinkedHashMap<>();
@@ -90,6 +93,8 @@ public final class LocalRun {
             // The functions reach moto through the proxy, which answers DescribeTasks as ECS does (EcsAnswers).
             Map<String, String> environment = new LinkedHashMap<>(stack.functionEnvironment(proxy.endpoint()));
             environment.put("RECONCILE_QUIET", RECONCILE_QUIET.toString());
+            environment.put("KILL_RETRY_SECONDS", Long.toString(KILL_RETRY.toSeconds()));
+            environment.put("LAUNCH_TIMEOUT_SECONDS", Long.toString(LAUNCH_TIMEOUT.toSeconds()));
             stack.holdEcsTasksInTheirState();
             out.println("[local] moto at " + moto.endpoint() + "; table " + stack.tableName + ", bus " + stack.busName
                     + "; starting the six functions from " + ProjectFiles.root().relativize(
@@ -126,7 +131,11 @@ public final class LocalRun {
                 continue;
             }
             if (entry.equals("@sweep")) {
-                sweepUntilSomethingIsExpunged();
+                sweepUntil("expunged");
+                continue;
+            }
+            if (entry.equals("@timers")) {
+                sweepUntil("killsRetried", "launchesOverdue");
                 continue;
             }
             if (entry.equals("@lost-stop")) {
@@ -175,7 +184,11 @@ public final class LocalRun {
         return next;
     }
 
-    /** Prints a published event; a step request gets the simulated step worker's answer. */
+    /**
+     * Prints a published event; a step request gets the simulated step worker's answer, and a replacement the
+     * simulated scheduler's start (its agent reports it running). A kill request gets nothing: the agent side here
+     * answers a kill only where the sample stream says so.
+     */
     private List<JsonNode> announce(JsonNode published) {
         String type = published.get("detail-type").asText();
         JsonNode detail = published.get("detail");
@@ -185,16 +198,23 @@ public final class LocalRun {
                     + detail.path("phase").asText("-") + ": " + detail.path("why").asText();
             case "Task Replacement Requested" -> "replacement " + detail.path("taskId").asText()
                     + " of " + detail.path("replacementOf").asText();
+            case "Task Kill Requested" -> "attempt " + detail.path("attempt").asText("-") + ": "
+                    + detail.path("why").asText();
             default -> "";
         };
         say(String.format("       published %-28s %s %s", type, detail.path("taskId").asText(), what));
+        if (type.equals("Task Replacement Requested")) {
+            ObjectNode running = envelope("Task Status Update", "dev.tasklife.agent");
+            running.putObject("detail").put("taskId", detail.path("taskId").asText()).put("state", "TASK_RUNNING")
+                    .put("agentId", "local-agent").put("timestamp", clock.instant().toEpochMilli() / 1000.0)
+                    .put("uuid", UUID.randomUUID().toString());
+            say("       scheduler: starts " + detail.path("taskId").asText());
+            return List.of(running);
+        }
         if (!type.endsWith(" Requested") || !detail.has("step")) {
             return List.of();
         }
-        ObjectNode completion = JSON.createObjectNode();
-        completion.put("version", "0").put("id", UUID.randomUUID().toString())
-                .put("detail-type", "Task Step Completed").put("source", "dev.tasklife.steps")
-                .put("account", SamTemplate.SAMPLE_ACCOUNT).put("time", clock.instant().toString());
+        ObjectNode completion = envelope("Task Step Completed", "dev.tasklife.steps");
         completion.putObject("detail").put("taskId", detail.path("taskId").asText())
                 .put("step", detail.path("step").asText()).put("outcome", "SUCCEEDED")
                 .put("reason", "done by the local step worker, key " + detail.path("idempotencyKey").asText());
@@ -202,18 +222,32 @@ public final class LocalRun {
         return List.of(completion);
     }
 
-    /** The sweeper on its (short) schedule until it expunges a task. */
-    private void sweepUntilSomethingIsExpunged() throws Exception {
+    /** An event as the simulated workers put it on the bus, now. */
+    private ObjectNode envelope(String detailType, String source) {
+        ObjectNode envelope = JSON.createObjectNode();
+        envelope.put("version", "0").put("id", UUID.randomUUID().toString()).put("detail-type", detailType)
+                .put("source", source).put("account", SamTemplate.SAMPLE_ACCOUNT).put("time", clock.instant().toString());
+        return envelope;
+    }
+
+    /** The sweeper on its (short) schedule until each of {@code counts} of its report was above 0 at least once. */
+    private void sweepUntil(String... counts) throws Exception {
         Instant giveUp = clock.instant().plus(SWEEP_AT_MOST);
-        for (int expunged = 0; expunged == 0 && clock.instant().isBefore(giveUp); ) {
+        Set<String> seen = new LinkedHashSet<>();
+        while (seen.size() < counts.length && clock.instant().isBefore(giveUp)) {
             Thread.sleep(SWEEP_EVERY.toMillis());
             JsonNode report = invoke(functionsById.get("SweeperFunction"),
                     "{\"source\":\"aws.events\",\"detail-type\":\"Scheduled Event\",\"detail\":{}}");
-            say(String.format("    -> %-22s read=%d notDue=%d expunged=%d replacements=%d stepsTimedOut=%d",
-                    "SweeperFunction", report.path("read").asInt(), report.path("notDue").asInt(),
-                    report.path("expunged").asInt(), report.path("replacementsRequested").asInt(),
-                    report.path("stepsTimedOut").asInt()));
-            expunged = report.path("expunged").asInt();
+            say(String.format("    -> %-22s read=%d notDue=%d expunged=%d replacements=%d stepsTimedOut=%d"
+                            + " killsRetried=%d launchesOverdue=%d", "SweeperFunction", report.path("read").asInt(),
+                    report.path("notDue").asInt(), report.path("expunged").asInt(),
+                    report.path("replacementsRequested").asInt(), report.path("stepsTimedOut").asInt(),
+                    report.path("killsRetried").asInt(), report.path("launchesOverdue").asInt()));
+            for (String count : counts) {
+                if (report.path(count).asInt() > 0) {
+                    seen.add(count);
+                }
+            }
             for (JsonNode next : publishedSoFar()) {
                 deliver(next);
             }

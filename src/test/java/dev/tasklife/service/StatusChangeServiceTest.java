@@ -69,7 +69,8 @@ class StatusChangeServiceTest {
         TaskRecord base = record("t1", phase, 1).ecsVersion(4).build();
         return new TaskRecord(base.taskId(), phase, base.desiredStatus(), null, null, null, 1, 4L, null, null,
                 Set.of(key), Set.of(), base.cluster(), base.taskArn(), null, null, null, null, null,
-                false, false, null, null, null, null, null, null, null, null, 0, null, List.of(new HistoryEntry(phase, cause, key, Fixtures.T0)), base.createdAt(),
+                false, false, null, null, null, null, null, null, null, 0, null, null, null, null, null, 0, null,
+                List.of(new HistoryEntry(phase, cause, key, Fixtures.T0)), base.createdAt(),
                 base.updatedAt());
     }
 

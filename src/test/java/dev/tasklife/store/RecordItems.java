@@ -8,6 +8,7 @@ import dev.tasklife.Fixtures;
 import dev.tasklife.domain.Phase;
 import dev.tasklife.domain.Step;
 import dev.tasklife.domain.TaskRecord;
+import dev.tasklife.domain.Timer;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -62,17 +63,42 @@ public final class RecordItems {
         }
         putTime(item, TaskItems.CREATED_AT, record.createdAt());
         putTime(item, TaskItems.UPDATED_AT, record.updatedAt());
-        Phase phase = record.lastStatus();
-        TaskStore.SweepKind kind = phase == null ? null : TaskStore.sweepKindOf(phase);
-        if (record.tombstoneUntil() != null) {
-            item.put(TaskItems.SWEEP_KIND, AttributeValue.fromS(Fixtures.SWEEP_INDEX.key(TaskStore.SweepKind.TOMBSTONE,
+        putTime(item, TaskItems.LAUNCHED_AT, record.launchedAt());
+        if (record.killsRequested() > 0) {
+            putNumber(item, TaskItems.KILLS_REQUESTED, record.killsRequested());
+        }
+        putTime(item, TaskItems.KILL_REQUESTED_AT, record.killRequestedAt());
+        putTime(item, TaskItems.STARTED_AT, record.startedAt());
+        putTime(item, TaskItems.STOPPED_AT, record.stoppedAt());
+        Timer.Started timer = waitingOn(record);
+        if (timer != null) {
+            item.put(TaskItems.SWEEP_KIND, AttributeValue.fromS(Fixtures.SWEEP_INDEX.key(timer.timer(),
                     record.taskId())));
-            item.put(TaskItems.SWEEP_SINCE, AttributeValue.fromN(Long.toString(record.tombstoneUntil() * 1000)));
-        } else if (kind != null) {
-            item.put(TaskItems.SWEEP_KIND, AttributeValue.fromS(Fixtures.SWEEP_INDEX.key(kind, record.taskId())));
-            item.put(TaskItems.SWEEP_SINCE, AttributeValue.fromN(Long.toString(record.phaseSince().toEpochMilli())));
+            item.put(TaskItems.SWEEP_SINCE, AttributeValue.fromN(Long.toString(timer.since().toEpochMilli())));
         }
         return item;
+    }
+
+    /** The wait the functions would have the record in the sweep index for, as its writes leave it. */
+    private static Timer.Started waitingOn(TaskRecord record) {
+        Phase phase = record.lastStatus();
+        if (phase == null) {
+            return null;
+        }
+        Step step = Step.runningIn(phase);
+        if (phase == Phase.STOPPED) {
+            return record.tombstoneUntil() == null ? null
+                    : new Timer.Started(Timer.TOMBSTONE, Instant.ofEpochSecond(record.tombstoneUntil()));
+        } else if (phase == Phase.UNREACHABLE) {
+            return new Timer.Started(Timer.UNREACHABLE, record.phaseSince());
+        } else if (step != null) {
+            return record.steps().contains(step) ? new Timer.Started(Timer.STEP, record.phaseSince()) : null;
+        } else if (phase == Phase.PENDING) {
+            return record.launchedAt() == null ? null : new Timer.Started(Timer.LAUNCH, record.phaseSince());
+        } else if (phase == Phase.STOPPING) {
+            return record.killRequestedAt() == null ? null : new Timer.Started(Timer.KILL, record.killRequestedAt());
+        }
+        return null;
     }
 
     /** The record an item holds, read as the store reads it; null for no item. */

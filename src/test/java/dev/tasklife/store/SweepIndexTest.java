@@ -11,7 +11,7 @@ import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 
-import dev.tasklife.store.TaskStore.SweepKind;
+import dev.tasklife.domain.Timer;
 
 /** The sweep index's keys: no kind is one hot key, whatever the ids look like. */
 class SweepIndexTest {
@@ -39,14 +39,14 @@ class SweepIndexTest {
 
     @Test
     void aTaskAlwaysLandsInTheSameShardAndItsKeyNamesKindAndShard() {
-        String key = index.key(SweepKind.UNREACHABLE, "webapp.7c1e6d4a");
-        assertEquals(key, index.key(SweepKind.UNREACHABLE, "webapp.7c1e6d4a"));
+        String key = index.key(Timer.UNREACHABLE, "webapp.7c1e6d4a");
+        assertEquals(key, index.key(Timer.UNREACHABLE, "webapp.7c1e6d4a"));
         assertEquals("UNREACHABLE#" + index.shards().shardOf("webapp.7c1e6d4a"), key);
     }
 
     @Test
     void theSweeperReadsEveryShardAndTheKeyOfEntriesWrittenBeforeSharding() {
-        List<String> keys = index.keys(SweepKind.STEP);
+        List<String> keys = index.keys(Timer.STEP);
         assertEquals(9, keys.size());
         assertEquals("STEP#0", keys.get(0));
         assertEquals("STEP#7", keys.get(7));
