@@ -37,7 +37,11 @@ final class AllowedMoves {
     TaskChange arrive(TaskChange.Builder fields, TaskRecord current, Phase target, Guard guard) {
         fields.move(target, guard);
         TaskChange draft = fields.build();
-        if (target == STOPPING && !current.isEcsTask() && draft.taskArn() == null && wantedStopped(draft, current)) {
+        if (!current.isEcsTask() && draft.taskArn() == null && mustNotRunAfter(draft, current)
+                && (target == STOPPING || (StopPath.ends(target) && current.agentTimestampMicros() == null
+                        && draft.agentTimestampMicros() == null && current.killsRequested() == 0))) {
+            // A task no agent reported skips STOPPING: it is asked killed once all the same, should it start after
+            // all (it is then STOPPED, and a live report of it is rejected and killed again).
             fields.requestKill();
         }
         if (target == STOPPED && draft.outcome() == null && current.outcome() == null) {
@@ -54,12 +58,12 @@ final class AllowedMoves {
         return fields.build();
     }
 
-    /** The desired status the record has once {@code change} is written. */
-    private static boolean wantedStopped(TaskChange change, TaskRecord current) {
+    /** Whether the task must not run once {@code change} is written: wanted STOPPED, or ended (an outcome). */
+    private static boolean mustNotRunAfter(TaskChange change, TaskRecord current) {
         DesiredStatus desired = change.desiredStatus() == null
                 || (change.keepDesiredStatus() && current.desiredStatus() != null)
                 ? current.desiredStatus() : change.desiredStatus();
-        return desired == DesiredStatus.STOPPED;
+        return desired == DesiredStatus.STOPPED || change.outcome() != null || current.outcome() != null;
     }
 
     /**
@@ -72,7 +76,9 @@ final class AllowedMoves {
         String task = current.isExpunged() ? "task is expunged" : "task is STOPPED";
         Phase reported = RequestedPhase.reported(event);
         if (reported != null && reported.compareTo(RUNNING) <= 0) {
-            return new Decision.Reject(reported, task + " but reported " + reported + ": it is to be killed", true);
+            // An agent's task running unaccounted for is killed; ECS tasks are ECS's to kill.
+            return new Decision.Reject(reported, task + " but reported " + reported
+                    + (current.isEcsTask() ? "" : ": it is to be killed"), !current.isEcsTask());
         }
         if (reported == null || reported == STOPPED) {
             return new Decision.Skip(Verdict.UNCHANGED, task + " already");

@@ -23,6 +23,11 @@ public enum Assumption {
     NOT_ECS_TASK,
     /** The record is no agent's task (a phase without an ECS task ARN): an ECS event may move it. */
     NOT_AGENT_TASK,
+    /**
+     * The task is not expunged: an expunged task (it ended failed or expired, its undo steps may still run) is
+     * stopped by a write decided on its record, which starts its tombstone's timer.
+     */
+    NOT_EXPUNGED,
     /** No ECS stop code was noticed before the task stopped: a STOPPED report without one has outcome UNKNOWN. */
     NO_STOP_CODE_RECORDED
 }

@@ -100,7 +100,14 @@ final class Comebacks {
             if (read == MAX_CHAIN) {
                 return new StandIns(live, next);
             }
-            TaskRecord replacement = tasks.find(next).orElse(null);
+            TaskRecord replacement;
+            try {
+                replacement = tasks.find(next).orElse(null);
+            } catch (TaskLookup.Unreadable e) {
+                // A stand-in written by a newer version: whoever stands in from there is not known, as past the
+                // links read; the task that came back is the one stopped (one unreadable item fails only itself).
+                return new StandIns(live, next);
+            }
             if (replacement == null) {
                 break;
             }
@@ -139,7 +146,11 @@ final class Comebacks {
                 .surplusKept(returned.taskId());
         Phase target = RequestedPhase.ofStopRequest(standIn);
         if (target == null) {
-            // Provisioning, activating, unreachable or on its stop path: the stop is recorded and taken when it can.
+            // Provisioning, activating, unreachable or on its stop path: the stop is recorded and taken when it can;
+            // one its agent is already killing is now wanted STOPPED, so its kill is asked (and retried) from here.
+            if (standIn.lastStatus() == Phase.STOPPING) {
+                fields.requestKill();
+            }
             return noMove(fields, standIn);
         }
         return switch (moves.moveOrReject(fields, standIn, target)) {

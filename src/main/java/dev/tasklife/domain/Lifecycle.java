@@ -89,6 +89,9 @@ public final class Lifecycle {
                 if (MarathonHandling.mayBeReplaced(ecs.lastStatus(), fields.build().outcome())) {
                     assumed.add(Assumption.NOT_REPLACED_ON_FAILURE);
                 }
+                if (ecs.lastStatus() == STOPPED) {
+                    assumed.add(Assumption.NOT_EXPUNGED);
+                }
                 yield fields.move(ecs.lastStatus(), new Guard(true, TransitionTable.predecessorsOf(ecs.lastStatus()),
                         null, assumed)).build();
             }
@@ -190,16 +193,18 @@ public final class Lifecycle {
     /**
      * Whether an event that moves nothing asks for the agent task's kill now (lifecycle.md, "Every wait has a timer"):
      * a live report of a task that must not run, or a stop request for one already STOPPING; at most once per
-     * {@code killRetrySeconds}. ECS kills its own tasks.
+     * {@code killRetrySeconds}. Only once the task is deregistered (STOPPING, DEPROVISIONING): one still in a step
+     * (activating, deactivating) reaches STOPPING after it, and is killed there. ECS kills its own tasks.
      */
     private boolean killNow(StatusChange event, TaskRecord current) {
-        if (current.isEcsTask() || current.lastStatus() == null
+        Phase phase = current.lastStatus();
+        if (current.isEcsTask() || (phase != Phase.STOPPING && phase != Phase.DEPROVISIONING)
                 || !policy.killDue(current, clock.instant())) {
             return false;
         }
         return switch (event) {
             case AgentStatusUpdate agent -> agent.state().isLive() && current.mustNotRun();
-            case StopRequest stop -> current.lastStatus() == Phase.STOPPING;
+            case StopRequest stop -> phase == Phase.STOPPING;
             case EcsStateChange ecs -> false;
             case LaunchRequest launch -> false;
         };
@@ -225,6 +230,7 @@ public final class Lifecycle {
         if (state.isTerminal()) {
             assumed.add(Assumption.NO_DEACTIVATION_STEP);
             assumed.add(Assumption.NO_DEPROVISIONING_STEP);
+            assumed.add(Assumption.NOT_EXPUNGED);
         }
         if (MarathonHandling.mayBeReplaced(state == AgentState.UNREACHABLE ? UNREACHABLE : STOPPED,
                 state.outcome().orElse(null))) {

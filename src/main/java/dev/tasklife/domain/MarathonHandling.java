@@ -18,10 +18,6 @@ final class MarathonHandling {
     private static final Set<Outcome> REPLACED_OUTCOMES = EnumSet.of(Outcome.ERROR, Outcome.FAILED,
             Outcome.DROPPED, Outcome.GONE, Outcome.GONE_BY_OPERATOR, Outcome.UNKNOWN);
 
-    /** The phases of the stop path: a task that enters one ended (or is ending). */
-    private static final Set<Phase> ENDING = EnumSet.of(Phase.DEACTIVATING, Phase.STOPPING, Phase.DEPROVISIONING,
-            STOPPED);
-
     private final LifecyclePolicy policy;
     private final Supplier<UUID> replacementIds;
 
@@ -32,7 +28,7 @@ final class MarathonHandling {
 
     /** Whether a task a service replaces would be expunged or replaced by this move. */
     static boolean mayBeReplaced(Phase target, Outcome outcome) {
-        return target == UNREACHABLE || (ENDING.contains(target) && REPLACED_OUTCOMES.contains(outcome));
+        return target == UNREACHABLE || (StopPath.ends(target) && REPLACED_OUTCOMES.contains(outcome));
     }
 
     /**
@@ -44,7 +40,7 @@ final class MarathonHandling {
      */
     void onArrival(TaskChange.Builder fields, TaskRecord current, Phase target, TaskChange draft) {
         Outcome outcome = draft.outcome() != null ? draft.outcome() : current.outcome();
-        if (current.replaceOnFailure() && ENDING.contains(target) && REPLACED_OUTCOMES.contains(outcome)) {
+        if (current.replaceOnFailure() && StopPath.ends(target) && REPLACED_OUTCOMES.contains(outcome)) {
             expunge(fields, current, draft);
             requestReplacement(fields, current, draft);
         }

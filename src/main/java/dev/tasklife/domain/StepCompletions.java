@@ -55,7 +55,7 @@ final class StepCompletions {
         Phase up = UP_AFTER_STEP.get(event.step());
         boolean agentEnding = current.agentState() == AgentState.KILLING || current.agentGone();
         boolean goesUp = event.succeeded() && !current.mustNotRun() && !agentEnding && up != null;
-        return goesUp ? up : StopPath.next(event.step().phase(), current.steps(), current.agentGone());
+        return goesUp ? up : StopPath.next(event.step().phase(), current.steps(), current.noAgentToWaitFor());
     }
 
     /**

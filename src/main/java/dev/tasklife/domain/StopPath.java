@@ -50,7 +50,7 @@ final class StopPath {
     /**
      * The first phase of the stop path for a task in {@code from}; STOPPED, which ends every path, at the latest.
      *
-     * @param agentGone the agent reported a terminal state (or the task expired): there is nothing to kill
+     * @param agentGone no agent is there to kill the task ({@link TaskRecord#noAgentToWaitFor}): STOPPING is skipped
      */
     static Phase next(Phase from, Set<Step> steps, boolean agentGone) {
         return STOPS.stream()
@@ -62,7 +62,12 @@ final class StopPath {
 
     /** The next phase of the stop path for this task as it is. */
     static Phase next(TaskRecord task) {
-        return next(task.lastStatus(), task.steps(), task.agentGone());
+        return next(task.lastStatus(), task.steps(), task.noAgentToWaitFor());
+    }
+
+    /** Whether a task entering {@code phase} ends: a phase of the stop path, or STOPPED. */
+    static boolean ends(Phase phase) {
+        return UNDER_WAY.contains(phase) || phase == STOPPED;
     }
 
     /** Whether a task in {@code phase} is on its stop path already (false for null, a record without a phase). */

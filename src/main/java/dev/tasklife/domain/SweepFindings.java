@@ -43,8 +43,9 @@ final class SweepFindings {
             case UNREACHABLE_EXPIRED -> {
                 // Given up: expunged (every task unreachable too long, not only those a service replaces), replaced
                 // at once, and down its stop path past STOPPING (its agent is gone), so that its undo steps run.
-                fields.agentState(AgentState.UNKNOWN).desired(DesiredStatus.STOPPED).outcome(Outcome.UNKNOWN,
-                        "unreachable for more than " + policy.expungeAfterSeconds(current) + " s");
+                // An outcome decided before (a launch overdue that went UNREACHABLE while it was killed) stays.
+                fields.agentState(AgentState.UNKNOWN).desired(DesiredStatus.STOPPED).outcomeUnlessSet(
+                        Outcome.UNKNOWN, "unreachable for more than " + policy.expungeAfterSeconds(current) + " s");
                 marathon.expunge(fields, current, fields.build());
                 yield moves.moveOrReject(fields, current, StopPath.next(UNREACHABLE, current.steps(), true));
             }
@@ -87,8 +88,7 @@ final class SweepFindings {
                 yield step != null && task.steps().contains(step);
             }
             case TOMBSTONE_DUE -> task.lastStatus() == STOPPED && task.tombstoneUntil() != null;
-            case KILL_RETRY_DUE -> task.lastStatus() == Phase.STOPPING && task.desiredStatus() == DesiredStatus.STOPPED
-                    && !task.isEcsTask();
+            case KILL_RETRY_DUE -> task.lastStatus() == Phase.STOPPING && task.mustNotRun() && !task.isEcsTask();
             case LAUNCH_OVERDUE -> task.lastStatus() == Phase.PENDING && task.launchedAt() != null
                     && !task.isEcsTask();
             case MISSING_FROM_ECS -> task.taskArn() != null && task.lastStatus() != null && task.lastStatus() != STOPPED;

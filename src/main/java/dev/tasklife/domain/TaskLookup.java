@@ -9,5 +9,14 @@ import java.util.Optional;
 @FunctionalInterface
 public interface TaskLookup {
 
+    /** @throws Unreadable when the task's record is stored as this version cannot read it */
     Optional<TaskRecord> find(String taskId);
+
+    /** Another task's record this version cannot read: the decision goes on without it. */
+    final class Unreadable extends RuntimeException {
+
+        public Unreadable(String taskId, Throwable cause) {
+            super("task " + taskId + " cannot be read by this version", cause);
+        }
+    }
 }

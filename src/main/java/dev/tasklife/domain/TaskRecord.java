@@ -130,6 +130,15 @@ public record TaskRecord(
         return agentState != null && agentState.isTerminal();
     }
 
+    /**
+     * No agent is there to kill the task and report its end: its agent reported a terminal state (or the sweeper
+     * found it gone), or no agent ever reported it (a launch nobody started: Marathon expunges such an instance
+     * rather than wait for a kill nobody can confirm). ECS tasks are ECS's: it reports their end.
+     */
+    public boolean noAgentToWaitFor() {
+        return agentGone() || (!isEcsTask() && agentTimestampMicros == null);
+    }
+
     /** The task is not to run: it is wanted STOPPED, or it ended already (it has an outcome). */
     public boolean mustNotRun() {
         return desiredStatus == DesiredStatus.STOPPED || outcome != null;

@@ -47,12 +47,19 @@ public enum Timer {
         Phase phase = change.moveTo() != null ? change.moveTo() : decidedOn == null ? null : decidedOn.lastStatus();
         Long tombstone = change.tombstoneUntil() != null ? change.tombstoneUntil()
                 : decidedOn == null ? null : decidedOn.tombstoneUntil();
-        if (phase == Phase.STOPPED && tombstone != null && (change.moveTo() != null || change.tombstoneUntil() != null)) {
+        boolean stopsOrTombstones = change.moveTo() != null || change.tombstoneUntil() != null;
+        if (phase == Phase.STOPPED && tombstone != null && stopsOrTombstones) {
             return new Started(TOMBSTONE, Instant.ofEpochSecond(tombstone));
         }
         if (change.moveTo() == null) {
-            // A kill requested again while STOPPING restarts its retry time.
-            return change.requestKill() && phase == Phase.STOPPING ? new Started(KILL, change.at()) : new Kept();
+            if (change.requestKill() && phase == Phase.STOPPING) {
+                return new Started(KILL, change.at()); // a kill requested again restarts its retry time
+            }
+            if (phase == Phase.PENDING && change.launchedAt() != null && decidedOn.launchedAt() == null) {
+                // A launch that comes after the agent's first report: timed from when the task entered PENDING.
+                return new Started(LAUNCH, decidedOn.phaseSince());
+            }
+            return new Kept();
         }
         Timer started = switch (phase) {
             case UNREACHABLE -> UNREACHABLE;
@@ -66,7 +73,7 @@ public enum Timer {
         return started == null ? new Cleared() : new Started(started, change.at());
     }
 
-    /** Whether the task asked for the step: an ECS task reports the step phases of its own and waits on none of ours. */
+    /** Whether the task asked for the step: an ECS task reports step phases of its own and waits on none of ours. */
     private static boolean hasStep(TaskChange change, TaskRecord decidedOn, Step step) {
         return change.steps().contains(step) || (decidedOn != null && decidedOn.steps().contains(step));
     }

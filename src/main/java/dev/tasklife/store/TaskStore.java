@@ -636,6 +636,7 @@ public class TaskStore {
             case NOT_ECS_TASK -> "attribute_not_exists(" + expression.name(TaskItems.TASK_ARN) + ")";
             case NOT_AGENT_TASK -> "(attribute_not_exists(" + expression.name(TaskItems.LAST_STATUS)
                     + ") OR attribute_exists(" + expression.name(TaskItems.TASK_ARN) + "))";
+            case NOT_EXPUNGED -> "attribute_not_exists(" + expression.name(TaskItems.EXPUNGED_AT) + ")";
             case NO_STOP_CODE_RECORDED -> "attribute_not_exists(" + expression.name(TaskItems.STOP_CODE) + ")";
         };
     }

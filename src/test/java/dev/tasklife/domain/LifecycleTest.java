@@ -78,8 +78,9 @@ class LifecycleTest {
             assertEquals(Phase.STOPPED, change.moveTo());
             assertEquals(Outcome.FAILED, change.outcome());
             assertEquals(Set.of(Assumption.NO_DEACTIVATION_STEP, Assumption.NO_DEPROVISIONING_STEP,
-                    Assumption.NOT_REPLACED_ON_FAILURE, Assumption.NOT_ECS_TASK), change.guard().assumptions(),
-                    "a failed task of a service would be replaced, one with undo steps deactivated: not blind");
+                    Assumption.NOT_REPLACED_ON_FAILURE, Assumption.NOT_ECS_TASK, Assumption.NOT_EXPUNGED),
+                    change.guard().assumptions(), "a failed task of a service would be replaced, one with undo steps"
+                            + " deactivated, an expunged one tombstoned: not blind");
             assertEquals(EnumSet.of(Phase.PENDING, Phase.RUNNING, Phase.STOPPING, Phase.UNREACHABLE),
                     change.guard().phases(), "a task in a step phase waits for its step: decided on the record");
         }
@@ -440,7 +441,7 @@ class LifecycleTest {
 
         @Test
         void withALiveReplacementYoungestFirstKeepsTheTaskAndStopsTheReplacementInTheSameTransaction() {
-            TaskRecord replacement = put(record("r1", Phase.RUNNING, 7));
+            TaskRecord replacement = put(record("r1", Phase.RUNNING, 7).agentReport(3, "r1"));
             TaskChange change = comesBack(returned(null, "r1"));
 
             assertEquals(Phase.RUNNING, change.moveTo());
@@ -552,7 +553,7 @@ class LifecycleTest {
         void theChainOfReplacementsIsFollowedToEveryInstanceThatStandsIn() {
             put(record("r1", Phase.STOPPED, 9).replacedBy("r2")); // failed, replaced in turn
             put(record("r2", Phase.UNREACHABLE, 4).replacedBy("r3")); // unreachable, replaced in turn
-            put(record("r3", Phase.RUNNING, 3));
+            put(record("r3", Phase.RUNNING, 3).agentReport(3, "r3"));
             TaskChange change = comesBack(returned(null, "r1"));
 
             assertEquals("r3", change.surplusStopped(), "the youngest");

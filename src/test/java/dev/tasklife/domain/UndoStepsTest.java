@@ -112,7 +112,7 @@ class UndoStepsTest {
         assertEquals(Phase.DEACTIVATING, killing.moveTo());
 
         TaskRecord deactivating = record("t1", Phase.DEACTIVATING, 5).steps(Step.values())
-                .agentState(AgentState.KILLING).build();
+                .agentState(AgentState.KILLING).agentReport(9, "k").build();
         assertEquals(Phase.STOPPING, write(LIFECYCLE.decide(stepDone("t1", Step.DEACTIVATION, true), deactivating,
                 NO_OTHER_TASKS)).moveTo(), "the agent has not reported the end yet");
     }

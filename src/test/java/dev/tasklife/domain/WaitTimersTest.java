@@ -52,7 +52,7 @@ class WaitTimersTest {
 
         @Test
         void anAgentTaskStoppedOnRequestGetsItsKillAsItEntersStopping() {
-            TaskRecord running = record("t1", Phase.RUNNING, 3).build();
+            TaskRecord running = record("t1", Phase.RUNNING, 3).agentReport(2, "r").build();
             TaskChange change = write(LIFECYCLE.decide(stop("t1"), running, NO_OTHER_TASKS));
             assertEquals(Phase.STOPPING, change.moveTo());
             assertTrue(change.requestKill(), "the kill is STOPPING's action");
@@ -68,7 +68,7 @@ class WaitTimersTest {
 
         @Test
         void theAgentKillingATaskStillWantedRunningIsNoKillOfOurs() {
-            TaskRecord running = record("t1", Phase.RUNNING, 3).build();
+            TaskRecord running = record("t1", Phase.RUNNING, 3).agentReport(2, "r").build();
             TaskChange change = write(LIFECYCLE.decide(agent("t1", AgentState.KILLING, 9, "k"), running,
                     NO_OTHER_TASKS));
             assertEquals(Phase.STOPPING, change.moveTo());
@@ -140,17 +140,38 @@ class WaitTimersTest {
 
         @Test
         void aLaunchedTaskStillPendingIsOverdueKilledFailedAndReplaced() {
-            TaskRecord pending = record("t1", Phase.PENDING, 1).service("webapp").launchedAt(T0).build();
+            TaskRecord pending = record("t1", Phase.PENDING, 2).service("webapp").launchedAt(T0)
+                    .agentState(AgentState.STAGING).agentReport(1, "s").build();
             TaskChange overdue = write(LIFECYCLE.decide(new SweepFinding(T0.plusSeconds(300), "t1",
-                    Finding.LAUNCH_OVERDUE, Phase.PENDING, 1), pending, NO_OTHER_TASKS));
+                    Finding.LAUNCH_OVERDUE, Phase.PENDING, 2), pending, NO_OTHER_TASKS));
 
-            assertEquals(Phase.STOPPING, overdue.moveTo());
+            assertEquals(Phase.STOPPING, overdue.moveTo(), "its agent staged it: the kill waits for its report");
             assertTrue(overdue.requestKill());
             assertEquals(Outcome.FAILED, overdue.outcome());
             assertTrue(overdue.outcomeReason().startsWith("launch overdue"), overdue.outcomeReason());
             assertEquals(DesiredStatus.STOPPED, overdue.desiredStatus());
             assertNotNull(overdue.replacement(), "a service replaces a task that failed to launch, at once");
             assertNotNull(overdue.replacement().launchedAt(), "its replacement's launch is timed in turn");
+        }
+
+        /** Marathon expunges an instance no agent ever reported rather than wait for a kill nobody confirms. */
+        @Test
+        void aLaunchNoAgentEverReportedIsKilledOnceAndStopsWithoutWaiting() {
+            TaskRecord pending = record("t1", Phase.PENDING, 1).service("webapp").launchedAt(T0).build();
+            TaskChange overdue = write(LIFECYCLE.decide(new SweepFinding(T0.plusSeconds(300), "t1",
+                    Finding.LAUNCH_OVERDUE, Phase.PENDING, 1), pending, NO_OTHER_TASKS));
+
+            assertEquals(Phase.STOPPED, overdue.moveTo(), "no kill retried for ever for a task nobody runs");
+            assertTrue(overdue.requestKill(), "asked killed once all the same, should it start after all");
+            assertEquals(Outcome.FAILED, overdue.outcome());
+            assertNotNull(overdue.replacement());
+
+            TaskRecord stopped = record("t1", Phase.STOPPED, 2).service("webapp").launchedAt(T0)
+                    .outcome(Outcome.FAILED).desired(DesiredStatus.STOPPED).killsRequested(1, T0.plusSeconds(300))
+                    .build();
+            Decision.Reject late = assertInstanceOf(Decision.Reject.class, LIFECYCLE.decide(agent("t1",
+                    AgentState.RUNNING, 9, "late"), stopped, NO_OTHER_TASKS));
+            assertTrue(late.killTask(), "it started after all: rejected and killed again");
         }
 
         @Test
@@ -192,7 +213,7 @@ class WaitTimersTest {
 
         @Test
         void stoppingStartsTheKillTimerOnlyWithAKillAndAKillAgainRestartsIt() {
-            TaskRecord running = record("t1", Phase.RUNNING, 3).build();
+            TaskRecord running = record("t1", Phase.RUNNING, 3).agentReport(2, "r").build();
             assertEquals(Timer.KILL, started(after(write(LIFECYCLE.decide(stop("t1"), running, NO_OTHER_TASKS)),
                     running)));
             assertInstanceOf(Timer.Cleared.class, after(write(LIFECYCLE.decide(agent("t1", AgentState.KILLING, 9,
@@ -228,7 +249,7 @@ class WaitTimersTest {
 
         @Test
         void aWriteThatMovesNothingLeavesTheTimerAsItIs() {
-            TaskRecord running = record("t1", Phase.RUNNING, 3).build();
+            TaskRecord running = record("t1", Phase.RUNNING, 3).agentReport(2, "r").build();
             TaskChange update = write(LIFECYCLE.decide(agent("t1", AgentState.RUNNING, 9, "again"), running,
                     NO_OTHER_TASKS));
             assertInstanceOf(Timer.Kept.class, after(update, running));

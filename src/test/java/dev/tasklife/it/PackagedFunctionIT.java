@@ -163,6 +163,11 @@ class PackagedFunctionIT {
         launch.putObject("detail").put("taskId", "prod_web.overdue").put("cluster", "marathon-east")
                 .put("service", "/prod/web");
         assertEquals("APPLIED", invoke("status-change", launch.toString()).path("verdict").asText());
+        // Its agent stages it and is heard no more: the kill waits for a report (one never reported is not waited for).
+        ObjectNode staging = envelope("Task Status Update", "dev.tasklife.agent");
+        staging.putObject("detail").put("taskId", "prod_web.overdue").put("state", "TASK_STAGING")
+                .put("timestamp", Instant.now().getEpochSecond()).put("uuid", UUID.randomUUID().toString());
+        assertEquals("UPDATED", invoke("status-change", staging.toString()).path("verdict").asText(), "still PENDING");
         Thread.sleep(2_100);
 
         JsonNode overdue = invoke("sweeper", "{}");

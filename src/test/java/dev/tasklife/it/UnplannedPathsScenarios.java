@@ -251,7 +251,7 @@ abstract class UnplannedPathsScenarios {
             assertEquals(1, report.launchesOverdue());
             assertEquals(1, report.replacementsRequested());
             TaskRecord overdue = task(replacement);
-            assertEquals(Phase.STOPPING, overdue.lastStatus());
+            assertEquals(Phase.STOPPED, overdue.lastStatus(), "no agent ever reported it: no kill to wait for");
             assertEquals(Outcome.FAILED, overdue.outcome());
             assertTrue(overdue.outcomeReason().startsWith("launch overdue"), overdue.outcomeReason());
             List<JsonNode> events = stack.drainNotifications();
@@ -261,7 +261,11 @@ abstract class UnplannedPathsScenarios {
             assertEquals(List.of(next), published(events, "Task Replacement Requested").stream()
                     .map(request -> request.at("/detail/taskId").asText()).toList());
 
-            apply(agent(replacement, AgentState.KILLED, 400, "rr-k"));
+            assertEquals(Verdict.REJECTED, apply(agent(replacement, AgentState.RUNNING, 400, "rr-late")),
+                    "it started after all");
+            assertEquals(List.of(replacement), published(stack.drainNotifications(), "Task Kill Requested").stream()
+                    .map(kill -> kill.at("/detail/taskId").asText()).toList(), "and is killed again");
+            apply(agent(replacement, AgentState.KILLED, 401, "rr-k"));
             assertEquals(Phase.STOPPED, task(replacement).lastStatus());
             assertEquals(Outcome.FAILED, task(replacement).outcome(), "why it ended: its launch was overdue");
             apply(agent(next, AgentState.RUNNING, 401, "next-r"));
