@@ -28,6 +28,7 @@ import dev.tasklife.domain.TaskLookup;
 import dev.tasklife.domain.TaskRecord;
 import dev.tasklife.handler.EmbeddedMetrics;
 import dev.tasklife.input.Admission;
+import dev.tasklife.store.IndexKeys;
 import dev.tasklife.store.Shards;
 import dev.tasklife.store.SweepIndex;
 import io.smallrye.config.PropertiesConfigSource;
@@ -55,6 +56,8 @@ public final class Fixtures {
     public static final Shards LIST_SHARDS = new Shards(defaults().getValue("tasklife.list.shards", int.class));
     public static final SweepIndex SWEEP_INDEX = new SweepIndex(defaults().getValue("tasklife.sweep.shards",
             int.class));
+    /** Every index's keys, as the functions make them by default. */
+    public static final IndexKeys INDEX_KEYS = new IndexKeys(SWEEP_INDEX, LIST_SHARDS);
     /** The lifecycle with the default policy on a clock stopped at {@link #T0}. */
     public static final Lifecycle LIFECYCLE = new Lifecycle(POLICY, Clock.fixed(T0, ZoneOffset.UTC));
     /** For decisions that read no other task's record: reading one fails the test. */

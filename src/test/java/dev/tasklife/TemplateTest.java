@@ -132,7 +132,7 @@ class TemplateTest {
         assertEquals("dynamodb:UpdateItem", update.path("Action").asText());
         assertEquals(Set.of("taskId", "lastStatus", "reconcileKey", "heardAt", "clusterShard"),
                 Set.copyOf(texts(update.at("/Condition/ForAllValues:StringEquals/dynamodb:Attributes"))),
-                "what TaskStore.addToReconcileIndex and addToListIndex name, and nothing else");
+                "what BackfillScan.addToReconcileIndex and addToListIndex name, and nothing else");
         for (String function : FUNCTIONS) {
             if (!function.equals("BackfillFunction")) {
                 assertFalse(allowedActions(function).containsKey("dynamodb:Scan"), function);

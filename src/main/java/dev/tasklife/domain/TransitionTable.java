@@ -19,7 +19,7 @@ import java.util.Set;
 /**
  * The allowed moves of lifecycle.md, as data: for each target phase, the phases a task may be in to move there.
  * Forward moves (skipping allowed), the UNREACHABLE detours, and nothing out of STOPPED.
- * The conditional write in {@code TaskStore} puts exactly these predecessors into its condition expression.
+ * The conditional write ({@code store.WriteExpressions}) puts exactly these predecessors into its condition expression.
  */
 public final class TransitionTable {
 

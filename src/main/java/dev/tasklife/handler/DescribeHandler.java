@@ -15,7 +15,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tasklife.input.InvalidEventException;
 import dev.tasklife.service.TaskDescriptions;
 import dev.tasklife.service.TaskListing;
-import dev.tasklife.store.TaskStore;
+import dev.tasklife.store.TaskReads;
 import dev.tasklife.store.UnreadableItemException;
 
 /**
@@ -27,13 +27,13 @@ public class DescribeHandler extends JsonFunction {
 
     private static final Logger LOG = Logger.getLogger(DescribeHandler.class);
 
-    private final TaskStore store;
+    private final TaskReads tasks;
     private final TaskListing listing;
 
     @Inject
-    public DescribeHandler(TaskStore store, TaskListing listing, EmbeddedMetrics metrics) {
+    public DescribeHandler(TaskReads tasks, TaskListing listing, EmbeddedMetrics metrics) {
         super(metrics);
-        this.store = store;
+        this.tasks = tasks;
         this.listing = listing;
     }
 
@@ -61,7 +61,7 @@ public class DescribeHandler extends JsonFunction {
                 MDC.put("taskId", one.taskId());
                 ObjectNode answer;
                 try {
-                    answer = store.find(one.taskId()).map(TaskDescriptions::found)
+                    answer = tasks.find(one.taskId()).map(TaskDescriptions::found)
                             .orElseGet(() -> TaskDescriptions.notFound(one.taskId()));
                 } catch (UnreadableItemException e) {
                     LOG.errorf("taskId=%s cannot be read by this version: %s", one.taskId(), e.getMessage());
@@ -71,7 +71,7 @@ public class DescribeHandler extends JsonFunction {
                 yield answer;
             }
             case DescribeRequest.Several several -> {
-                TaskStore.Records read = store.findAll(several.taskIds(), true);
+                TaskReads.Records read = tasks.findAll(several.taskIds(), true);
                 read.unreadable().forEach((taskId, why) -> LOG.errorf("taskId=%s cannot be read by this version: %s",
                         taskId, why));
                 ObjectNode answer = TaskDescriptions.batch(several.taskIds(), read.records(), read.unreadable());

@@ -17,8 +17,8 @@ import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.tasklife.domain.Lifecycle;
-import dev.tasklife.ecs.EcsTasks;
 import dev.tasklife.domain.LifecyclePolicy;
+import dev.tasklife.ecs.EcsTasks;
 import dev.tasklife.input.Admission;
 import dev.tasklife.publish.EventPublisher;
 import dev.tasklife.service.IndexBackfill;
@@ -27,9 +27,14 @@ import dev.tasklife.service.Reconciler;
 import dev.tasklife.service.StatusChangeService;
 import dev.tasklife.service.Sweeper;
 import dev.tasklife.service.TaskListing;
+import dev.tasklife.store.BackfillScan;
+import dev.tasklife.store.ConditionalWrite;
+import dev.tasklife.store.IndexKeys;
+import dev.tasklife.store.IndexQueries;
 import dev.tasklife.store.Shards;
 import dev.tasklife.store.SweepIndex;
-import dev.tasklife.store.TaskStore;
+import dev.tasklife.store.TaskReads;
+import dev.tasklife.store.TaskTable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
@@ -39,11 +44,40 @@ import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 public class Functions {
 
     @Produces
+    @Singleton
+    TaskTable taskTable(DynamoDbClient dynamo, @ConfigProperty(name = "tasklife.table-name") String tableName) {
+        return new TaskTable(dynamo, tableName);
+    }
+
+    @Produces
+    @Singleton
+    IndexKeys indexKeys(@ConfigProperty(name = "tasklife.sweep.shards") int sweepShards, Shards listShards) {
+        return new IndexKeys(new SweepIndex(sweepShards), listShards);
+    }
+
+    @Produces
     @ApplicationScoped
-    TaskStore taskStore(DynamoDbClient dynamo, @ConfigProperty(name = "tasklife.table-name") String tableName,
-                        @ConfigProperty(name = "tasklife.sweep.shards") int sweepShards, Shards listShards,
-                        @ConfigProperty(name = "tasklife.history.kept") int kept) {
-        return new TaskStore(dynamo, tableName, new SweepIndex(sweepShards), listShards, kept);
+    TaskReads taskReads(TaskTable table) {
+        return new TaskReads(table);
+    }
+
+    @Produces
+    @ApplicationScoped
+    ConditionalWrite conditionalWrite(TaskTable table, TaskReads reads, IndexKeys keys,
+                                      @ConfigProperty(name = "tasklife.history.kept") int kept) {
+        return new ConditionalWrite(table, reads, keys, kept);
+    }
+
+    @Produces
+    @ApplicationScoped
+    IndexQueries indexQueries(TaskTable table, IndexKeys keys) {
+        return new IndexQueries(table, keys);
+    }
+
+    @Produces
+    @ApplicationScoped
+    BackfillScan backfillScan(TaskTable table, IndexKeys keys) {
+        return new BackfillScan(table, keys);
     }
 
     @Produces
@@ -58,11 +92,11 @@ public class Functions {
      */
     @Produces
     @Singleton
-    TaskListing taskListing(TaskStore store, Shards shards,
+    TaskListing taskListing(IndexQueries index, Shards shards,
                             @ConfigProperty(name = "tasklife.list.token-key") Optional<String> tokenKey) {
         String key = tokenKey.orElseThrow(() -> new IllegalStateException(
                 "tasklife.list.token-key (LIST_TOKEN_KEY) is not set: list page tokens cannot be signed"));
-        return new TaskListing(store, shards, PageTokens.fromText(key));
+        return new TaskListing(index, shards, PageTokens.fromText(key));
     }
 
     /** EventBridge's client, configured under {@code tasklife.eventbridge.} ({@link AwsClients}). */
@@ -144,35 +178,37 @@ public class Functions {
 
     @Produces
     @ApplicationScoped
-    StatusChangeService statusChanges(TaskStore store, EventPublisher publisher, Lifecycle lifecycle) {
-        return new StatusChangeService(store, publisher, lifecycle);
+    StatusChangeService statusChanges(ConditionalWrite writes, TaskReads tasks, EventPublisher publisher,
+                                      Lifecycle lifecycle) {
+        return new StatusChangeService(writes, tasks, publisher, lifecycle);
     }
 
     @Produces
     @ApplicationScoped
-    Sweeper sweeper(TaskStore store, StatusChangeService statusChanges,
+    Sweeper sweeper(IndexQueries index, TaskReads tasks, StatusChangeService statusChanges,
                     @ConfigProperty(name = "tasklife.sweep.safety-margin-millis") long safetyMarginMillis,
                     @ConfigProperty(name = "tasklife.sweep.page-size") int pageSize, Clock clock) {
-        return new Sweeper(store, statusChanges, clock, safetyMarginMillis, pageSize);
+        return new Sweeper(index, tasks, statusChanges, clock, safetyMarginMillis, pageSize);
     }
 
     @Produces
     @ApplicationScoped
-    IndexBackfill indexBackfill(TaskStore store,
+    IndexBackfill indexBackfill(BackfillScan scan,
             @ConfigProperty(name = "tasklife.backfill.safety-margin-millis") long safetyMarginMillis,
             @ConfigProperty(name = "tasklife.backfill.page-size") int pageSize) {
-        return new IndexBackfill(store, safetyMarginMillis, pageSize);
+        return new IndexBackfill(scan, safetyMarginMillis, pageSize);
     }
 
     @Produces
     @ApplicationScoped
-    Reconciler reconciler(TaskStore store, StatusChangeService statusChanges, EcsClient ecs, EventPublisher publisher,
+    Reconciler reconciler(IndexQueries index, TaskReads tasks, StatusChangeService statusChanges, EcsClient ecs,
+                          EventPublisher publisher,
                           Clock clock, @ConfigProperty(name = "tasklife.reconcile.quiet") Duration quiet,
                           @ConfigProperty(name = "tasklife.reconcile.missing-grace") Duration missingGrace,
                           @ConfigProperty(name = "tasklife.reconcile.safety-margin-millis") long safetyMarginMillis,
                           @ConfigProperty(name = "tasklife.reconcile.page-size") int pageSize,
                           @ConfigProperty(name = "tasklife.reconcile.adopt-clusters") Optional<List<String>> adopted) {
-        return new Reconciler(store, statusChanges, new EcsTasks(ecs), publisher, clock, quiet, missingGrace,
+        return new Reconciler(index, tasks, statusChanges, new EcsTasks(ecs), publisher, clock, quiet, missingGrace,
                 safetyMarginMillis, pageSize, adopted.orElse(List.of()));
     }
 }

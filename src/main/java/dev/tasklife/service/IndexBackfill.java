@@ -6,9 +6,9 @@ import java.util.function.LongSupplier;
 
 import org.jboss.logging.Logger;
 
-import dev.tasklife.store.TaskStore;
-import dev.tasklife.store.TaskStore.BackfillCandidate;
-import dev.tasklife.store.TaskStore.ScanPage;
+import dev.tasklife.store.BackfillCandidate;
+import dev.tasklife.store.BackfillScan;
+import dev.tasklife.store.BackfillScan.ScanPage;
 
 /**
  * Puts the items written before the reconcile index or the list index existed into them: one segment of a parallel
@@ -40,12 +40,12 @@ public class IndexBackfill {
         }
     }
 
-    private final TaskStore store;
+    private final BackfillScan scan;
     private final long safetyMarginMillis;
     private final int pageSize;
 
-    public IndexBackfill(TaskStore store, long safetyMarginMillis, int pageSize) {
-        this.store = store;
+    public IndexBackfill(BackfillScan scan, long safetyMarginMillis, int pageSize) {
+        this.scan = scan;
         this.safetyMarginMillis = safetyMarginMillis;
         this.pageSize = pageSize;
     }
@@ -65,8 +65,8 @@ public class IndexBackfill {
         while (!done && !outOfTime && remainingMillis.getAsLong() >= safetyMarginMillis) {
             ScanPage<BackfillCandidate> page;
             try {
-                page = store.backfillScan(segment, segments, position, pageSize);
-            } catch (TaskStore.ScanStartRejected e) {
+                page = scan.backfillScan(segment, segments, position, pageSize);
+            } catch (BackfillScan.ScanStartRejected e) {
                 if (firstPage) {
                     throw new InvalidStart(e.getMessage(), e);
                 }
@@ -106,14 +106,14 @@ public class IndexBackfill {
         }
         try {
             if (task.lacksReconcileKey()) {
-                if (store.addToReconcileIndex(task)) {
+                if (scan.addToReconcileIndex(task)) {
                     tally.reconcileAdded++;
                 } else {
                     tally.alreadyDone++;
                 }
             }
             if (task.lacksListKey()) {
-                if (store.addToListIndex(task)) {
+                if (scan.addToListIndex(task)) {
                     tally.listAdded++;
                 } else {
                     tally.alreadyDone++;

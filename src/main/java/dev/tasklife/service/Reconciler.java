@@ -30,9 +30,10 @@ import dev.tasklife.input.EventParser;
 import dev.tasklife.input.InvalidEventException;
 import dev.tasklife.publish.EventPublisher;
 import dev.tasklife.publish.OutboundEvent;
-import dev.tasklife.store.TaskStore;
-import dev.tasklife.store.TaskStore.IndexPage;
-import dev.tasklife.store.TaskStore.ReconcileKind;
+import dev.tasklife.store.IndexPage;
+import dev.tasklife.store.IndexQueries;
+import dev.tasklife.store.ReconcileKind;
+import dev.tasklife.store.TaskReads;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -49,7 +50,8 @@ public class Reconciler {
 
     private static final Logger LOG = Logger.getLogger(Reconciler.class);
 
-    private final TaskStore store;
+    private final IndexQueries index;
+    private final TaskReads tasks;
     private final StatusChangeService statusChanges;
     private final EcsTasks ecs;
     private final EventPublisher publisher;
@@ -61,13 +63,14 @@ public class Reconciler {
     private final List<String> adoptedClusters;
 
     /** {@code adoptedClusters}: the clusters whose tasks unknown to the table are adopted (ListTasks). */
-    public Reconciler(TaskStore store, StatusChangeService statusChanges, EcsTasks ecs, EventPublisher publisher,
-                      Clock clock, Duration quiet, Duration missingGrace, long safetyMarginMillis, int pageSize,
-                      List<String> adoptedClusters) {
+    public Reconciler(IndexQueries index, TaskReads tasks, StatusChangeService statusChanges, EcsTasks ecs,
+                      EventPublisher publisher, Clock clock, Duration quiet, Duration missingGrace,
+                      long safetyMarginMillis, int pageSize, List<String> adoptedClusters) {
         if (pageSize < 1) {
             throw new IllegalArgumentException("the reconciler's page size is at least 1, not " + pageSize);
         }
-        this.store = store;
+        this.index = index;
+        this.tasks = tasks;
         this.statusChanges = statusChanges;
         this.ecs = ecs;
         this.publisher = publisher;
@@ -106,7 +109,7 @@ public class Reconciler {
     private boolean reconcileKind(ReconcileKind kind, Instant now, Tally tally, LongSupplier remainingMillis) {
         Map<String, List<ReconcileEntry>> pending = new LinkedHashMap<>();
         // Each run starts at a shard drawn at random, so that runs cut short by their deadline still reach every shard.
-        List<String> keys = store.reconcileKeys(kind);
+        List<String> keys = index.reconcileKeys(kind);
         int first = ThreadLocalRandom.current().nextInt(keys.size());
         for (String key : Stream.concat(keys.subList(first, keys.size()).stream(), keys.subList(0, first).stream())
                 .toList()) {
@@ -115,7 +118,7 @@ public class Reconciler {
                 if (remainingMillis.getAsLong() < safetyMarginMillis) {
                     return false;
                 }
-                IndexPage<ReconcileEntry> page = store.reconcileCandidates(key, now.minus(quiet), next, pageSize);
+                IndexPage<ReconcileEntry> page = index.reconcileCandidates(key, now.minus(quiet), next, pageSize);
                 tally.queries++;
                 tally.readUnits += page.readUnits();
                 tally.read += page.entries().size();
@@ -236,7 +239,7 @@ public class Reconciler {
                 return true;
             }
             try {
-                Set<String> known = store.knownIds(listed.taskArns().stream().map(Reconciler::idOf).toList());
+                Set<String> known = tasks.knownIds(listed.taskArns().stream().map(Reconciler::idOf).toList());
                 List<String> unknown = listed.taskArns().stream().filter(arn -> !known.contains(idOf(arn))).toList();
                 if (!unknown.isEmpty()) {
                     adoptUnknown(cluster, unknown, now, tally);

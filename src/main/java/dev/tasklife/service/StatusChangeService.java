@@ -2,6 +2,7 @@ package dev.tasklife.service;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
@@ -11,14 +12,17 @@ import dev.tasklife.domain.Lifecycle;
 import dev.tasklife.domain.Phase;
 import dev.tasklife.domain.TaskChange;
 import dev.tasklife.domain.TaskEvent;
+import dev.tasklife.domain.TaskLookup;
 import dev.tasklife.domain.TaskRecord;
 import dev.tasklife.domain.Transition;
 import dev.tasklife.domain.Verdict;
 import dev.tasklife.publish.EventPublisher;
 import dev.tasklife.publish.Jitter;
 import dev.tasklife.publish.OutboundEvent;
-import dev.tasklife.store.TaskStore;
-import dev.tasklife.store.TaskStore.WriteResult;
+import dev.tasklife.store.ConditionalWrite;
+import dev.tasklife.store.TaskReads;
+import dev.tasklife.store.UnreadableItemException;
+import dev.tasklife.store.WriteResult;
 
 /**
  * Applies one event to its task: a blind conditional write first where the event allows it (one request in the
@@ -40,12 +44,15 @@ public class StatusChangeService {
     private static final long BACKOFF_BASE_MILLIS = 4;
     private static final long BACKOFF_CAP_MILLIS = 200;
 
-    private final TaskStore store;
+    private final ConditionalWrite writes;
+    private final TaskReads tasks;
     private final EventPublisher publisher;
     private final Lifecycle lifecycle;
 
-    public StatusChangeService(TaskStore store, EventPublisher publisher, Lifecycle lifecycle) {
-        this.store = store;
+    public StatusChangeService(ConditionalWrite writes, TaskReads tasks, EventPublisher publisher,
+                               Lifecycle lifecycle) {
+        this.writes = writes;
+        this.tasks = tasks;
         this.publisher = publisher;
         this.lifecycle = lifecycle;
     }
@@ -57,7 +64,7 @@ public class StatusChangeService {
     public StatusChangeResult apply(TaskEvent event) {
         TaskChange blind = lifecycle.firstAttempt(event);
         // An event that needs the record reads it (consistently) and writes on the version it read.
-        TaskRecord current = blind == null ? store.find(event.taskId()).orElse(null) : null;
+        TaskRecord current = blind == null ? tasks.find(event.taskId()).orElse(null) : null;
         return run(event, blind, current);
     }
 
@@ -84,7 +91,7 @@ public class StatusChangeService {
                     return rejected(event, null, new Decision.Reject(null, "no task " + event.taskId()
                             + " is recorded", false));
                 }
-                switch (lifecycle.decide(event, current, store::find)) {
+                switch (lifecycle.decide(event, current, this::standIn)) {
                     case Decision.Skip skip -> {
                         return skipped(event, current, skip);
                     }
@@ -98,7 +105,7 @@ public class StatusChangeService {
                     case Decision.Write write -> change = write.change();
                 }
             }
-            WriteResult result = store.apply(change, current);
+            WriteResult result = writes.apply(change, current);
             if (result.written()) {
                 return written(event, change, result.record(), current);
             }
@@ -118,6 +125,15 @@ public class StatusChangeService {
         }
         throw new ConcurrentUpdateException("task " + event.taskId() + " changed under " + MAX_ATTEMPTS
                 + " attempts to apply event " + event.eventId());
+    }
+
+    /** Another task's record a decision depends on; one this version cannot read is named so, not thrown through. */
+    private Optional<TaskRecord> standIn(String taskId) {
+        try {
+            return tasks.find(taskId);
+        } catch (UnreadableItemException e) {
+            throw new TaskLookup.Unreadable(taskId, e);
+        }
     }
 
     /** Full jitter: a random pause below a ceiling that doubles with each attempt. */

@@ -15,9 +15,10 @@ import dev.tasklife.domain.TaskEvent.SweepFinding.Finding;
 import dev.tasklife.domain.TaskRecord;
 import dev.tasklife.domain.Timer;
 import dev.tasklife.domain.Verdict;
-import dev.tasklife.store.TaskStore;
-import dev.tasklife.store.TaskStore.IndexPage;
-import dev.tasklife.store.TaskStore.Records;
+import dev.tasklife.store.IndexPage;
+import dev.tasklife.store.IndexQueries;
+import dev.tasklife.store.TaskReads;
+import dev.tasklife.store.TaskReads.Records;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -33,19 +34,21 @@ public class Sweeper {
 
     private static final Logger LOG = Logger.getLogger(Sweeper.class);
 
-    private final TaskStore store;
+    private final IndexQueries index;
+    private final TaskReads tasks;
     private final StatusChangeService statusChanges;
     private final Clock clock;
     private final long safetyMarginMillis;
     private final int pageSize;
 
-    public Sweeper(TaskStore store, StatusChangeService statusChanges, Clock clock, long safetyMarginMillis,
-                   int pageSize) {
-        if (pageSize < 1 || pageSize > TaskStore.MAX_BATCH_READ) {
-            throw new IllegalArgumentException("the sweep's page size is 1 to " + TaskStore.MAX_BATCH_READ
+    public Sweeper(IndexQueries index, TaskReads tasks, StatusChangeService statusChanges, Clock clock,
+                   long safetyMarginMillis, int pageSize) {
+        if (pageSize < 1 || pageSize > TaskReads.MAX_BATCH_READ) {
+            throw new IllegalArgumentException("the sweep's page size is 1 to " + TaskReads.MAX_BATCH_READ
                     + " (the due tasks of a page are read in one BatchGetItem), not " + pageSize);
         }
-        this.store = store;
+        this.index = index;
+        this.tasks = tasks;
         this.statusChanges = statusChanges;
         this.clock = clock;
         this.safetyMarginMillis = safetyMarginMillis;
@@ -78,13 +81,13 @@ public class Sweeper {
     /** Every shard of one kind, page by page; false when the invocation's time ran short first. */
     private boolean sweepKind(Timer kind, Instant enteredBefore, Instant now, Tally tally,
                               LongSupplier remainingMillis) {
-        for (String key : store.sweepKeys(kind)) {
+        for (String key : index.sweepKeys(kind)) {
             Map<String, AttributeValue> next = null;
             do {
                 if (remainingMillis.getAsLong() < safetyMarginMillis) {
                     return false;
                 }
-                IndexPage<SweepEntry> page = store.sweepCandidates(key, enteredBefore, next, pageSize);
+                IndexPage<SweepEntry> page = index.sweepCandidates(key, enteredBefore, next, pageSize);
                 tally.queries++;
                 tally.readUnits += page.readUnits();
                 page.unreadable().forEach(tally::unreadable);
@@ -125,7 +128,7 @@ public class Sweeper {
      */
     private boolean sweepDue(Timer kind, Map<String, SweepFinding> due, Tally tally,
                              LongSupplier remainingMillis) {
-        Records read = store.findAll(due.keySet(), false);
+        Records read = tasks.findAll(due.keySet(), false);
         tally.readUnits += read.readUnits();
         read.unreadable().forEach((taskId, why) -> tally.unreadable(taskId + ": " + why));
         for (SweepFinding finding : due.values()) {
@@ -191,8 +194,10 @@ public class Sweeper {
                 case STEP_TIMED_OUT -> stepsTimedOut++;
                 case KILL_RETRY_DUE -> {
                     killsRetried++;
-                    // The attempt this retry made: the alarm watches how many one task needed.
-                    killAttemptsMax = Math.max(killAttemptsMax, task.killsRequested() + 1);
+                    // The attempt this retry made: the alarm watches how many one task needed, the log names it.
+                    long attempt = task.killsRequested() + 1;
+                    killAttemptsMax = Math.max(killAttemptsMax, attempt);
+                    LOG.infof("kill retried taskId=%s attempt=%d", task.taskId(), attempt);
                 }
                 case LAUNCH_OVERDUE -> launchesOverdue++;
                 case TOMBSTONE_DUE -> compacted++;

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tasklife.input.InvalidEventException;
 import dev.tasklife.store.ListFilter;
 import dev.tasklife.store.Shards;
-import dev.tasklife.store.TaskStore;
+import dev.tasklife.store.IndexQueries;
 
 /**
  * A cluster's tasks, page by page, as ECS's ListTasks: the shards of the cluster in the list index are read in order,
@@ -24,15 +24,19 @@ public final class TaskListing {
     public static final int MAX_RESULTS = 100;
     /** Index items one filtered Query reads at most: a filter may drop most of them. */
     static final int FILTERED_READ = 500;
-    /** The time a call keeps in hand: with less left it answers what it has, with a nextToken. */
+    /**
+     * The time a call keeps in hand: with less left it answers the ids it has, with a nextToken; an empty page only
+     * under {@link #LAST_MILLIS}, where the invocation would otherwise time out.
+     */
     static final long SAFETY_MARGIN_MILLIS = 2_000;
+    static final long LAST_MILLIS = 500;
 
-    private final TaskStore store;
+    private final IndexQueries index;
     private final Shards shards;
     private final PageTokens tokens;
 
-    public TaskListing(TaskStore store, Shards shards, PageTokens tokens) {
-        this.store = store;
+    public TaskListing(IndexQueries index, Shards shards, PageTokens tokens) {
+        this.index = index;
         this.shards = shards;
         this.tokens = tokens;
     }
@@ -51,15 +55,17 @@ public final class TaskListing {
         ArrayNode taskArns = answer.putArray("taskArns");
         boolean firstQuery = true;
         while (taskIds.size() < maxResults && shard < shards.count()) {
-            if (!firstQuery && remainingMillis.getAsLong() < SAFETY_MARGIN_MILLIS) {
+            long remaining = remainingMillis.getAsLong();
+            if (!firstQuery && (remaining < LAST_MILLIS
+                    || (remaining < SAFETY_MARGIN_MILLIS && !taskIds.isEmpty()))) {
                 break;
             }
             firstQuery = false;
             int wanted = maxResults - taskIds.size();
-            TaskStore.ShardPage page = store.listShard(filter, shard, after,
+            IndexQueries.ShardPage page = index.listShard(filter, shard, after,
                     filtered ? Math.max(wanted, FILTERED_READ) : wanted);
             boolean full = false;
-            for (TaskStore.ListedTask task : page.tasks()) {
+            for (IndexQueries.ListedTask task : page.tasks()) {
                 if (taskIds.size() == maxResults) {
                     full = true; // the page is full before this shard's page is: go on after the last one taken
                     break;

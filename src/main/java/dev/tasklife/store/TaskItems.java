@@ -227,12 +227,12 @@ final class TaskItems {
                 number(item, ECS_VERSION));
     }
 
-    /** An item as the backfill scan projects it ({@link TaskStore#backfillScan}). */
-    static TaskStore.BackfillCandidate toBackfillCandidate(Map<String, AttributeValue> item) {
+    /** An item as the backfill scan projects it ({@link BackfillScan#backfillScan}). */
+    static BackfillCandidate toBackfillCandidate(Map<String, AttributeValue> item) {
         Phase phase = enumOf(item, LAST_STATUS, Phase::valueOf);
-        TaskStore.ReconcileKind source = item.containsKey(ECS_VERSION) ? TaskStore.ReconcileKind.ECS
-                : item.containsKey(AGENT_TIMESTAMP) ? TaskStore.ReconcileKind.AGENT : null;
-        return new TaskStore.BackfillCandidate(
+        ReconcileKind source = item.containsKey(ECS_VERSION) ? ReconcileKind.ECS
+                : item.containsKey(AGENT_TIMESTAMP) ? ReconcileKind.AGENT : null;
+        return new BackfillCandidate(
                 string(item, TASK_ID),
                 phase != null && phase != Phase.STOPPED,
                 source,

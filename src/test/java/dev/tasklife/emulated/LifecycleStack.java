@@ -17,11 +17,15 @@ import dev.tasklife.emulator.EmulatedStack;
 import dev.tasklife.emulator.FaultProxy;
 import dev.tasklife.emulator.RequestCounter;
 import dev.tasklife.emulator.StreamPump;
+import dev.tasklife.profiles.OnMoto;
 import dev.tasklife.service.StatusChangeResult;
 import dev.tasklife.service.StatusChangeService;
 import dev.tasklife.service.Reconciler;
 import dev.tasklife.service.Sweeper;
-import dev.tasklife.store.TaskStore;
+import dev.tasklife.store.BackfillScan;
+import dev.tasklife.store.ConditionalWrite;
+import dev.tasklife.store.IndexQueries;
+import dev.tasklife.store.TaskReads;
 import io.quarkus.arc.Arc;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
@@ -34,7 +38,11 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 public final class LifecycleStack {
 
-    public final TaskStore store = bean(TaskStore.class);
+    /** The functions' own store: records read, the conditional write, the index queries, the backfill scan. */
+    public final TaskReads tasks = bean(TaskReads.class);
+    public final ConditionalWrite writes = bean(ConditionalWrite.class);
+    public final IndexQueries index = bean(IndexQueries.class);
+    public final BackfillScan scan = bean(BackfillScan.class);
     /** The status-change service; events arrive at whatever time {@link #clock} says. */
     public final StatusChangeService service = bean(StatusChangeService.class);
     /** The service's clock; {@link #apply} sets it to each event's own time, {@link #sweeper} to the sweep's. */

@@ -29,16 +29,19 @@ import dev.tasklife.domain.Phase;
 import dev.tasklife.emulated.Invocations;
 import dev.tasklife.service.PageTokens;
 import dev.tasklife.service.TaskListing;
-import dev.tasklife.store.TaskStore;
+import dev.tasklife.store.IndexQueries;
+import dev.tasklife.store.TaskReads;
 
 @ExtendWith(MockitoExtension.class)
 class DescribeHandlerTest {
 
     @Mock
-    TaskStore store;
+    TaskReads store;
+    @Mock
+    IndexQueries index;
 
     private JsonNode describe(String input) {
-        TaskListing listing = new TaskListing(store, Fixtures.LIST_SHARDS,
+        TaskListing listing = new TaskListing(index, Fixtures.LIST_SHARDS,
                 PageTokens.fromText("a-test-key-of-at-least-32-bytes-0123456789"));
         return Invocations.invoke(new DescribeHandler(store, listing, Fixtures.NO_METRICS), input);
     }
@@ -46,7 +49,7 @@ class DescribeHandlerTest {
     private String invalid(String input) {
         JsonNode answer = describe(input);
         assertEquals("INVALID", answer.path("verdict").asText(), answer.toString());
-        verifyNoInteractions(store);
+        verifyNoInteractions(store, index);
         return answer.get("error").asText();
     }
 
@@ -80,7 +83,7 @@ class DescribeHandlerTest {
         JsonNode answer = describe("{\"task\":\"t1\"}");
         assertEquals("INVALID", answer.get("verdict").asText());
         assertEquals("taskId, taskIds or cluster is required", answer.get("error").asText());
-        verifyNoInteractions(store);
+        verifyNoInteractions(store, index);
     }
 
     @Test
@@ -94,7 +97,7 @@ class DescribeHandlerTest {
 
     @Test
     void aHundredIdsAreOneReadEachOnceAndTheUnknownOnesAreMissing() {
-        when(store.findAll(anyCollection(), eq(true))).thenAnswer(call -> new TaskStore.Records(
+        when(store.findAll(anyCollection(), eq(true))).thenAnswer(call -> new TaskReads.Records(
                 Map.of("t1", record("t1", Phase.RUNNING, 3).build()), Map.of(), 0));
         JsonNode answer = describe("{\"taskIds\":" + ids(100).replace("\"t99\"", "\"t1\"") + "}");
         ArgumentCaptor<Collection<String>> asked = ArgumentCaptor.captor();

@@ -29,8 +29,9 @@ import dev.tasklife.emulator.ProjectFiles;
 import dev.tasklife.publish.EventPublisher;
 import dev.tasklife.service.StatusChangeResult;
 import dev.tasklife.service.StatusChangeService;
-import dev.tasklife.store.TaskStore;
-import dev.tasklife.store.TaskStore.WriteResult;
+import dev.tasklife.store.ConditionalWrite;
+import dev.tasklife.store.TaskReads;
+import dev.tasklife.store.WriteResult;
 
 @ExtendWith(MockitoExtension.class)
 class StatusChangeHandlerTest {
@@ -38,7 +39,9 @@ class StatusChangeHandlerTest {
     @Mock
     StatusChangeService service;
     @Mock
-    TaskStore store;
+    ConditionalWrite writes;
+    @Mock
+    TaskReads tasks;
     @Mock
     EventPublisher publisher;
 
@@ -66,8 +69,8 @@ class StatusChangeHandlerTest {
 
     /** The answer the real service gives to {@code event}, over a store whose write finds {@code found}. */
     private JsonNode answerOn(TaskRecord found, TaskEvent event) {
-        when(store.apply(any(TaskChange.class), any())).thenReturn(new WriteResult(false, found, false));
-        return StatusChangeHandler.verdict(new StatusChangeService(store, publisher, Fixtures.LIFECYCLE).apply(event));
+        when(writes.apply(any(TaskChange.class), any())).thenReturn(new WriteResult(false, found, false));
+        return StatusChangeHandler.verdict(new StatusChangeService(writes, tasks, publisher, Fixtures.LIFECYCLE).apply(event));
     }
 
     @Test
@@ -94,9 +97,9 @@ class StatusChangeHandlerTest {
     @Test
     void anUpdatedAnswerSaysThePhaseAndNoMove() {
         TaskRecord running = Fixtures.record("t1", Phase.RUNNING, 3).ecsVersion(4).build();
-        when(store.apply(any(TaskChange.class), any())).thenReturn(new WriteResult(false, running, false),
+        when(writes.apply(any(TaskChange.class), any())).thenReturn(new WriteResult(false, running, false),
                 new WriteResult(true, Fixtures.record("t1", Phase.RUNNING, 4).ecsVersion(5).build(), false));
-        JsonNode answer = StatusChangeHandler.verdict(new StatusChangeService(store, publisher, Fixtures.LIFECYCLE)
+        JsonNode answer = StatusChangeHandler.verdict(new StatusChangeService(writes, tasks, publisher, Fixtures.LIFECYCLE)
                 .apply(Fixtures.ecs("t1", Phase.RUNNING, 5)));
         assertEquals("UPDATED", answer.path("verdict").asText(), answer.toString());
         assertEquals("RUNNING", answer.path("phase").asText(), answer.toString());
@@ -107,10 +110,10 @@ class StatusChangeHandlerTest {
 
     @Test
     void anAppliedAnswerSaysTheMoveAndThePhaseItLeftTheTaskIn() {
-        when(store.apply(any(TaskChange.class), any())).thenReturn(
+        when(writes.apply(any(TaskChange.class), any())).thenReturn(
                 new WriteResult(false, Fixtures.record("t1", Phase.PENDING, 2).ecsVersion(2).build(), false),
                 new WriteResult(true, Fixtures.record("t1", Phase.RUNNING, 3).ecsVersion(4).build(), false));
-        JsonNode answer = StatusChangeHandler.verdict(new StatusChangeService(store, publisher, Fixtures.LIFECYCLE)
+        JsonNode answer = StatusChangeHandler.verdict(new StatusChangeService(writes, tasks, publisher, Fixtures.LIFECYCLE)
                 .apply(Fixtures.ecs("t1", Phase.RUNNING, 4)));
         assertEquals("APPLIED", answer.path("verdict").asText(), answer.toString());
         assertEquals("RUNNING", answer.path("phase").asText(), answer.toString());

@@ -12,10 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
-import org.junit.jupiter.api.TestInstance;
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -29,7 +27,7 @@ import dev.tasklife.domain.TaskEvent;
 import dev.tasklife.domain.TaskRecord;
 import dev.tasklife.domain.Transition;
 import dev.tasklife.domain.TransitionTable;
-import dev.tasklife.emulated.LifecycleStack;
+import dev.tasklife.emulated.SeededScenarioSuite;
 
 /**
  * Random event streams per task, delivered with duplicates, in random order, by several writers at once, always
@@ -37,8 +35,7 @@ import dev.tasklife.emulated.LifecycleStack;
  * generators in a seeded session (the functions' CDI beans live in a JUnit Jupiter test): a failing case names its
  * seed, and {@code -Ddelivery.seed=N} runs the same cases again.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class DeliveryProperties {
+abstract class DeliveryProperties extends SeededScenarioSuite {
 
     private static final String SEED = System.getProperty("delivery.seed", Long.toString(new Random().nextLong()));
     private static final List<AgentState> TERMINAL = List.of(AgentState.ERROR, AgentState.FAILED,
@@ -46,12 +43,6 @@ abstract class DeliveryProperties {
             AgentState.UNKNOWN, AgentState.KILLED);
 
     private static final AtomicInteger TASKS = new AtomicInteger();
-    private static LifecycleStack stack;
-
-    @BeforeAll
-    void createStack() {
-        stack = LifecycleStack.fresh();
-    }
 
     /** {@code tries} samples of {@code arbitrary}, the same for the same seed. */
     private static <T> List<T> samples(Arbitrary<T> arbitrary, int tries) {
@@ -142,7 +133,7 @@ abstract class DeliveryProperties {
         List<TaskEvent> of(String taskId);
     }
 
-    private static void check(EventStream stream, String name, Delivery delivery) throws Exception {
+    private void check(EventStream stream, String name, Delivery delivery) throws Exception {
         String reference = name + "-in-order";
         for (TaskEvent event : stream.of(reference)) {
             stack.service.apply(event);
@@ -159,8 +150,8 @@ abstract class DeliveryProperties {
         Collections.shuffle(copies, random);
         deliverConcurrently(copies, delivery.writers());
 
-        TaskRecord expected = stack.store.find(reference).orElseThrow();
-        TaskRecord actual = stack.store.find(delivered).orElseThrow();
+        TaskRecord expected = stack.tasks.find(reference).orElseThrow();
+        TaskRecord actual = stack.tasks.find(delivered).orElseThrow();
         String context = name + " " + delivery + " history " + actual.history();
         assertSame(expected.lastStatus(), actual.lastStatus(), "lastStatus", context);
         assertSame(expected.desiredStatus(), actual.desiredStatus(), "desiredStatus", context);
@@ -183,7 +174,7 @@ abstract class DeliveryProperties {
         }
     }
 
-    private static void deliverConcurrently(List<TaskEvent> copies, int writers) throws Exception {
+    private void deliverConcurrently(List<TaskEvent> copies, int writers) throws Exception {
         ConcurrentLinkedQueue<TaskEvent> queue = new ConcurrentLinkedQueue<>(copies);
         ExecutorService pool = Executors.newFixedThreadPool(writers);
         try {

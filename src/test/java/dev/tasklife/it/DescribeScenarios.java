@@ -22,7 +22,6 @@ import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -31,7 +30,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tasklife.domain.DesiredStatus;
 import dev.tasklife.domain.Phase;
 import dev.tasklife.domain.TaskEvent;
-import dev.tasklife.emulated.LifecycleStack;
+import dev.tasklife.emulated.SeededScenarioSuite;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.Select;
 
@@ -40,8 +39,7 @@ import software.amazon.awssdk.services.dynamodb.model.Select;
  * of 250 tasks listed page by page from the sharded list index (every id once, never a Scan), with filters, never
  * mixed with another cluster; page tokens that cannot be forged.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class DescribeScenarios {
+abstract class DescribeScenarios extends SeededScenarioSuite {
 
     private static final int ECS_TASKS = 250;
     private static final int OTHER_CLUSTER_TASKS = 20;
@@ -51,11 +49,8 @@ abstract class DescribeScenarios {
     private static final IntPredicate STOPPED = i -> i % 5 == 0;
     private static final IntPredicate WEB = i -> i % 2 == 0;
 
-    LifecycleStack stack;
-
     @BeforeAll
     void seed() {
-        stack = LifecycleStack.fresh();
         for (int i = 0; i < ECS_TASKS; i++) {
             String service = WEB.test(i) ? "web" : "batch";
             stack.apply(ecs(ecsId(i), service, Phase.RUNNING, 1));

@@ -17,7 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tasklife.domain.Phase;
 import dev.tasklife.domain.TaskRecord;
 import dev.tasklife.domain.Verdict;
-import dev.tasklife.emulated.LifecycleStack;
+import dev.tasklife.emulated.ScenarioSuite;
 import dev.tasklife.emulator.FaultProxy;
 import dev.tasklife.emulator.FaultProxy.Fault;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -26,14 +26,12 @@ import software.amazon.awssdk.core.exception.SdkException;
  * Throttling and lost answers from DynamoDB and EventBridge, injected by a proxy in front of the emulator: retried
  * with backoff inside the time budget; past it the invocation fails (Lambda retries it); nothing half-written.
  */
-abstract class FaultScenarios {
+abstract class FaultScenarios extends ScenarioSuite {
 
-    private LifecycleStack stack;
     private FaultProxy proxy;
 
     @BeforeEach
-    void createStack() throws Exception {
-        stack = LifecycleStack.fresh();
+    void theProxyInFrontOfTheEmulator() {
         proxy = stack.proxy;
     }
 
@@ -49,7 +47,7 @@ abstract class FaultScenarios {
         assertEquals(Verdict.APPLIED, stack.apply(ecs("t1", Phase.RUNNING, 4)).verdict());
 
         assertEquals(2, proxy.injected("UpdateItem"));
-        TaskRecord record = stack.store.find("t1").orElseThrow();
+        TaskRecord record = stack.tasks.find("t1").orElseThrow();
         assertEquals(1, record.history().size());
         assertEquals(1, record.version());
         assertEquals(1, stateChanges("t1").size());
@@ -63,7 +61,7 @@ abstract class FaultScenarios {
         assertEquals(Verdict.APPLIED, stack.apply(ecs("t1", Phase.RUNNING, 4)).verdict());
 
         assertEquals(5, proxy.injected("UpdateItem"));
-        TaskRecord record = stack.store.find("t1").orElseThrow();
+        TaskRecord record = stack.tasks.find("t1").orElseThrow();
         assertEquals(Phase.RUNNING, record.lastStatus());
         assertEquals(2, record.version(), "applied once");
         assertEquals(2, stateChanges("t1").size());
@@ -92,7 +90,7 @@ abstract class FaultScenarios {
         int attempts = proxy.injected("UpdateItem");
         // Throttling backs off longer than other errors: the time budget, not the 5 attempts, ends it here.
         assertTrue(attempts >= 2 && attempts <= 5, "retried with backoff, at most 5 attempts: " + attempts);
-        assertTrue(stack.store.find("t3").isEmpty());
+        assertTrue(stack.tasks.find("t3").isEmpty());
     }
 
     @Test
@@ -101,7 +99,7 @@ abstract class FaultScenarios {
 
         stack.apply(ecs("t4", Phase.RUNNING, 4));
 
-        TaskRecord record = stack.store.find("t4").orElseThrow();
+        TaskRecord record = stack.tasks.find("t4").orElseThrow();
         assertEquals(1, proxy.injected("UpdateItem"));
         assertEquals(1, record.history().size(), "the retried write met its own dedupe key");
         assertEquals(1, record.version());

@@ -42,7 +42,7 @@ import dev.tasklife.domain.Phase;
 import dev.tasklife.domain.TaskEvent;
 import dev.tasklife.domain.TaskRecord;
 import dev.tasklife.domain.Verdict;
-import dev.tasklife.emulated.LifecycleStack;
+import dev.tasklife.emulated.ScenarioSuite;
 import dev.tasklife.emulator.ProjectFiles;
 import dev.tasklife.handler.EmbeddedMetrics;
 import dev.tasklife.input.JsonFields;
@@ -57,20 +57,10 @@ import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
  * duplicates, replays", "Time and trust", "Marathon handling"). Each scenario is one defect that was seen, and fails
  * on the code before its fix.
  */
-abstract class HostileScenarios {
+abstract class HostileScenarios extends ScenarioSuite {
 
     private static final long TOMBSTONE_SECONDS = 7 * 24 * 3600;
 
-    LifecycleStack stack;
-
-    @BeforeEach
-    void createStack() throws Exception {
-        stack = LifecycleStack.fresh();
-    }
-
-    private TaskRecord task(String taskId) {
-        return stack.store.find(taskId).orElseThrow();
-    }
 
     private List<JsonNode> published(List<JsonNode> events, String detailType) {
         return events.stream().filter(event -> event.get("detail-type").asText().equals(detailType)).toList();
@@ -252,7 +242,7 @@ abstract class HostileScenarios {
 
             assertEquals("INVALID", answer.get("verdict").asText());
             assertTrue(answer.get("error").asText().contains("not trusted"), answer.toString());
-            assertTrue(stack.store.find("victim").isEmpty(), "nothing written");
+            assertTrue(stack.tasks.find("victim").isEmpty(), "nothing written");
             assertEquals(List.of(), stack.drainNotifications(0), "nothing published");
         }
 
@@ -299,7 +289,7 @@ abstract class HostileScenarios {
             JsonNode answer = statusChange(agentUpdate("future", "TASK_UNREACHABLE", "dev.tasklife.agent",
                     "9999-12-31T23:59:59Z", T0.getEpochSecond()));
             assertEquals("INVALID", answer.get("verdict").asText());
-            assertTrue(stack.store.find("future").isEmpty());
+            assertTrue(stack.tasks.find("future").isEmpty());
             JsonNode slightlyAhead = statusChange(agentUpdate("future", "TASK_RUNNING", "dev.tasklife.agent",
                     T0.plusSeconds(240).toString(), T0.getEpochSecond() + 240));
             assertEquals("APPLIED", slightlyAhead.get("verdict").asText(), "within the 5 minutes of skew");

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,7 +19,7 @@ import dev.tasklife.domain.AgentState;
 import dev.tasklife.domain.Phase;
 import dev.tasklife.domain.TaskEvent;
 import dev.tasklife.domain.Verdict;
-import dev.tasklife.emulated.LifecycleStack;
+import dev.tasklife.emulated.ScenarioSuite;
 import dev.tasklife.emulator.ItemSizes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -28,18 +27,12 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * A record never outgrows DynamoDB (lifecycle.md, "Time and trust"): items measured by DynamoDB's own size rules
  * ({@link ItemSizes}) after a whole ECS lifecycle and after thousands of agent flaps.
  */
-abstract class ItemSizeScenarios {
+abstract class ItemSizeScenarios extends ScenarioSuite {
 
     /** A task id as ECS makes them: 32 hex digits. */
     private static final String ECS_TASK_ID = "0f3c2a9d8e7b4c61a5d2e8f9b0c1d2e3";
     private static final int FLAPS = 3_000;
 
-    LifecycleStack stack;
-
-    @BeforeEach
-    void freshStack() {
-        stack = LifecycleStack.fresh();
-    }
 
     @Test
     void anEcsTasksWholeLifecycleLeavesAnItemOfOneWriteUnit() {

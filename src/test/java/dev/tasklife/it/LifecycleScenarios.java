@@ -22,9 +22,7 @@ import java.util.concurrent.Future;
 import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -43,6 +41,7 @@ import dev.tasklife.domain.Transition;
 import dev.tasklife.domain.TransitionTable;
 import dev.tasklife.domain.Verdict;
 import dev.tasklife.emulated.Invocations;
+import dev.tasklife.emulated.SeededScenarioSuite;
 import dev.tasklife.emulated.LifecycleStack;
 import dev.tasklife.service.StatusChangeResult;
 
@@ -50,16 +49,7 @@ import dev.tasklife.service.StatusChangeResult;
  * The status-change function against real emulated AWS services (issue: allowed moves, ordering, concurrency,
  * events out). Each emulator (moto, LocalStack) runs the same scenarios through a nested subclass.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class LifecycleScenarios {
-
-
-    LifecycleStack stack;
-
-    @BeforeAll
-    void createStack() throws Exception {
-        stack = LifecycleStack.fresh();
-    }
+abstract class LifecycleScenarios extends SeededScenarioSuite {
 
     private List<TaskEvent> ecsLifecycle(String taskId) {
         List<TaskEvent> events = new ArrayList<>();
@@ -86,7 +76,7 @@ abstract class LifecycleScenarios {
             assertEquals(Verdict.APPLIED, stack.apply(event).verdict());
         }
 
-        TaskRecord record = stack.store.find(taskId).orElseThrow();
+        TaskRecord record = stack.tasks.find(taskId).orElseThrow();
         assertEquals(Phase.STOPPED, record.lastStatus());
         assertEquals(Outcome.FINISHED, record.outcome());
         assertEquals(8, record.version());
@@ -124,7 +114,7 @@ abstract class LifecycleScenarios {
                 assertTrue(Set.of(Verdict.APPLIED, Verdict.DUPLICATE, Verdict.STALE).contains(verdict),
                         event + " -> " + verdict);
             }
-            TaskRecord record = stack.store.find(taskId).orElseThrow();
+            TaskRecord record = stack.tasks.find(taskId).orElseThrow();
             assertLegalPath(record);
             if (inOrder == null) {
                 inOrder = record;
@@ -156,7 +146,7 @@ abstract class LifecycleScenarios {
                 "end-" + i));
         assertEquals(1, count(terminal, Verdict.APPLIED));
 
-        TaskRecord record = stack.store.find(taskId).orElseThrow();
+        TaskRecord record = stack.tasks.find(taskId).orElseThrow();
         assertEquals(Phase.STOPPED, record.lastStatus());
         assertLegalPath(record);
         List<StatusChangeResult> allApplied = new ArrayList<>();
@@ -239,10 +229,10 @@ abstract class LifecycleScenarios {
                 Fixtures.T0, taskId, AgentState.fromMesos("TASK_LOST", "REASON_SLAVE_DISCONNECTED"),
                 "REASON_SLAVE_DISCONNECTED", null, "agent-1", (Fixtures.T0.getEpochSecond() + 3)
                 * 1_000_000L, "b3")).verdict());
-        assertEquals(Phase.UNREACHABLE, stack.store.find(taskId).orElseThrow().lastStatus());
+        assertEquals(Phase.UNREACHABLE, stack.tasks.find(taskId).orElseThrow().lastStatus());
         assertEquals(Verdict.APPLIED, stack.apply(agent(taskId, AgentState.RUNNING, 4, "b4")).verdict());
 
-        TaskRecord record = stack.store.find(taskId).orElseThrow();
+        TaskRecord record = stack.tasks.find(taskId).orElseThrow();
         assertEquals(List.of(Phase.PENDING, Phase.RUNNING, Phase.UNREACHABLE, Phase.RUNNING),
                 record.history().stream().map(entry -> entry.to()).toList());
         assertEquals("webapp", record.service());
@@ -256,7 +246,7 @@ abstract class LifecycleScenarios {
         // The agent was lost at t3 and back at t4; the t4 report overtakes the t3 one.
         assertEquals(Verdict.UPDATED, stack.apply(agent(taskId, AgentState.RUNNING, 4, "c4")).verdict());
         assertEquals(Verdict.STALE, stack.apply(agent(taskId, AgentState.UNREACHABLE, 3, "c3")).verdict());
-        assertEquals(Phase.RUNNING, stack.store.find(taskId).orElseThrow().lastStatus());
+        assertEquals(Phase.RUNNING, stack.tasks.find(taskId).orElseThrow().lastStatus());
     }
 
     static List<Arguments> badInputs() {

@@ -1,6 +1,6 @@
 package dev.tasklife.it;
 
-import dev.tasklife.emulated.OnMoto;
+import dev.tasklife.profiles.OnMoto;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 

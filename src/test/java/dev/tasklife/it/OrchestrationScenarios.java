@@ -21,7 +21,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,7 +40,7 @@ import dev.tasklife.domain.TaskChange;
 import dev.tasklife.domain.TaskEvent;
 import dev.tasklife.domain.TaskRecord;
 import dev.tasklife.domain.Verdict;
-import dev.tasklife.emulated.LifecycleStack;
+import dev.tasklife.emulated.ScenarioSuite;
 import dev.tasklife.service.SweepReport;
 import dev.tasklife.service.Sweeper;
 import dev.tasklife.store.RecordItems;
@@ -52,25 +51,11 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * Issue 3 on real emulated services: desired status, step events, Marathon's expunge and replacement, the
  * sweeper, stuck steps. Each scenario gets its own table (the sweep index is table-wide).
  */
-abstract class OrchestrationScenarios {
+abstract class OrchestrationScenarios extends ScenarioSuite {
 
     /** Expunge after 15 minutes, the default. */
     private static final long EXPUNGE_AFTER = 900;
 
-    LifecycleStack stack;
-
-    @BeforeEach
-    void createStack() throws Exception {
-        stack = LifecycleStack.fresh();
-    }
-
-    private Verdict apply(TaskEvent event) {
-        return stack.apply(event).verdict();
-    }
-
-    private TaskRecord task(String taskId) {
-        return stack.store.find(taskId).orElseThrow();
-    }
 
     private List<JsonNode> published(String detailType) throws Exception {
         return stack.drainNotifications().stream()
@@ -502,7 +487,7 @@ abstract class OrchestrationScenarios {
                     .move(null, new Guard(false, Set.of(Phase.STOPPING), null, Set.of())).build();
             TaskRecord stopping = task("t1");
             assertEquals(Phase.STOPPING, stopping.lastStatus(), "the blind write's phase holds");
-            assertFalse(stack.store.apply(blind, null).written(), "a write that reads nothing first: it would write"
+            assertFalse(stack.writes.apply(blind, null).written(), "a write that reads nothing first: it would write"
                     + " the flag without knowing the record");
             assertEquals(stopping.version(), task("t1").version());
             assertEquals(Verdict.APPLIED, apply(agent("t1", AgentState.FAILED, 3, "r3")));
@@ -701,7 +686,7 @@ abstract class OrchestrationScenarios {
             }
             stack.dynamoRequests.reset();
             stack.clock.set(T0.plusSeconds(10 + EXPUNGE_AFTER));
-            Sweeper pagesOfTwo = new Sweeper(stack.store, stack.service, stack.clock, 0, 2);
+            Sweeper pagesOfTwo = new Sweeper(stack.index, stack.tasks, stack.service, stack.clock, 0, 2);
             SweepReport report = pagesOfTwo.sweep(() -> Long.MAX_VALUE);
             assertEquals(5, report.expunged());
             // A key with n entries takes n / 2 + 1 pages of 2 (the last one short or empty); the other waits (none

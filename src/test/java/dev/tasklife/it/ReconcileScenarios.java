@@ -38,7 +38,8 @@ import dev.tasklife.publish.EventPublisher;
 import dev.tasklife.service.IndexBackfill;
 import dev.tasklife.service.ReconcileReport;
 import dev.tasklife.service.Reconciler;
-import dev.tasklife.store.TaskStore;
+import dev.tasklife.store.BackfillCandidate;
+import dev.tasklife.emulated.ScenarioSuite;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
@@ -50,18 +51,16 @@ import software.amazon.awssdk.services.ecs.model.NetworkMode;
  * DescribeTasks answers are completed as ECS gives them (a version per state, MISSING for a task it does not know),
  * which moto leaves out.
  */
-abstract class ReconcileScenarios {
+abstract class ReconcileScenarios extends ScenarioSuite {
 
     /** The reconciler's default quiet period (application.properties) and MISSING grace. */
     private static final long QUIET_SECONDS = 600;
     private static final long GRACE_SECONDS = 3600;
 
-    LifecycleStack stack;
     private String clusterArn;
 
     @BeforeEach
     void runAnEcsClusterWithOneContainerInstance() throws Exception {
-        stack = LifecycleStack.fresh();
         stack.aws.holdEcsTasksInTheirState();
         // A cluster of its own: moto's ECS lives as long as the class, and adoption lists every task of a cluster.
         clusterArn = stack.ecs().createCluster(create -> create.clusterName("reconcile-" + UUID.randomUUID()))
@@ -104,8 +103,8 @@ abstract class ReconcileScenarios {
         return taskArn.substring(taskArn.lastIndexOf('/') + 1);
     }
 
-    private TaskRecord task(String taskArn) {
-        return stack.store.find(idOf(taskArn)).orElseThrow();
+    private TaskRecord ecsTask(String taskArn) {
+        return stack.tasks.find(idOf(taskArn)).orElseThrow();
     }
 
     @Test
@@ -120,14 +119,14 @@ abstract class ReconcileScenarios {
 
         assertEquals(1, report.moved(), report.toString());
         assertEquals(1, stack.ecsRequests.count("DescribeTasks"));
-        TaskRecord stopped = task(taskArn);
+        TaskRecord stopped = ecsTask(taskArn);
         assertEquals(Phase.STOPPED, stopped.lastStatus());
         assertEquals(8L, stopped.ecsVersion(), "ECS's version of the stop");
 
         // The real event turns up after all: already applied, never a second move.
         assertEquals(Verdict.DUPLICATE, stack.apply(ecsEvent(taskArn, Phase.STOPPED, 8, T0.plusSeconds(700)))
                 .verdict());
-        assertEquals(1, task(taskArn).history().stream().filter(entry -> entry.to() == Phase.STOPPED).count());
+        assertEquals(1, ecsTask(taskArn).history().stream().filter(entry -> entry.to() == Phase.STOPPED).count());
         // And an older one is stale.
         assertEquals(Verdict.STALE, stack.apply(ecsEvent(taskArn, Phase.DEACTIVATING, 5, T0.plusSeconds(701)))
                 .verdict());
@@ -143,7 +142,7 @@ abstract class ReconcileScenarios {
 
         assertEquals(1, report.unchanged(), report.toString());
         assertEquals(0, stack.dynamoRequests.count("UpdateItem"));
-        assertEquals(Phase.RUNNING, task(taskArn).lastStatus());
+        assertEquals(Phase.RUNNING, ecsTask(taskArn).lastStatus());
     }
 
     @Test
@@ -180,8 +179,8 @@ abstract class ReconcileScenarios {
         assertEquals(1, throttled.moved(), "the other cluster is reconciled all the same: " + throttled);
         ReconcileReport next = stack.reconciler(T0.plusSeconds(QUIET_SECONDS + 601)).reconcile(() -> Long.MAX_VALUE);
         assertEquals(1, next.moved(), next.toString());
-        assertEquals(Phase.STOPPED, task(here).lastStatus());
-        assertEquals(Phase.STOPPED, task(there).lastStatus());
+        assertEquals(Phase.STOPPED, ecsTask(here).lastStatus());
+        assertEquals(Phase.STOPPED, ecsTask(there).lastStatus());
     }
 
     @Test
@@ -222,7 +221,7 @@ abstract class ReconcileScenarios {
 
         assertEquals(1, report.missingStopped(), report.toString());
         assertEquals(0, report.failed(), report.toString());
-        assertEquals(Outcome.UNKNOWN, task(inDeletedCluster).outcome());
+        assertEquals(Outcome.UNKNOWN, ecsTask(inDeletedCluster).outcome());
     }
 
     @Test
@@ -232,11 +231,11 @@ abstract class ReconcileScenarios {
 
         ReconcileReport early = stack.reconciler(T0.plusSeconds(QUIET_SECONDS + 1)).reconcile(() -> Long.MAX_VALUE);
         assertEquals(1, early.missingInGrace(), early.toString());
-        assertEquals(Phase.RUNNING, task(unknownToEcs).lastStatus());
+        assertEquals(Phase.RUNNING, ecsTask(unknownToEcs).lastStatus());
 
         ReconcileReport late = stack.reconciler(T0.plusSeconds(GRACE_SECONDS)).reconcile(() -> Long.MAX_VALUE);
         assertEquals(1, late.missingStopped(), late.toString());
-        TaskRecord stopped = task(unknownToEcs);
+        TaskRecord stopped = ecsTask(unknownToEcs);
         assertEquals(Phase.STOPPED, stopped.lastStatus());
         assertEquals(Outcome.UNKNOWN, stopped.outcome());
 
@@ -347,7 +346,7 @@ abstract class ReconcileScenarios {
                 "taskId", AttributeValue.fromS(idOf(known)), "lastStatus", AttributeValue.fromS("NO-SUCH-PHASE"))));
         stack.clock.set(T0.plusSeconds(60));
         // The adopting run: the functions' wiring, with this cluster to adopt (RECONCILE_ADOPT_CLUSTERS).
-        Reconciler adopting = new Reconciler(stack.store, stack.service, new EcsTasks(stack.ecs()),
+        Reconciler adopting = new Reconciler(stack.index, stack.tasks, stack.service, new EcsTasks(stack.ecs()),
                 LifecycleStack.bean(EventPublisher.class), stack.clock, Duration.ofSeconds(QUIET_SECONDS),
                 Duration.ofSeconds(GRACE_SECONDS), 0, 100, List.of(clusterArn));
         try {
@@ -355,8 +354,8 @@ abstract class ReconcileScenarios {
 
             assertEquals(1, report.adopted(), report.toString());
             assertEquals(0, report.failed(), report.toString());
-            assertEquals(Phase.RUNNING, task(unknown).lastStatus());
-            assertEquals(unknown, task(unknown).taskArn());
+            assertEquals(Phase.RUNNING, ecsTask(unknown).lastStatus());
+            assertEquals(unknown, ecsTask(unknown).taskArn());
             assertEquals("NO-SUCH-PHASE", stack.rawItem(idOf(known)).get("lastStatus").s(),
                     "a known task is left as it is");
             assertEquals(0, adopting.reconcile(() -> Long.MAX_VALUE).adopted(), "adopted once");
@@ -414,12 +413,12 @@ abstract class ReconcileScenarios {
         assertEquals(0, answer.get("failed").asInt());
         assertEquals(recentBefore, stack.rawItem(idOf(recent)), "an item written since the upgrade is left as it is");
         assertNull(stack.rawItem(idOf(ended)).get("reconcileKey"), "a stopped task is never reconciled");
-        assertEquals(task(drifted).version(), Long.parseLong(stack.rawItem(idOf(drifted)).get("version").n()),
+        assertEquals(ecsTask(drifted).version(), Long.parseLong(stack.rawItem(idOf(drifted)).get("version").n()),
                 "the record itself is not changed");
 
         ReconcileReport report = stack.reconciler(due).reconcile(() -> Long.MAX_VALUE);
         assertEquals(1, report.moved(), report.toString());
-        assertEquals(Phase.STOPPED, task(drifted).lastStatus(), "its lost stop is healed");
+        assertEquals(Phase.STOPPED, ecsTask(drifted).lastStatus(), "its lost stop is healed");
         assertEquals(1, report.reconciliationRequests(), "the agent task is asked about");
         assertEquals(0, stack.invoke("backfill", "{}").get("reconcileAdded").asInt(), "once is enough");
         assertEquals("INVALID", stack.invoke("backfill", "{\"segments\":0}").get("verdict").asText());
@@ -448,7 +447,7 @@ abstract class ReconcileScenarios {
             stack.apply(agent("old-" + i, AgentState.RUNNING, 0, "r" + i));
             asBeforeTheUpgrade("old-" + i);
         }
-        IndexBackfill backfill = new IndexBackfill(stack.store, 1, 2);
+        IndexBackfill backfill = new IndexBackfill(stack.scan, 1, 2);
 
         IndexBackfill.Report none = backfill.run(0, 1, null, () -> 0);
         assertEquals(false, none.done());
@@ -479,10 +478,10 @@ abstract class ReconcileScenarios {
         String taskArn = runTask();
         stack.apply(ecsEvent(taskArn, Phase.RUNNING, 4, T0));
         asBeforeTheUpgrade(idOf(taskArn));
-        TaskStore.BackfillCandidate seen = stack.store.backfillScan(0, 1, null, 100).found().get(0);
+        BackfillCandidate seen = stack.scan.backfillScan(0, 1, null, 100).found().get(0);
         stack.apply(ecsEvent(taskArn, Phase.STOPPED, 8, T0.plusSeconds(1)));
 
-        assertEquals(false, stack.store.addToReconcileIndex(seen));
+        assertEquals(false, stack.scan.addToReconcileIndex(seen));
         assertNull(stack.rawItem(idOf(taskArn)).get("reconcileKey"));
     }
 }

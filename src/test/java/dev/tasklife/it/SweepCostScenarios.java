@@ -17,15 +17,14 @@ import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import dev.tasklife.Fixtures;
 import dev.tasklife.domain.AgentState;
 import dev.tasklife.domain.Phase;
-import dev.tasklife.emulated.LifecycleStack;
 import dev.tasklife.emulator.ItemSizes;
 import dev.tasklife.service.SweepReport;
 import dev.tasklife.domain.Timer;
+import dev.tasklife.emulated.SeededScenarioSuite;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
@@ -34,18 +33,14 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * The sweep's cost: 10,000 tasks of which 50 are UNREACHABLE (40 for longer than expungeAfterSeconds, 10 not yet).
  * The sweep must touch only the 50: requests and read capacity counted, no Scan.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class SweepCostScenarios {
+abstract class SweepCostScenarios extends SeededScenarioSuite {
 
     private static final int HEALTHY = 9_950;
     private static final int STALE = 40;
     private static final int FRESH = 10;
 
-    LifecycleStack stack;
-
     @BeforeAll
     void seed() throws Exception {
-        stack = LifecycleStack.fresh();
         // The healthy tasks only need to be there, shaped as the store leaves a RUNNING task.
         List<WriteRequest> batch = new ArrayList<>();
         for (int i = 0; i < HEALTHY; i++) {
@@ -119,9 +114,9 @@ abstract class SweepCostScenarios {
                 + " entries, and the records of the 40 due), not the 10,000");
         for (String id : indexed.subList(0, STALE)) {
             assertEquals(reconnecting.contains(id) ? Phase.RUNNING : Phase.STOPPED,
-                    stack.store.find(id).orElseThrow().lastStatus(), id);
+                    stack.tasks.find(id).orElseThrow().lastStatus(), id);
         }
-        assertEquals(Phase.UNREACHABLE, stack.store.find("fresh-" + STALE).orElseThrow().lastStatus());
+        assertEquals(Phase.UNREACHABLE, stack.tasks.find("fresh-" + STALE).orElseThrow().lastStatus());
     }
 
     @Test

@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +38,7 @@ import dev.tasklife.domain.TaskEvent;
 import dev.tasklife.domain.TaskIds;
 import dev.tasklife.domain.TaskRecord;
 import dev.tasklife.domain.Verdict;
-import dev.tasklife.emulated.LifecycleStack;
+import dev.tasklife.emulated.ScenarioSuite;
 import dev.tasklife.emulator.ProjectFiles;
 import dev.tasklife.input.EventParser;
 import dev.tasklife.input.JsonFields;
@@ -53,25 +52,11 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * task ends", "Every wait has a timer", "Ownership", "Ids the service makes are ids it accepts", "One unreadable item
  * fails only itself"). Each scenario gets its own table: the sweep index is table-wide.
  */
-abstract class UnplannedPathsScenarios {
+abstract class UnplannedPathsScenarios extends ScenarioSuite {
 
     private static final long KILL_RETRY = Fixtures.POLICY.killRetrySeconds();
     private static final long LAUNCH_TIMEOUT = Fixtures.POLICY.launchTimeoutSeconds();
 
-    LifecycleStack stack;
-
-    @BeforeEach
-    void freshStack() {
-        stack = LifecycleStack.fresh();
-    }
-
-    private TaskRecord task(String taskId) {
-        return stack.store.find(taskId).orElseThrow();
-    }
-
-    private Verdict apply(TaskEvent event) {
-        return stack.apply(event).verdict();
-    }
 
     private SweepReport sweep(Instant at) {
         return stack.sweeper(at).sweep(() -> Long.MAX_VALUE);

@@ -15,20 +15,20 @@ import java.util.function.LongSupplier;
 
 import org.junit.jupiter.api.Test;
 
-import dev.tasklife.store.TaskStore;
-import dev.tasklife.store.TaskStore.BackfillCandidate;
-import dev.tasklife.store.TaskStore.ScanPage;
+import dev.tasklife.store.BackfillCandidate;
+import dev.tasklife.store.BackfillScan;
+import dev.tasklife.store.BackfillScan.ScanPage;
 
 /** operations.md, "Backfilling the indexes": whose mistake a refused start key is. */
 class IndexBackfillTest {
 
-    private final TaskStore store = mock(TaskStore.class);
+    private final BackfillScan store = mock(BackfillScan.class);
     private final IndexBackfill backfill = new IndexBackfill(store, 1, 10);
 
     @Test
     void anAfterTheSegmentDoesNotHoldIsTheCallersMistake() {
         when(store.backfillScan(eq(1), eq(4), eq("t7"), anyInt()))
-                .thenThrow(new TaskStore.ScanStartRejected("after t7 is not where segment 1 of 4 goes on", null));
+                .thenThrow(new BackfillScan.ScanStartRejected("after t7 is not where segment 1 of 4 goes on", null));
         assertThrows(IndexBackfill.InvalidStart.class, () -> backfill.run(1, 4, "t7", () -> Long.MAX_VALUE));
     }
 
@@ -37,8 +37,8 @@ class IndexBackfillTest {
         when(store.backfillScan(eq(1), eq(4), eq("t7"), anyInt()))
                 .thenReturn(new ScanPage<BackfillCandidate>(List.of(), 10, 1.0, "t9"));
         when(store.backfillScan(eq(1), eq(4), eq("t9"), anyInt()))
-                .thenThrow(new TaskStore.ScanStartRejected("after t9 is not where segment 1 of 4 goes on", null));
-        assertThrows(TaskStore.ScanStartRejected.class, () -> backfill.run(1, 4, "t7", () -> Long.MAX_VALUE));
+                .thenThrow(new BackfillScan.ScanStartRejected("after t9 is not where segment 1 of 4 goes on", null));
+        assertThrows(BackfillScan.ScanStartRejected.class, () -> backfill.run(1, 4, "t7", () -> Long.MAX_VALUE));
     }
 
     @Test

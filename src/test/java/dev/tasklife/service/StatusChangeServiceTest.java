@@ -44,8 +44,9 @@ import dev.tasklife.domain.TaskRecord;
 import dev.tasklife.domain.Verdict;
 import dev.tasklife.publish.EventPublisher;
 import dev.tasklife.publish.OutboundEvent;
-import dev.tasklife.store.TaskStore;
-import dev.tasklife.store.TaskStore.WriteResult;
+import dev.tasklife.store.ConditionalWrite;
+import dev.tasklife.store.TaskReads;
+import dev.tasklife.store.WriteResult;
 
 @ExtendWith(MockitoExtension.class)
 class StatusChangeServiceTest {
@@ -53,7 +54,10 @@ class StatusChangeServiceTest {
     private static final Lifecycle LIFECYCLE = Fixtures.LIFECYCLE;
 
     @Mock
-    TaskStore store;
+    ConditionalWrite writes;
+
+    @Mock
+    TaskReads tasks;
     @Mock
     EventPublisher publisher;
 
@@ -76,14 +80,14 @@ class StatusChangeServiceTest {
 
     @Test
     void anAcceptedMoveIsOneWriteAndLeavesPublishingToTheStream() {
-        when(store.apply(any(TaskChange.class), any())).thenReturn(
+        when(writes.apply(any(TaskChange.class), any())).thenReturn(
                 new WriteResult(true, createdIn(Phase.RUNNING, "ecs-t1-4", "ecs:4"), false));
-        StatusChangeResult result = new StatusChangeService(store, publisher, LIFECYCLE).apply(ecs("t1", Phase.RUNNING, 4));
+        StatusChangeResult result = new StatusChangeService(writes, tasks, publisher, LIFECYCLE).apply(ecs("t1", Phase.RUNNING, 4));
 
         assertEquals(Verdict.APPLIED, result.verdict());
         assertEquals(Phase.RUNNING, result.phase());
         assertEquals(new StatusChangeResult.Move(null, Phase.RUNNING), result.move(), "the move that created it");
-        verify(store, times(1)).apply(any(TaskChange.class), any());
+        verify(writes, times(1)).apply(any(TaskChange.class), any());
         verify(publisher, never()).publish(any());
     }
 
@@ -102,14 +106,14 @@ class StatusChangeServiceTest {
 
     @Test
     void anIllegalMoveIsRejectedPublishedAndAnsweredNotThrown() {
-        when(store.apply(any(TaskChange.class), any())).thenReturn(
+        when(writes.apply(any(TaskChange.class), any())).thenReturn(
                 new WriteResult(false, record("t1", Phase.RUNNING, 5).build(), false));
-        StatusChangeResult result = new StatusChangeService(store, publisher, LIFECYCLE)
+        StatusChangeResult result = new StatusChangeService(writes, tasks, publisher, LIFECYCLE)
                 .apply(agent("t1", AgentState.STAGING, 3, "u1"));
 
         assertEquals(Verdict.REJECTED, result.verdict());
         assertEquals("RUNNING -> PENDING is not an allowed move", result.why());
-        verify(store, times(1)).apply(any(TaskChange.class), any());
+        verify(writes, times(1)).apply(any(TaskChange.class), any());
         List<OutboundEvent> events = published();
         assertEquals(1, events.size(), "a rejection, and no kill request for a task that is not stopped");
         OutboundEvent event = events.get(0);
@@ -119,9 +123,9 @@ class StatusChangeServiceTest {
 
     @Test
     void theRejectionPublishedNamesThePhaseAndTheRequestAsTheAnswerDoes() {
-        when(store.apply(any(TaskChange.class), any())).thenReturn(
+        when(writes.apply(any(TaskChange.class), any())).thenReturn(
                 new WriteResult(false, record("t1", Phase.RUNNING, 5).build(), false));
-        new StatusChangeService(store, publisher, LIFECYCLE).apply(agent("t1", AgentState.STAGING, 3, "u1"));
+        new StatusChangeService(writes, tasks, publisher, LIFECYCLE).apply(agent("t1", AgentState.STAGING, 3, "u1"));
 
         JsonNode detail = published().get(0).detail();
         assertEquals("RUNNING", detail.path("phase").asText(), detail.toString());
@@ -131,9 +135,9 @@ class StatusChangeServiceTest {
 
     @Test
     void aStoppedTaskReportedRunningIsRejectedAndItsKillRequested() {
-        when(store.apply(any(TaskChange.class), any())).thenReturn(
+        when(writes.apply(any(TaskChange.class), any())).thenReturn(
                 new WriteResult(false, record("t1", Phase.STOPPED, 5).build(), false));
-        StatusChangeResult result = new StatusChangeService(store, publisher, LIFECYCLE)
+        StatusChangeResult result = new StatusChangeService(writes, tasks, publisher, LIFECYCLE)
                 .apply(agent("t1", AgentState.RUNNING, 3, "u1"));
 
         assertEquals(Verdict.REJECTED, result.verdict());
@@ -147,12 +151,12 @@ class StatusChangeServiceTest {
 
     @Test
     void aDuplicateSucceedsWithoutWritingAgainOrPublishing() {
-        when(store.apply(any(TaskChange.class), any())).thenReturn(
+        when(writes.apply(any(TaskChange.class), any())).thenReturn(
                 new WriteResult(false, record("t1", Phase.RUNNING, 2).applied("agent:u1").build(), false));
-        StatusChangeResult result = new StatusChangeService(store, publisher, LIFECYCLE)
+        StatusChangeResult result = new StatusChangeService(writes, tasks, publisher, LIFECYCLE)
                 .apply(agent("t1", AgentState.RUNNING, 3, "u1"));
         assertEquals(Verdict.DUPLICATE, result.verdict());
-        verify(store, times(1)).apply(any(TaskChange.class), any());
+        verify(writes, times(1)).apply(any(TaskChange.class), any());
         verify(publisher, never()).publish(any());
     }
 
@@ -161,10 +165,10 @@ class StatusChangeServiceTest {
         TaskRecord activating = record("t1", Phase.PENDING, 2).steps(Step.ACTIVATION).build();
         TaskRecord after = createdIn(Phase.ACTIVATING, "agent-u1", "agent:u1");
         ArgumentCaptor<TaskChange> changes = ArgumentCaptor.forClass(TaskChange.class);
-        when(store.apply(changes.capture(), any())).thenReturn(new WriteResult(false, activating, false),
+        when(writes.apply(changes.capture(), any())).thenReturn(new WriteResult(false, activating, false),
                 new WriteResult(true, after, false));
 
-        StatusChangeResult result = new StatusChangeService(store, publisher, LIFECYCLE)
+        StatusChangeResult result = new StatusChangeService(writes, tasks, publisher, LIFECYCLE)
                 .apply(agent("t1", AgentState.RUNNING, 3, "u1"));
 
         assertEquals(Verdict.APPLIED, result.verdict());
@@ -179,13 +183,13 @@ class StatusChangeServiceTest {
                 .replacedBy("r1").build();
         TaskRecord running = record("r1", Phase.RUNNING, 7).service("webapp").build();
         TaskRecord finished = record("r1", Phase.STOPPED, 8).service("webapp").build();
-        when(store.find("r1")).thenReturn(Optional.of(running), Optional.of(finished));
+        when(tasks.find("r1")).thenReturn(Optional.of(running), Optional.of(finished));
         ArgumentCaptor<TaskChange> changes = ArgumentCaptor.forClass(TaskChange.class);
         // The blind attempt meets the record; the first decision's transaction finds r1 changed; the second holds.
-        when(store.apply(changes.capture(), any())).thenReturn(new WriteResult(false, away, false),
+        when(writes.apply(changes.capture(), any())).thenReturn(new WriteResult(false, away, false),
                 new WriteResult(false, away, false), new WriteResult(true, null, false));
 
-        StatusChangeResult result = new StatusChangeService(store, publisher, LIFECYCLE)
+        StatusChangeResult result = new StatusChangeService(writes, tasks, publisher, LIFECYCLE)
                 .apply(agent("t1", AgentState.RUNNING, 30, "back"));
 
         assertEquals(Verdict.APPLIED, result.verdict());
@@ -199,12 +203,12 @@ class StatusChangeServiceTest {
     @Test
     void aRecordThatKeepsChangingEndsInAnErrorLambdaRetries() {
         TaskRecord pending = record("t1", Phase.PENDING, 2).ecsVersion(2).build();
-        when(store.apply(any(TaskChange.class), any())).thenReturn(new WriteResult(false, pending, false));
+        when(writes.apply(any(TaskChange.class), any())).thenReturn(new WriteResult(false, pending, false));
         ConcurrentUpdateException error = assertThrows(ConcurrentUpdateException.class,
-                () -> new StatusChangeService(store, publisher, LIFECYCLE).apply(ecs("t1", Phase.RUNNING, 4)));
+                () -> new StatusChangeService(writes, tasks, publisher, LIFECYCLE).apply(ecs("t1", Phase.RUNNING, 4)));
         assertEquals("task t1 changed under " + StatusChangeService.MAX_ATTEMPTS + " attempts to apply event ecs-t1-4",
                 error.getMessage());
-        verify(store, times(StatusChangeService.MAX_ATTEMPTS)).apply(any(TaskChange.class), any());
+        verify(writes, times(StatusChangeService.MAX_ATTEMPTS)).apply(any(TaskChange.class), any());
         verify(publisher, never()).publish(any());
     }
 
@@ -256,10 +260,10 @@ class StatusChangeServiceTest {
     /** One sweep applies many events in one invocation: no log line may carry the event before's fields. */
     @Test
     void aLogLineCarriesNothingOfTheEventBefore() {
-        when(store.apply(any(TaskChange.class), any())).thenReturn(
+        when(writes.apply(any(TaskChange.class), any())).thenReturn(
                 new WriteResult(true, record("t1", Phase.STOPPED, 2).build(), false),
                 new WriteResult(false, record("t2", Phase.RUNNING, 5).build(), false));
-        StatusChangeService service = new StatusChangeService(store, publisher, LIFECYCLE);
+        StatusChangeService service = new StatusChangeService(writes, tasks, publisher, LIFECYCLE);
         List<LogLine> lines = logged(() -> {
             assertEquals(Verdict.APPLIED, service.apply(agent("t1", AgentState.FAILED, 3, "f1")).verdict());
             assertEquals(Verdict.REJECTED, service.apply(agent("t2", AgentState.STAGING, 3, "s1")).verdict());
@@ -273,11 +277,11 @@ class StatusChangeServiceTest {
     /** The log line and its context name what the answer names, with the same meaning. */
     @Test
     void theLogSaysThePhaseTheMoveAndTheRequestAsTheAnswerDoes() {
-        when(store.apply(any(TaskChange.class), any())).thenReturn(
+        when(writes.apply(any(TaskChange.class), any())).thenReturn(
                 new WriteResult(false, record("t1", Phase.PENDING, 2).ecsVersion(2).build(), false),
                 new WriteResult(true, record("t1", Phase.RUNNING, 3).ecsVersion(4).build(), false),
                 new WriteResult(false, record("t2", Phase.RUNNING, 5).build(), false));
-        StatusChangeService service = new StatusChangeService(store, publisher, LIFECYCLE);
+        StatusChangeService service = new StatusChangeService(writes, tasks, publisher, LIFECYCLE);
         List<LogLine> lines = logged(() -> {
             service.apply(ecs("t1", Phase.RUNNING, 4));
             service.apply(agent("t2", AgentState.STAGING, 3, "s1"));

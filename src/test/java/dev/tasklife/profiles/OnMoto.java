@@ -1,4 +1,4 @@
-package dev.tasklife.emulated;
+package dev.tasklife.profiles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,12 +28,12 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 public class OnMoto implements QuarkusTestProfile {
 
     /** What one boot's emulator holds; the suites reach it through {@link LifecycleStack}. */
-    record Emulator(AutoCloseable process, FaultProxy proxy, EmulatedStack stack) {
+    public record Emulator(AutoCloseable process, FaultProxy proxy, EmulatedStack stack) {
     }
 
     private static volatile Emulator current;
 
-    static Emulator current() {
+    public static Emulator current() {
         if (current == null) {
             throw new IllegalStateException("the emulator is started by a @QuarkusTest with @TestProfile(OnMoto...)");
         }

@@ -6,7 +6,6 @@ import static dev.tasklife.Fixtures.record;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.verify;
@@ -34,13 +33,10 @@ import dev.tasklife.domain.TaskChange;
 import dev.tasklife.domain.TaskEvent;
 import dev.tasklife.domain.TaskRecord;
 import dev.tasklife.domain.TransitionTable;
-import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
-import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
@@ -50,7 +46,7 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 @ExtendWith(MockitoExtension.class)
-class TaskStoreTest {
+class ConditionalWriteTest {
 
     private static final Lifecycle LIFECYCLE = Fixtures.LIFECYCLE;
 
@@ -58,6 +54,12 @@ class TaskStoreTest {
     DynamoDbClient dynamo;
 
     private static final int KEPT = 10;
+
+    /** The conditional write of a table named "tasks", its client a mock that captures requests. */
+    private ConditionalWrite write() {
+        TaskTable table = new TaskTable(dynamo, "tasks");
+        return new ConditionalWrite(table, new TaskReads(table), Fixtures.INDEX_KEYS, KEPT);
+    }
 
     private UpdateItemRequest captureWriteOf(TaskChange change) {
         return captureWriteOf(change, null);
@@ -68,7 +70,7 @@ class TaskStoreTest {
                 .attributes(Map.of("taskId", AttributeValue.fromS(change.taskId()),
                         "lastStatus", AttributeValue.fromS("RUNNING"), "version", AttributeValue.fromN("1")))
                 .build());
-        new TaskStore(dynamo, "tasks", Fixtures.SWEEP_INDEX, Fixtures.LIST_SHARDS, KEPT).apply(change, decidedOn);
+        write().apply(change, decidedOn);
         ArgumentCaptor<UpdateItemRequest> captor = ArgumentCaptor.forClass(UpdateItemRequest.class);
         verify(dynamo).updateItem(captor.capture());
         return captor.getValue();
@@ -236,7 +238,7 @@ class TaskStoreTest {
                 .item(Map.of("taskId", AttributeValue.fromS("t1"), "lastStatus", AttributeValue.fromS("STOPPED"),
                         "version", AttributeValue.fromN("9")))
                 .build());
-        TaskStore.WriteResult result = new TaskStore(dynamo, "tasks", Fixtures.SWEEP_INDEX, Fixtures.LIST_SHARDS, KEPT)
+        WriteResult result = write()
                 .apply(LIFECYCLE.firstAttempt(ecs("t1", Phase.RUNNING, 4)), null);
         assertFalse(result.written());
         assertEquals(Phase.STOPPED, result.record().lastStatus());
@@ -247,7 +249,7 @@ class TaskStoreTest {
     void aFailedConditionOnNoRecordReturnsNoRecord() {
         when(dynamo.updateItem(any(UpdateItemRequest.class))).thenThrow(ConditionalCheckFailedException.builder()
                 .message("The conditional request failed").build());
-        TaskStore.WriteResult result = new TaskStore(dynamo, "tasks", Fixtures.SWEEP_INDEX, Fixtures.LIST_SHARDS, KEPT)
+        WriteResult result = write()
                 .apply(LIFECYCLE.firstAttempt(ecs("t1", Phase.RUNNING, 4)), null);
         assertFalse(result.written());
         assertNull(result.record());
@@ -263,7 +265,7 @@ class TaskStoreTest {
 
     private TransactWriteItemsRequest captureTransactionOf(TaskChange change) {
         ArgumentCaptor<TransactWriteItemsRequest> captor = ArgumentCaptor.forClass(TransactWriteItemsRequest.class);
-        new TaskStore(dynamo, "tasks", Fixtures.SWEEP_INDEX, Fixtures.LIST_SHARDS, KEPT).apply(change,
+        write().apply(change,
                 record("t1", Phase.UNREACHABLE, 5).build());
         verify(dynamo).transactWriteItems(captor.capture());
         return captor.getValue();
@@ -306,28 +308,11 @@ class TaskStoreTest {
                 .builder().cancellationReasons(CancellationReason.builder().code("None").build(),
                         CancellationReason.builder().code("ConditionalCheckFailed").build()).build());
 
-        TaskStore.WriteResult result = new TaskStore(dynamo, "tasks", Fixtures.SWEEP_INDEX, Fixtures.LIST_SHARDS,
-                KEPT).apply(comeback(null, replacement), decidedOn);
+        WriteResult result = write().apply(comeback(null, replacement), decidedOn);
 
         assertFalse(result.written());
         assertFalse(result.replacementIdTaken());
         assertEquals(decidedOn, result.record());
-    }
-
-    @Test
-    void aBackfillToldToGoOnFromAKeyOfAnotherSegmentIsTheCallersMistakeNotAnOutage() {
-        TaskStore store = new TaskStore(dynamo, "tasks", Fixtures.SWEEP_INDEX, Fixtures.LIST_SHARDS, KEPT);
-        DynamoDbException refused = (DynamoDbException) DynamoDbException.builder().statusCode(400)
-                .awsErrorDetails(AwsErrorDetails.builder().errorCode("ValidationException")
-                        .errorMessage("The provided Exclusive start key does not map to the provided Segment").build())
-                .build();
-        when(dynamo.scan(any(ScanRequest.class))).thenThrow(refused);
-
-        TaskStore.ScanStartRejected error = assertThrows(TaskStore.ScanStartRejected.class,
-                () -> store.backfillScan(1, 4, "t7", 200));
-        assertTrue(error.getMessage().startsWith("after t7 is not where segment 1 of 4 goes on"), error.getMessage());
-        assertThrows(DynamoDbException.class, () -> store.backfillScan(0, 4, null, 200),
-                "from a segment's start the request is all ours: a refusal is a failure");
     }
 
     /** The value an update sets {@code name} to, read back through its placeholders. */

@@ -1,0 +1,309 @@
+package dev.tasklife.store;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import dev.tasklife.domain.Assumption;
+import dev.tasklife.domain.DesiredStatus;
+import dev.tasklife.domain.Guard;
+import dev.tasklife.domain.HistoryEntry;
+import dev.tasklife.domain.Phase;
+import dev.tasklife.domain.Step;
+import dev.tasklife.domain.TaskChange;
+import dev.tasklife.domain.TaskRecord;
+import dev.tasklife.domain.Timer;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+
+/**
+ * The one conditional write of a {@link TaskChange}, as DynamoDB expressions, built here and nowhere else: the
+ * condition is the change's {@link Guard} (the allowed predecessor phases, the version decided on or, for a blind
+ * write, the source's order, the room for another key and what it assumed; never the dedupe key of an event applied
+ * before), and the update makes the move, its history entry, the version bump, the task's index keys and every field
+ * the change carries together. Event data enters only as placeholders' values.
+ *
+ * <p>An item keeps at most {@code kept} moves and dedupe keys. A blind write appends and holds only while fewer keys
+ * are kept (every move keeps its key, so the history is never longer); a write decided on the record rewrites the
+ * kept part from it, down to the newest half once full ({@link KeptMoves}): a blind write fails for room once per
+ * {@code kept / 2} keys, and no write ever makes the item grow past the bound.
+ */
+final class WriteExpressions {
+
+    private final IndexKeys keys;
+    private final int kept;
+
+    WriteExpressions(IndexKeys keys, int kept) {
+        if (kept < 2) {
+            throw new IllegalArgumentException("an item must keep at least 2 moves, not " + kept);
+        }
+        this.keys = keys;
+        this.kept = kept;
+    }
+
+    /**
+     * The one conditional update a change is: its condition, its update, its placeholders; the item as it was comes
+     * back when the condition fails.
+     *
+     * @param decidedOn the record a change guarded by its version was decided on (its kept history and keys are
+     *     written from it); null for a blind change
+     */
+    Update update(String tableName, TaskChange change, TaskRecord decidedOn) {
+        Expression expression = new Expression();
+        KeptMoves window = change.guard().isBlind() ? null : KeptMoves.after(decidedOn, kept);
+        return Update.builder()
+                .tableName(tableName)
+                .key(TaskTable.key(change.taskId()))
+                .updateExpression(updateExpression(change, decidedOn, window, expression))
+                .conditionExpression(conditionExpression(change, kept, expression))
+                .expressionAttributeNames(expression.names)
+                .expressionAttributeValues(expression.values)
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                .build();
+    }
+
+    static String conditionExpression(TaskChange change, int kept, Expression expression) {
+        Guard guard = change.guard();
+        List<String> clauses = new ArrayList<>();
+        String status = expression.name(TaskItems.LAST_STATUS);
+        String phases = guard.phases().isEmpty() ? null
+                : status + " IN (" + guard.phases().stream().sorted()
+                        .map(phase -> expression.value(phase.name()))
+                        .collect(Collectors.joining(", ")) + ")";
+        if (guard.mayCreate()) {
+            String absent = "attribute_not_exists(" + status + ")";
+            clauses.add(phases == null ? absent : "(" + absent + " OR " + phases + ")");
+        } else {
+            clauses.add(phases);
+        }
+        if (guard.isBlind()) {
+            if (change.ecsVersion() != null) {
+                clauses.add(notAtOrBeyond(expression, TaskItems.ECS_VERSION, change.ecsVersion(), "<"));
+            }
+            if (change.agentTimestampMicros() != null) {
+                clauses.add(notAtOrBeyond(expression, TaskItems.AGENT_TIMESTAMP, change.agentTimestampMicros(), "<="));
+                String agentKey = expression.name(TaskItems.AGENT_KEY);
+                clauses.add("(attribute_not_exists(" + agentKey + ") OR " + agentKey + " <> "
+                        + expression.value(change.dedupeKey()) + ")");
+            }
+            // A record in the former layout, or with no room for another key, is rewritten by a write decided on it;
+            // so is one wanted STOPPED that is older than the decommissioned flag, which that write then carries.
+            clauses.add("attribute_not_exists(" + expression.name(TaskItems.FORMER_APPLIED_KEYS) + ")");
+            String decommissioned = expression.name(TaskItems.DECOMMISSIONED);
+            String desired = expression.name(TaskItems.DESIRED_STATUS);
+            clauses.add("(attribute_exists(" + decommissioned + ") OR attribute_not_exists(" + desired + ") OR "
+                    + desired + " <> " + expression.value(DesiredStatus.STOPPED.name()) + ")");
+            String keys = expression.name(TaskItems.APPLIED_KEYS);
+            clauses.add("(attribute_not_exists(" + keys + ") OR size(" + keys + ") < " + expression.number(kept)
+                    + ")");
+        } else {
+            clauses.add(expression.name(TaskItems.VERSION) + " = " + expression.number(guard.version()));
+        }
+        guard.assumptions().stream().sorted().forEach(assumption -> clauses.add(clause(assumption, expression)));
+        clauses.add("NOT contains(" + expression.name(TaskItems.APPLIED_KEYS) + ", "
+                + expression.value(change.dedupeKey()) + ")");
+        return String.join(" AND ", clauses);
+    }
+
+    private static String clause(Assumption assumption, Expression expression) {
+        return switch (assumption) {
+            case NO_ACTIVATION_STEP -> "NOT contains(" + expression.name(TaskItems.STEPS) + ", "
+                    + expression.value(Step.ACTIVATION.name()) + ")";
+            case NO_DEPROVISIONING_STEP -> "NOT contains(" + expression.name(TaskItems.STEPS) + ", "
+                    + expression.value(Step.DEPROVISIONING.name()) + ")";
+            case NOT_REPLACED_ON_FAILURE -> "attribute_not_exists(" + expression.name(TaskItems.REPLACE_ON_FAILURE)
+                    + ")";
+            case NOT_REPLACED -> "attribute_not_exists(" + expression.name(TaskItems.REPLACED_BY) + ")";
+            case NO_STOP_REQUESTED -> {
+                String desired = expression.name(TaskItems.DESIRED_STATUS);
+                yield "(attribute_not_exists(" + desired + ") OR " + desired + " <> "
+                        + expression.value(DesiredStatus.STOPPED.name()) + ")";
+            }
+            case NO_DEACTIVATION_STEP -> "NOT contains(" + expression.name(TaskItems.STEPS) + ", "
+                    + expression.value(Step.DEACTIVATION.name()) + ")";
+            case NOT_ENDED -> "attribute_not_exists(" + expression.name(TaskItems.OUTCOME) + ")";
+            case NOT_ECS_TASK -> "attribute_not_exists(" + expression.name(TaskItems.TASK_ARN) + ")";
+            case NOT_AGENT_TASK -> "(attribute_not_exists(" + expression.name(TaskItems.LAST_STATUS)
+                    + ") OR attribute_exists(" + expression.name(TaskItems.TASK_ARN) + "))";
+            case NOT_EXPUNGED -> "attribute_not_exists(" + expression.name(TaskItems.EXPUNGED_AT) + ")";
+            case NO_STOP_CODE_RECORDED -> "attribute_not_exists(" + expression.name(TaskItems.STOP_CODE) + ")";
+        };
+    }
+
+    private static String notAtOrBeyond(Expression expression, String attribute, long value, String operator) {
+        String name = expression.name(attribute);
+        return "(attribute_not_exists(" + name + ") OR " + name + " " + operator + " " + expression.number(value)
+                + ")";
+    }
+
+    /**
+     * @param decidedOn the record a change guarded by its version was decided on
+     * @param window what a write decided on the record keeps of its history and keys (before this change's own),
+     *     or null for a blind write, which appends to them
+     */
+    String updateExpression(TaskChange change, TaskRecord decidedOn, KeptMoves window, Expression expression) {
+        UpdateClauses update = new UpdateClauses(expression);
+        update.increment(TaskItems.VERSION);
+        String at = expression.value(TaskItems.time(change.at()));
+        update.add(expression.name(TaskItems.UPDATED_AT) + " = " + at);
+        if (change.compactTombstone()) {
+            return update + compaction(expression);
+        }
+        update.add(update.ifAbsent(TaskItems.CREATED_AT, at));
+        moveAndKeys(update, change, window);
+        waits(update, change, decidedOn, at);
+        reports(update, change);
+        identity(update, change);
+        flags(update, change, decidedOn, window, at);
+        return update.toString();
+    }
+
+    /** The phase entered, its history entry and the event's dedupe key: appended, or the kept part rewritten. */
+    private static void moveAndKeys(UpdateClauses update, TaskChange change, KeptMoves window) {
+        List<AttributeValue> entries = List.of();
+        if (change.moveTo() != null) {
+            update.set(TaskItems.LAST_STATUS, change.moveTo().name());
+            entries = List.of(TaskItems.historyEntry(new HistoryEntry(change.moveTo(), change.cause(),
+                    change.dedupeKey(), change.at())));
+        }
+        List<AttributeValue> keysAdded = change.forgetKey() ? List.of()
+                : List.of(AttributeValue.fromS(change.dedupeKey()));
+        if (window == null) {
+            appendIfAny(update, TaskItems.HISTORY, entries);
+            appendIfAny(update, TaskItems.APPLIED_KEYS, keysAdded);
+        } else {
+            window.rewrite(update, entries, keysAdded);
+        }
+    }
+
+    /**
+     * The index entries that time the task's waits: the sweep index's (the wait the change leaves it on,
+     * {@link Timer#after}), a kill requested, and the reconcile index's (a live task from its source's first report
+     * until it stops; every report written, a move or not, says it was heard from; no report is ever written to a
+     * STOPPED task).
+     */
+    private void waits(UpdateClauses update, TaskChange change, TaskRecord decidedOn, String at) {
+        switch (Timer.after(change, decidedOn)) {
+            case Timer.Started started -> {
+                update.set(TaskItems.SWEEP_KIND, keys.sweepKey(started.timer(), change.taskId()));
+                update.set(TaskItems.SWEEP_SINCE, started.since().toEpochMilli());
+            }
+            case Timer.Cleared cleared -> {
+                update.remove(TaskItems.SWEEP_KIND);
+                update.remove(TaskItems.SWEEP_SINCE);
+            }
+            case Timer.Kept unchanged -> {
+            }
+        }
+        if (change.requestKill()) {
+            update.increment(TaskItems.KILLS_REQUESTED);
+            update.add(update.expression().name(TaskItems.KILL_REQUESTED_AT) + " = " + at);
+        }
+        ReconcileKind source = change.ecsVersion() != null ? ReconcileKind.ECS
+                : change.agentTimestampMicros() != null ? ReconcileKind.AGENT : null;
+        if (change.moveTo() == Phase.STOPPED) {
+            update.remove(TaskItems.RECONCILE_KEY);
+            update.remove(TaskItems.HEARD_AT);
+        } else if (source != null) {
+            update.set(TaskItems.RECONCILE_KEY, keys.reconcileKey(source, change.taskId()));
+            update.set(TaskItems.HEARD_AT, change.at().toEpochMilli());
+        }
+    }
+
+    /** What the sources say of the task: its desired status, its agent's state and order, its outcome. */
+    private static void reports(UpdateClauses update, TaskChange change) {
+        if (change.desiredStatus() != null) {
+            update.setMaybeIfAbsent(TaskItems.DESIRED_STATUS, change.desiredStatus(), change.keepDesiredStatus());
+        }
+        update.setIfPresent(TaskItems.AGENT_STATE, change.agentState());
+        update.setIfPresent(TaskItems.AGENT_TIMESTAMP, change.agentTimestampMicros());
+        if (change.agentTimestampMicros() != null && !change.forgetKey()) {
+            update.set(TaskItems.AGENT_KEY, change.dedupeKey());
+        }
+        if (change.outcome() != null) {
+            update.setMaybeIfAbsent(TaskItems.OUTCOME, change.outcome(), change.keepOutcome());
+        }
+        if (change.outcomeReason() != null) {
+            update.setMaybeIfAbsent(TaskItems.OUTCOME_REASON, change.outcomeReason(), change.keepOutcome());
+        }
+        update.setIfPresent(TaskItems.ECS_VERSION, change.ecsVersion());
+    }
+
+    /** Identity, launch settings, links and ECS's times never change for a task: first writer wins. */
+    private void identity(UpdateClauses update, TaskChange change) {
+        update.setIfAbsent(TaskItems.CLUSTER, TaskItems.clusterToStore(change.cluster(), change.taskArn()));
+        update.setIfAbsent(TaskItems.LIST_KEY, change.cluster() == null ? null
+                : keys.listKey(change.cluster(), change.taskId()));
+        update.setIfAbsent(TaskItems.TASK_ARN, change.taskArn());
+        update.setIfAbsent(TaskItems.SERVICE, change.service());
+        update.setIfAbsent(TaskItems.INACTIVE_AFTER, change.inactiveAfterSeconds());
+        update.setIfAbsent(TaskItems.EXPUNGE_AFTER, change.expungeAfterSeconds());
+        update.setIfAbsent(TaskItems.STOP_REASON, change.stopReason());
+        update.setIfAbsent(TaskItems.STOP_CODE, change.stopCode());
+        update.setIfAbsent(TaskItems.REPLACEMENT_OF, change.replacementOf());
+        update.setIfAbsent(TaskItems.REPLACED_BY, change.replacedBy());
+        if (change.releasedReplacement() != null) {
+            update.remove(TaskItems.REPLACED_BY);
+            update.set(TaskItems.RELEASED_REPLACEMENT, change.releasedReplacement());
+        }
+        update.setIfPresent(TaskItems.SURPLUS_KEPT, change.surplusKept());
+        update.setIfPresent(TaskItems.SURPLUS_STOPPED, change.surplusStopped());
+        update.setIfAbsent(TaskItems.KILL_SELECTION, change.killSelection());
+        update.setIfAbsent(TaskItems.LAUNCHED_AT, millis(change.launchedAt()));
+        update.setIfAbsent(TaskItems.STARTED_AT, millis(change.startedAt()));
+        update.setIfAbsent(TaskItems.STOPPED_AT, millis(change.stoppedAt()));
+        if (!change.steps().isEmpty()) {
+            update.setIfAbsent(TaskItems.STEPS, AttributeValue.fromSs(
+                    change.steps().stream().map(Step::name).sorted().toList()));
+        }
+    }
+
+    /** The flags: decommissioned (always written), replaced on failure, expunged. */
+    private static void flags(UpdateClauses update, TaskChange change, TaskRecord decidedOn, KeptMoves window,
+                              String at) {
+        // Always written, so that an item without it is known to be older than the flag (TaskItems reads those).
+        boolean decommissioned = change.decommission() || (window != null && decidedOn.decommissioned());
+        if (decommissioned || window != null) {
+            update.set(TaskItems.DECOMMISSIONED, AttributeValue.fromBool(decommissioned));
+        } else {
+            // A blind write never lands on an item older than the flag and wanted STOPPED (its condition).
+            update.setIfAbsent(TaskItems.DECOMMISSIONED, AttributeValue.fromBool(false));
+        }
+        if (change.replaceOnFailure()) {
+            update.setIfAbsent(TaskItems.REPLACE_ON_FAILURE, AttributeValue.fromBool(true));
+        }
+        if (change.tombstoneUntil() != null) {
+            update.set(TaskItems.TOMBSTONE_UNTIL, change.tombstoneUntil());
+            update.add(update.expression().name(TaskItems.EXPUNGED_AT) + " = " + at);
+        }
+    }
+
+    private static void appendIfAny(UpdateClauses update, String attribute, List<AttributeValue> elements) {
+        if (!elements.isEmpty()) {
+            Expression expression = update.expression();
+            String name = expression.name(attribute);
+            update.add(name + " = list_append(if_not_exists(" + name + ", " + expression.emptyList() + "), "
+                    + expression.value(AttributeValue.fromL(elements)) + ")");
+        }
+    }
+
+    /**
+     * What compacting an expunged task drops: its story and what only mattered while it lived. What stays (phase,
+     * outcome, the sources' order, identity, lineage, {@code expungedAt}) keeps it dead and still describable.
+     */
+    private static String compaction(Expression expression) {
+        return " REMOVE " + Stream.of(TaskItems.HISTORY, TaskItems.APPLIED_KEYS, TaskItems.FORMER_HISTORY,
+                        TaskItems.FORMER_APPLIED_KEYS, TaskItems.EARLIER_MOVES, TaskItems.EARLIER_PHASE,
+                        TaskItems.OUTCOME_REASON, TaskItems.STOP_REASON, TaskItems.STEPS, TaskItems.INACTIVE_AFTER,
+                        TaskItems.EXPUNGE_AFTER, TaskItems.TOMBSTONE_UNTIL, TaskItems.SWEEP_KIND,
+                        TaskItems.SWEEP_SINCE)
+                .map(expression::name).collect(Collectors.joining(", "));
+    }
+
+    private static Long millis(Instant at) {
+        return at == null ? null : at.toEpochMilli();
+    }
+}
