@@ -128,15 +128,20 @@ public final class LifecycleStack {
         return Invocations.describe(function("describe"), taskId);
     }
 
-    /** Every event published so far (the stream pumped to the publisher first), received and deleted. */
+    /**
+     * Every event published so far (the stream pumped to the publisher first), as a consumer sees them. Nothing is
+     * under way when the pump returns: the publisher ran, and moto's EventBridge delivers to the queue within
+     * PutEvents, so the queue is read without waiting.
+     */
     public List<JsonNode> drainNotifications() throws IOException {
-        return drainNotifications(1);
+        stream.pump();
+        return aws.receiveNotifications(0);
     }
 
-    /** The same, waiting at most {@code waitSeconds} for deliveries still under way (0: only what is there). */
-    public List<JsonNode> drainNotifications(int waitSeconds) throws IOException {
+    /** The same, every delivery of the notifications rule, repeats included. */
+    public List<JsonNode> drainDeliveries() throws IOException {
         stream.pump();
-        return aws.receiveNotifications(waitSeconds);
+        return aws.receiveDeliveries(0);
     }
 
     public int itemCount() {

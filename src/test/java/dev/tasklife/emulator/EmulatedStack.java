@@ -6,9 +6,11 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -60,6 +62,8 @@ public final class EmulatedStack implements AutoCloseable {
     public final String tableName;
     public final String busName;
     public final String queueUrl;
+    /** The event ids received since the table was made: a consumer's memory for dropping repeats. */
+    private final Set<String> eventIdsSeen = new HashSet<>();
 
     private EmulatedStack(URI endpoint) throws IOException {
         this.endpoint = endpoint;
@@ -188,6 +192,7 @@ public final class EmulatedStack implements AutoCloseable {
 
     /** The table as template.yaml declares it: key schema, the sparse sweep index, the stream, TTL if any. */
     private void createTable() throws IOException {
+        eventIdsSeen.clear();
         JsonNode declared = SamTemplate.load().resource("TaskTable").path("Properties");
         List<AttributeDefinition> attributes = new ArrayList<>();
         declared.path("AttributeDefinitions").forEach(attribute -> attributes.add(AttributeDefinition.builder()
@@ -239,8 +244,20 @@ public final class EmulatedStack implements AutoCloseable {
         return new StreamPump(dynamo, streams, tableName, publisher);
     }
 
-    /** Every event the notifications rule delivered, received and deleted, waiting at most {@code waitSeconds}. */
+    /**
+     * Every event the notifications rule delivered, received and deleted, waiting at most {@code waitSeconds}, as a
+     * consumer sees them: once per {@code detail.eventId} since the table was made. EventBridge delivers at least
+     * once, and a PutEvents whose answer came too late for the client is sent again with the same ids.
+     */
     public List<JsonNode> receiveNotifications(int waitSeconds) throws IOException {
+        return receiveDeliveries(waitSeconds).stream()
+                .filter(event -> !event.at("/detail/eventId").isTextual()
+                        || eventIdsSeen.add(event.at("/detail/eventId").asText()))
+                .toList();
+    }
+
+    /** Every delivery, repeats included. */
+    public List<JsonNode> receiveDeliveries(int waitSeconds) throws IOException {
         List<JsonNode> events = new ArrayList<>();
         while (true) {
             List<Message> messages = sqs.receiveMessage(receive -> receive.queueUrl(queueUrl)

@@ -2,6 +2,7 @@ package dev.tasklife.it;
 
 import static dev.tasklife.Fixtures.ecs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -75,6 +76,21 @@ abstract class FaultScenarios extends ScenarioSuite {
 
         assertEquals(1, stateChanges("t2").size());
         assertEquals(2, proxy.injected("PutEvents"), "the publisher's PutEvents was throttled twice, then went");
+    }
+
+    @Test
+    void aPutEventsWhoseAnswerCameTooLateIsSentAgainWithTheSameIds() throws Exception {
+        proxy.inject("PutEvents", Fault.LOSE_RESPONSE, 1);
+
+        assertEquals(Verdict.APPLIED, stack.apply(ecs("t6", Phase.RUNNING, 4)).verdict());
+
+        List<JsonNode> deliveries = stack.drainDeliveries().stream()
+                .filter(event -> event.at("/detail/taskId").asText().equals("t6")).toList();
+        assertEquals(1, proxy.injected("PutEvents"));
+        assertEquals(2, deliveries.size(), "EventBridge took the call whose answer the client never saw");
+        assertNotEquals(deliveries.get(0).get("id"), deliveries.get(1).get("id"), "EventBridge's own ids differ");
+        assertEquals(deliveries.get(0).at("/detail/eventId"), deliveries.get(1).at("/detail/eventId"),
+                "the id consumers drop the copy by is the same");
     }
 
     @Test
