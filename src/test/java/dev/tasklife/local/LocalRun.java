@@ -174,11 +174,14 @@ public final class LocalRun {
         return answer.hasNonNull("why") ? what + " (" + answer.get("why").asText() + ")" : what;
     }
 
-    /** What the functions published, from the stream through the publisher; a step request gets its answer. */
+    /**
+     * What the functions published, from the stream through the publisher; a step request gets its answer. The queue
+     * is read without waiting: the pump waits for the publisher, and moto delivers to the queue within PutEvents.
+     */
     private List<JsonNode> publishedSoFar() throws IOException {
         stream.pump();
         List<JsonNode> next = new ArrayList<>();
-        for (JsonNode published : stack.receiveNotifications(1)) {
+        for (JsonNode published : stack.receiveNotifications(0)) {
             next.addAll(announce(published));
         }
         return next;
