@@ -35,6 +35,16 @@ public final class VerdictCases {
 
     /** One record to meet an event: null for no record. */
     public record Case(String name, TaskRecord record) {
+
+        /** The event of the {@code kind}-th kind of {@link #events} for this record; null where it needs a record. */
+        public TaskEvent meets(int kind) {
+            return events(record == null ? "e" + kind + "-none" : record.taskId()).get(kind).apply(record);
+        }
+
+        /** How a broken rule names the combination. */
+        public String label(TaskEvent event) {
+            return name + " <- " + event.getClass().getSimpleName() + " " + event.eventId();
+        }
     }
 
     private VerdictCases() {

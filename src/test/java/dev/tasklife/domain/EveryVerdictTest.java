@@ -38,13 +38,12 @@ class EveryVerdictTest {
         for (int e = 0; e < eventKinds; e++) {
             for (Case base : VerdictCases.records("e" + e)) {
                 TaskRecord record = base.record();
-                String taskId = record == null ? "e" + e + "-none" : record.taskId();
-                TaskEvent event = VerdictCases.events(taskId).get(e).apply(record);
+                TaskEvent event = base.meets(e);
                 if (event == null) {
                     continue;
                 }
                 combinations++;
-                String label = base.name() + " <- " + event.getClass().getSimpleName() + " " + event.eventId();
+                String label = base.label(event);
                 try {
                     Decision decided = record == null ? null : LIFECYCLE.decide(event, record, id -> Optional.empty());
                     broken.addAll(VerdictCases.brokenRules(label, record, event, verdictOf(decided, record),

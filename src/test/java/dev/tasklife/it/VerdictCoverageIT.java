@@ -65,14 +65,13 @@ class VerdictCoverageIT extends SeededScenarioSuite {
             }
             putAll(sampled);
             for (Case base : sampled) {
-                String taskId = base.record() == null ? "e" + e + "-none" : base.record().taskId();
                 TaskRecord record = base.record();
-                TaskEvent event = VerdictCases.events(taskId).get(e).apply(record);
+                TaskEvent event = base.meets(e);
                 if (event == null) {
                     continue;
                 }
                 combinations++;
-                String label = base.name() + " <- " + event.getClass().getSimpleName() + " " + event.eventId();
+                String label = base.label(event);
                 try {
                     check(label, record, event, broken);
                 } catch (SdkException awsFailure) {
