@@ -51,7 +51,8 @@ public final class Fixtures {
             defaults().getValue("tasklife.tombstone-seconds", long.class),
             defaults().getValue("tasklife.step-timeout-seconds", long.class),
             defaults().getValue("tasklife.kill-retry-seconds", long.class),
-            defaults().getValue("tasklife.launch-timeout-seconds", long.class));
+            defaults().getValue("tasklife.launch-timeout-seconds", long.class),
+            Duration.ofDays(defaults().getValue("tasklife.retain-stopped-days", long.class)).toSeconds());
     /** The list index's shards, and the sweep index, as the functions shard them by default. */
     public static final Shards LIST_SHARDS = new Shards(defaults().getValue("tasklife.list.shards", int.class));
     public static final SweepIndex SWEEP_INDEX = new SweepIndex(defaults().getValue("tasklife.sweep.shards",
@@ -156,6 +157,7 @@ public final class Fixtures {
         private Instant launchedAt;
         private long killsRequested;
         private Instant killRequestedAt;
+        private Instant compactedAt;
 
         private RecordBuilder(String taskId, Phase lastStatus, long version) {
             this.taskId = taskId;
@@ -183,6 +185,14 @@ public final class Fixtures {
         public RecordBuilder expunged(Instant at, String replacement) {
             expungedAt = at;
             replacedBy = replacement;
+            return this;
+        }
+
+        /** Compacted by the sweeper at {@code at}: no moves, no dedupe keys kept. */
+        public RecordBuilder compacted(Instant at) {
+            compactedAt = at;
+            history.clear();
+            appliedKeys.clear();
             return this;
         }
 
@@ -275,7 +285,7 @@ public final class Fixtures {
                     agentTimestamp, agentKey, appliedKeys, steps, CLUSTER, ecsVersion == null ? null : taskArn(taskId), service, null, null, null,
                     stopCode, service != null, decommissioned, killSelection, null, replacedBy, null, null, null,
                     launchedAt, killsRequested, killRequestedAt, null, null, expungedAt,
-                    expungedAt == null ? null : expungedAt.getEpochSecond() + POLICY.tombstoneSeconds(), 0, null, history, since, since);
+                    expungedAt == null ? null : expungedAt.getEpochSecond() + POLICY.tombstoneSeconds(), 0, null, history, since, since, compactedAt);
         }
     }
 }

@@ -18,9 +18,12 @@ import dev.tasklife.domain.TaskEvent.SweepFinding;
  *     before the kill is requested again (and the least time between two kills of one task)
  * @param launchTimeoutSeconds how long a launched task may stay PENDING before it is overdue: killed, and down its
  *     stop path with outcome FAILED
+ * @param retainStoppedSeconds how long a task STOPPED and not expunged keeps its full record before the sweeper
+ *     compacts it to the permanent marker
  */
 public record LifecyclePolicy(long inactiveAfterSeconds, long expungeAfterSeconds, long tombstoneSeconds,
-                              long stepTimeoutSeconds, long killRetrySeconds, long launchTimeoutSeconds) {
+                              long stepTimeoutSeconds, long killRetrySeconds, long launchTimeoutSeconds,
+                              long retainStoppedSeconds) {
 
     /** The largest unreachable-strategy value a task may ask for (lifecycle.md: "between 0 and 1 year"). */
     public static final long MAX_STRATEGY_SECONDS = 365L * 24 * 3600;
@@ -31,7 +34,8 @@ public record LifecyclePolicy(long inactiveAfterSeconds, long expungeAfterSecond
                 || tombstoneSeconds < 0 || tombstoneSeconds > 10 * MAX_STRATEGY_SECONDS
                 || stepTimeoutSeconds < 1 || stepTimeoutSeconds > MAX_STRATEGY_SECONDS
                 || killRetrySeconds < 1 || killRetrySeconds > MAX_STRATEGY_SECONDS
-                || launchTimeoutSeconds < 1 || launchTimeoutSeconds > MAX_STRATEGY_SECONDS) {
+                || launchTimeoutSeconds < 1 || launchTimeoutSeconds > MAX_STRATEGY_SECONDS
+                || retainStoppedSeconds < 1 || retainStoppedSeconds > 10 * MAX_STRATEGY_SECONDS) {
             throw new IllegalArgumentException("lifecycle policy out of bounds: " + this);
         }
     }

@@ -11,7 +11,7 @@ import dev.tasklife.domain.TaskEvent.SweepFinding;
 /**
  * What the scheduled sweeper found (lifecycle.md, "Marathon handling", "Every wait has a timer"; tombstones due): an
  * UNREACHABLE task expired or due for its replacement, a step that timed out, a kill not confirmed, a launch
- * overdue, a tombstone to compact; and what the reconciler found: an ECS task ECS no longer knows. A finding acts
+ * overdue, a tombstone or a long-stopped task to compact; and what the reconciler found: an ECS task ECS no longer knows. A finding acts
  * only on the record exactly as it was found.
  */
 final class SweepFindings {
@@ -75,7 +75,7 @@ final class SweepFindings {
             }
             case MISSING_FROM_ECS -> moves.moveOrReject(fields.outcome(Outcome.UNKNOWN,
                     "ECS no longer knows the task (DescribeTasks: MISSING)"), current, STOPPED);
-            case TOMBSTONE_DUE -> new Decision.Write(fields.compactTombstone()
+            case TOMBSTONE_DUE, RETENTION_DUE -> new Decision.Write(fields.compact()
                     .move(null, Guard.informed(current, Set.of(STOPPED))).build());
         };
     }
@@ -88,6 +88,7 @@ final class SweepFindings {
                 yield step != null && task.steps().contains(step);
             }
             case TOMBSTONE_DUE -> task.lastStatus() == STOPPED && task.tombstoneUntil() != null;
+            case RETENTION_DUE -> task.lastStatus() == STOPPED && !task.isExpunged() && task.compactedAt() == null;
             case KILL_RETRY_DUE -> task.lastStatus() == Phase.STOPPING && task.mustNotRun() && !task.isEcsTask();
             case LAUNCH_OVERDUE -> task.lastStatus() == Phase.PENDING && task.launchedAt() != null
                     && !task.isEcsTask();

@@ -14,8 +14,9 @@ import java.util.Set;
  * @param keepDesiredStatus write {@code desiredStatus} only where the record has none ({@link Builder#desiredUnlessSet})
  * @param keepOutcome write {@code outcome} only where the record has none ({@link Builder#outcomeUnlessSet})
  * @param tombstoneUntil expunge: marks the task expunged for good, describable in full until this epoch second
- * @param compactTombstone drop what an expunged task kept for describe (history, dedupe keys, reasons), keeping
- *     the permanent marker
+ * @param compact drop what a STOPPED task kept for describe (history, dedupe keys, reasons) and what mattered only
+ *     while it lived, keeping the permanent marker: an expunged task once its tombstone is due, any other after the
+ *     retention time
  * @param forgetKey do not keep the event's dedupe key on the record (its source order recognises it again)
  * @param replacement the creation of the task that replaces this one, written in the same transaction, or null
  * @param decommission the task is to go for good (a stop request, or one too many): never replaced once set
@@ -60,7 +61,7 @@ public record TaskChange(
         String replacementOf,
         String replacedBy,
         Long tombstoneUntil,
-        boolean compactTombstone,
+        boolean compact,
         boolean forgetKey,
         TaskChange replacement,
         String releasedReplacement,
@@ -159,7 +160,7 @@ public record TaskChange(
         private String replacementOf;
         private String replacedBy;
         private Long tombstoneUntil;
-        private boolean compactTombstone;
+        private boolean compact;
         private boolean forgetKey;
         private TaskChange replacement;
         private String releasedReplacement;
@@ -289,8 +290,8 @@ public record TaskChange(
             return this;
         }
 
-        public Builder compactTombstone() {
-            compactTombstone = true;
+        public Builder compact() {
+            compact = true;
             return this;
         }
 
@@ -347,7 +348,7 @@ public record TaskChange(
                     agentState, agentTimestampMicros, outcome, outcomeReason, keepOutcome, ecsVersion, cluster,
                     taskArn, service, steps, inactiveAfterSeconds, expungeAfterSeconds, stopReason, stopCode,
                     replaceOnFailure, decommission, killSelection, replacementOf, replacedBy, tombstoneUntil,
-                    compactTombstone, forgetKey, replacement, releasedReplacement, surplusKept, surplusStopped,
+                    compact, forgetKey, replacement, releasedReplacement, surplusKept, surplusStopped,
                     launchedAt, requestKill, startedAt, stoppedAt, companions);
         }
     }

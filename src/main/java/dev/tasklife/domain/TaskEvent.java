@@ -143,6 +143,8 @@ public sealed interface TaskEvent {
             LAUNCH_OVERDUE,
             /** An expunged task's tombstone has been describable long enough: compact it to its permanent marker. */
             TOMBSTONE_DUE,
+            /** A task STOPPED, not expunged, for longer than the retention time: compact it the same way. */
+            RETENTION_DUE,
             /**
              * The reconciler: ECS answers DescribeTasks for this live task with MISSING, and nothing was heard of it
              * for the grace period: STOPPED, outcome UNKNOWN.

@@ -12,7 +12,8 @@ import java.util.Set;
  * request (the stop arrived before anything else about the task). {@code replaceOnFailure} marks a task launched
  * for a service (Marathon handling applies). {@code expungedAt} marks an expunged task for good: its record is never
  * deleted, so nothing can bring it back. Until {@code tombstoneUntil} (epoch second) it keeps its whole story for
- * describe; after that the sweeper compacts it to a small permanent marker (no history, no dedupe keys).
+ * describe; after that the sweeper compacts it to a small permanent marker (no history, no dedupe keys). A task
+ * STOPPED and not expunged is compacted the same way after the retention time; {@code compactedAt} says when.
  * {@code killSelection} (null: Marathon's default, YOUNGEST_FIRST) picks which instance goes when the task comes
  * back after its replacement was requested. {@code stopCode} is an ECS stop code seen before the task stopped (a Spot termination notice); it becomes the
  * outcome once the task is STOPPED.
@@ -73,7 +74,8 @@ public record TaskRecord(
         Phase earlierPhase,
         List<HistoryEntry> history,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        Instant compactedAt) {
 
     public TaskRecord {
         appliedKeys = Collections.unmodifiableSequencedSet(new LinkedHashSet<>(appliedKeys));

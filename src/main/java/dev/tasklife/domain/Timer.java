@@ -16,7 +16,9 @@ public enum Timer {
     /** An agent task wanted STOPPED in STOPPING since its last kill request: requested again after the retry time. */
     KILL,
     /** An expunged task STOPPED whose tombstone is due to be compacted. */
-    TOMBSTONE;
+    TOMBSTONE,
+    /** A task STOPPED and not expunged: compacted to its permanent marker after the retention time. */
+    RETAIN;
 
     /** What one write does to its task's timer. */
     public sealed interface Change {
@@ -41,7 +43,7 @@ public enum Timer {
      *     that depends on the record: the guards keep it to the moves that do not)
      */
     public static Change after(TaskChange change, TaskRecord decidedOn) {
-        if (change.compactTombstone()) {
+        if (change.compact()) {
             return new Cleared();
         }
         Phase phase = change.moveTo() != null ? change.moveTo() : decidedOn == null ? null : decidedOn.lastStatus();
@@ -68,7 +70,8 @@ public enum Timer {
             case PENDING -> change.launchedAt() != null || (decidedOn != null && decidedOn.launchedAt() != null)
                     ? LAUNCH : null;
             case STOPPING -> change.requestKill() ? KILL : null;
-            case RUNNING, STOPPED -> null;
+            case RUNNING -> null;
+            case STOPPED -> RETAIN; // not expunged (above): kept in full for the retention time
         };
         return started == null ? new Cleared() : new Started(started, change.at());
     }

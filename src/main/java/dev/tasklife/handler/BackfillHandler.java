@@ -44,6 +44,7 @@ public class BackfillHandler extends JsonFunction {
         return Map.of("BackfillScanned", answer.get("scanned").asInt(),
                 "BackfillReconcileAdded", answer.get("reconcileAdded").asInt(),
                 "BackfillListAdded", answer.get("listAdded").asInt(),
+                "BackfillRetentionAdded", answer.get("retentionAdded").asInt(),
                 "BackfillFailures", answer.get("failed").asInt());
     }
 
@@ -74,6 +75,7 @@ public class BackfillHandler extends JsonFunction {
         answer.put("scanned", report.scanned());
         answer.put("reconcileAdded", report.reconcileAdded());
         answer.put("listAdded", report.listAdded());
+        answer.put("retentionAdded", report.retentionAdded());
         answer.put("alreadyDone", report.alreadyDone());
         answer.put("failed", report.failed());
         report.failedTaskIds().forEach(answer.putArray("failedTaskIds")::add);

@@ -149,9 +149,11 @@ public class Functions {
                         @ConfigProperty(name = "tasklife.step-timeout-seconds") long stepTimeoutSeconds,
                         @ConfigProperty(name = "tasklife.kill-retry-seconds") long killRetrySeconds,
                         @ConfigProperty(name = "tasklife.launch-timeout-seconds") long launchTimeoutSeconds,
+                        @ConfigProperty(name = "tasklife.retain-stopped-days") long retainStoppedDays,
                         Clock clock, Supplier<UUID> replacementIds) {
         return new Lifecycle(new LifecyclePolicy(inactiveAfterSeconds, expungeAfterSeconds, tombstoneSeconds,
-                stepTimeoutSeconds, killRetrySeconds, launchTimeoutSeconds), clock, replacementIds);
+                stepTimeoutSeconds, killRetrySeconds, launchTimeoutSeconds, Duration.ofDays(retainStoppedDays)
+                .toSeconds()), clock, replacementIds);
     }
 
     /** Who may send what (lifecycle.md, "Time and trust"); template.yaml's rules filter on the same values. */

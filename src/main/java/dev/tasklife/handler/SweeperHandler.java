@@ -30,16 +30,17 @@ public class SweeperHandler extends JsonFunction {
 
     @Override
     Map<String, ? extends Number> counts(ObjectNode report) {
-        return Map.of("Swept", report.get("expunged").asInt(),
-                "ReplacementsRequested", report.get("replacementsRequested").asInt(),
-                "StepsTimedOut", report.get("stepsTimedOut").asInt(),
-                "KillsRetried", report.get("killsRetried").asInt(),
-                "KillAttemptsMax", report.get("killAttemptsMax").asLong(),
-                "LaunchesOverdue", report.get("launchesOverdue").asInt(),
-                "TombstonesCompacted", report.get("compacted").asInt(),
-                "SweepFailures", report.get("failed").asInt(),
-                "SweepReadUnits", report.get("readUnits").asDouble(),
-                "SweepStoppedEarly", report.get("stoppedEarly").asBoolean() ? 1 : 0);
+        return Map.ofEntries(Map.entry("Swept", report.get("expunged").asInt()),
+                Map.entry("ReplacementsRequested", report.get("replacementsRequested").asInt()),
+                Map.entry("StepsTimedOut", report.get("stepsTimedOut").asInt()),
+                Map.entry("KillsRetried", report.get("killsRetried").asInt()),
+                Map.entry("KillAttemptsMax", report.get("killAttemptsMax").asLong()),
+                Map.entry("LaunchesOverdue", report.get("launchesOverdue").asInt()),
+                Map.entry("TombstonesCompacted", report.get("compacted").asInt()),
+                Map.entry("StoppedCompacted", report.get("stoppedCompacted").asInt()),
+                Map.entry("SweepFailures", report.get("failed").asInt()),
+                Map.entry("SweepReadUnits", report.get("readUnits").asDouble()),
+                Map.entry("SweepStoppedEarly", report.get("stoppedEarly").asBoolean() ? 1 : 0));
     }
 
     @Override
@@ -56,6 +57,7 @@ public class SweeperHandler extends JsonFunction {
         answer.put("killAttemptsMax", report.killAttemptsMax());
         answer.put("launchesOverdue", report.launchesOverdue());
         answer.put("compacted", report.compacted());
+        answer.put("stoppedCompacted", report.stoppedCompacted());
         answer.put("movedOn", report.movedOn());
         answer.put("failed", report.failed());
         answer.put("queries", report.queries());

@@ -11,7 +11,8 @@ import dev.tasklife.store.BackfillScan;
 import dev.tasklife.store.BackfillScan.ScanPage;
 
 /**
- * Puts the items written before the reconcile index or the list index existed into them: one segment of a parallel
+ * Puts the items written before the reconcile index or the list index existed into them, and starts the retention
+ * time of the tasks that stopped before it existed: one segment of a parallel
  * scan, page by page, until the segment is done or the deadline nears; the report says where to go on
  * (operations.md, "Backfilling the indexes"). Each item is written on its own and only where it still lacks the key
  * (a report written meanwhile wins); one that fails is named and counted, and the others go on. Run once after an
@@ -28,7 +29,8 @@ public class IndexBackfill {
      * a stop came first), failures, read units; whether the segment is done, and if not the task id to go on after:
      * the last one finished (null: from the segment's start, when the deadline came before anything was done).
      */
-    public record Report(int scanned, int reconcileAdded, int listAdded, int alreadyDone, int failed,
+    public record Report(int scanned, int reconcileAdded, int listAdded, int retentionAdded, int alreadyDone,
+                         int failed,
                          List<String> failedTaskIds, double readUnits, boolean done, String continueAfter) {
     }
 
@@ -92,7 +94,8 @@ public class IndexBackfill {
                 done = position == null;
             }
         }
-        return new Report(tally.scanned, tally.reconcileAdded, tally.listAdded, tally.alreadyDone, tally.failed,
+        return new Report(tally.scanned, tally.reconcileAdded, tally.listAdded, tally.retentionAdded,
+                tally.alreadyDone, tally.failed,
                 tally.failedTaskIds, tally.readUnits, done, position);
     }
 
@@ -119,6 +122,13 @@ public class IndexBackfill {
                     tally.alreadyDone++;
                 }
             }
+            if (task.lacksRetentionKey()) {
+                if (scan.addToRetention(task)) {
+                    tally.retentionAdded++;
+                } else {
+                    tally.alreadyDone++;
+                }
+            }
         } catch (RuntimeException e) {
             LOG.errorf(e, "taskId=%s could not be backfilled; left for another run", task.taskId());
             tally.failed(task);
@@ -130,6 +140,7 @@ public class IndexBackfill {
         int scanned;
         int reconcileAdded;
         int listAdded;
+        int retentionAdded;
         int alreadyDone;
         int failed;
         final List<String> failedTaskIds = new ArrayList<>();

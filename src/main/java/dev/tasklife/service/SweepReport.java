@@ -16,12 +16,13 @@ package dev.tasklife.service;
  * @param killAttemptsMax the most kill requests one of those tasks has had, this retry included (0: none retried)
  * @param launchesOverdue launched tasks still PENDING after the launch timeout: killed and failed
  * @param compacted expunged tasks compacted to their permanent marker once their tombstone was due
+ * @param stoppedCompacted tasks STOPPED, not expunged, compacted the same way after the retention time
  * @param movedOn tasks that changed since they were read (reconnected, another sweep was first): left as they are
  * @param failed tasks the sweep could not read or write: logged, and left for the next run
  * @param stoppedEarly the sweep stopped before the deadline with work left for the next run
  */
 public record SweepReport(int queries, double readUnits, int read, int notDue, int expunged,
                           int replacementsRequested, int stepsTimedOut, int killsRetried, long killAttemptsMax,
-                          int launchesOverdue, int compacted, int movedOn, int failed,
+                          int launchesOverdue, int compacted, int stoppedCompacted, int movedOn, int failed,
                           boolean stoppedEarly) {
 }

@@ -67,13 +67,16 @@ public class Sweeper {
                 && sweepKind(Timer.KILL, now.minusSeconds(policy.killRetrySeconds()), now, tally, remainingMillis)
                 && sweepKind(Timer.LAUNCH, now.minusSeconds(policy.launchTimeoutSeconds()), now, tally,
                         remainingMillis)
-                && sweepKind(Timer.TOMBSTONE, now, now, tally, remainingMillis);
+                && sweepKind(Timer.TOMBSTONE, now, now, tally, remainingMillis)
+                && sweepKind(Timer.RETAIN, now.minusSeconds(policy.retainStoppedSeconds()), now, tally,
+                        remainingMillis);
         SweepReport report = tally.report(!finished);
         LOG.infof("sweep read=%d notDue=%d expunged=%d replacementsRequested=%d stepsTimedOut=%d killsRetried=%d"
-                        + " killAttemptsMax=%d launchesOverdue=%d compacted=%d movedOn=%d failed=%d queries=%d"
+                        + " killAttemptsMax=%d launchesOverdue=%d compacted=%d stoppedCompacted=%d movedOn=%d"
+                        + " failed=%d queries=%d"
                         + " readUnits=%.1f stoppedEarly=%s", report.read(), report.notDue(), report.expunged(),
                 report.replacementsRequested(), report.stepsTimedOut(), report.killsRetried(),
-                report.killAttemptsMax(), report.launchesOverdue(), report.compacted(), report.movedOn(),
+                report.killAttemptsMax(), report.launchesOverdue(), report.compacted(), report.stoppedCompacted(), report.movedOn(),
                 report.failed(), report.queries(), report.readUnits(), report.stoppedEarly());
         return report;
     }
@@ -119,6 +122,7 @@ public class Sweeper {
             case KILL -> Finding.KILL_RETRY_DUE;
             case LAUNCH -> Finding.LAUNCH_OVERDUE;
             case TOMBSTONE -> Finding.TOMBSTONE_DUE;
+            case RETAIN -> Finding.RETENTION_DUE;
         };
     }
 
@@ -172,6 +176,7 @@ public class Sweeper {
         long killAttemptsMax;
         int launchesOverdue;
         int compacted;
+        int stoppedCompacted;
         int movedOn;
         int failed;
 
@@ -201,13 +206,15 @@ public class Sweeper {
                 }
                 case LAUNCH_OVERDUE -> launchesOverdue++;
                 case TOMBSTONE_DUE -> compacted++;
+                case RETENTION_DUE -> stoppedCompacted++;
                 case MISSING_FROM_ECS -> { } // the reconciler's finding; the sweep never makes it
             }
         }
 
         SweepReport report(boolean stoppedEarly) {
             return new SweepReport(queries, readUnits, read, notDue, expunged, replacementsRequested, stepsTimedOut,
-                    killsRetried, killAttemptsMax, launchesOverdue, compacted, movedOn, failed, stoppedEarly);
+                    killsRetried, killAttemptsMax, launchesOverdue, compacted, stoppedCompacted, movedOn, failed,
+                    stoppedEarly);
         }
     }
 }

@@ -112,6 +112,13 @@ public final class TaskDescriptions {
             tombstone.put("why", "expunged after " + record.outcome()
                     + (record.outcomeReason() == null ? "" : ": " + record.outcomeReason()));
         }
+        if (record.compactedAt() != null) {
+            ObjectNode compacted = answer.putObject("compacted");
+            compacted.put("at", record.compactedAt().toString());
+            compacted.put("why", (record.isExpunged() ? "its tombstone was due" : "STOPPED for longer than the"
+                    + " retention time") + ": the moves, reasons and dedupe keys are gone; the record stays and keeps"
+                    + " the task dead");
+        }
         return answer;
     }
 

@@ -5,6 +5,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import dev.tasklife.domain.Phase;
+import dev.tasklife.domain.Timer;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
@@ -82,10 +83,13 @@ public class BackfillScan {
                 + expression.name(TaskItems.ECS_VERSION) + ") OR attribute_exists("
                 + expression.name(TaskItems.AGENT_TIMESTAMP) + "))) OR ((attribute_exists("
                 + expression.name(TaskItems.CLUSTER) + ") OR attribute_exists(" + expression.name(TaskItems.TASK_ARN)
-                + ")) AND attribute_not_exists(" + expression.name(TaskItems.LIST_KEY) + "))";
+                + ")) AND attribute_not_exists(" + expression.name(TaskItems.LIST_KEY) + "))"
+                + " OR (" + status + " = " + expression.value(Phase.STOPPED.name()) + " AND " + notRetained(expression)
+                + ")";
         String projection = Stream.of(TaskItems.TASK_ID, TaskItems.LAST_STATUS, TaskItems.ECS_VERSION,
                         TaskItems.AGENT_TIMESTAMP, TaskItems.CLUSTER, TaskItems.TASK_ARN, TaskItems.RECONCILE_KEY,
-                        TaskItems.LIST_KEY, TaskItems.UPDATED_AT)
+                        TaskItems.LIST_KEY, TaskItems.UPDATED_AT, TaskItems.EXPUNGED_AT, TaskItems.COMPACTED_AT,
+                        TaskItems.SWEEP_KIND)
                 .map(expression::name).collect(Collectors.joining(", "));
         return ScanRequest.builder()
                 .tableName(table.name())
@@ -115,6 +119,28 @@ public class BackfillScan {
                         + ")",
                 "attribute_exists(" + status + ") AND " + status + " <> " + expression.value(Phase.STOPPED.name())
                         + " AND attribute_not_exists(" + expression.name(TaskItems.RECONCILE_KEY) + ")",
+                expression);
+    }
+
+    /** A STOPPED task that neither waits on its tombstone or retention nor was compacted. */
+    private static String notRetained(Expression expression) {
+        return Stream.of(TaskItems.EXPUNGED_AT, TaskItems.COMPACTED_AT, TaskItems.SWEEP_KIND)
+                .map(attribute -> "attribute_not_exists(" + expression.name(attribute) + ")")
+                .collect(Collectors.joining(" AND "));
+    }
+
+    /**
+     * Starts the retention time of a task that stopped before it existed, from when the task was last written
+     * (false: it moved on, or something started it meanwhile).
+     */
+    public boolean addToRetention(BackfillCandidate task) {
+        Expression expression = new Expression();
+        String status = expression.name(TaskItems.LAST_STATUS);
+        return updateIf(task.taskId(), "SET " + expression.name(TaskItems.SWEEP_KIND) + " = "
+                        + expression.value(keys.sweepKey(Timer.RETAIN, task.taskId())) + ", "
+                        + expression.name(TaskItems.SWEEP_SINCE) + " = "
+                        + expression.number(task.updatedAt().toEpochMilli()),
+                status + " = " + expression.value(Phase.STOPPED.name()) + " AND " + notRetained(expression),
                 expression);
     }
 

@@ -36,11 +36,15 @@ public record SweepIndex(Shards shards) {
     /**
      * Every key the sweeper reads for a kind: each shard, then, for the kinds older than the sharding (UNREACHABLE,
      * STEP, TOMBSTONE), the bare kind that entries written before it still carry (they leave it with their task's
-     * next move or sweep). The waits added since (KILL, LAUNCH) were sharded from the start.
+     * next move or sweep). The waits added since (KILL, LAUNCH, RETAIN) were sharded from the start.
      */
     public List<String> keys(Timer kind) {
         List<String> keys = new ArrayList<>(shards.keys(kind.name()));
-        if (kind != Timer.KILL && kind != Timer.LAUNCH) {
+        boolean olderThanSharding = switch (kind) {
+            case UNREACHABLE, STEP, TOMBSTONE -> true;
+            case KILL, LAUNCH, RETAIN -> false;
+        };
+        if (olderThanSharding) {
             keys.add(kind.name());
         }
         return keys;

@@ -42,6 +42,8 @@ final class TaskItems {
     static final String AGENT_KEY = "agentKey";
     static final String OUTCOME = "outcome";
     static final String OUTCOME_REASON = "outcomeReason";
+    /** Set instead of {@link #OUTCOME_REASON} when the outcome's reason is the stop reason: it is stored once. */
+    static final String OUTCOME_REASON_IS_STOP_REASON = "rs";
     static final String VERSION = "version";
     static final String ECS_VERSION = "ecsVersion";
     /** The dedupe keys kept, a list, oldest first. */
@@ -78,6 +80,8 @@ final class TaskItems {
     static final String EXPUNGED_AT = "expungedAt";
     /** Until when an expunged task keeps its full record for describe; removed when the sweeper compacts it. */
     static final String TOMBSTONE_UNTIL = "tombstoneUntil";
+    /** When the sweeper compacted a STOPPED task to its permanent marker. */
+    static final String COMPACTED_AT = "compactedAt";
     /**
      * The sparse sweep index: both attributes exist only while a task is UNREACHABLE, in a step phase, or an
      * expunged task waiting to be compacted, so the sweeper reads those tasks and never the rest of the table.
@@ -166,7 +170,7 @@ final class TaskItems {
                 enumOf(item, DESIRED_STATUS, DesiredStatus::valueOf),
                 enumOf(item, AGENT_STATE, AgentState::valueOf),
                 enumOf(item, OUTCOME, Outcome::valueOf),
-                string(item, OUTCOME_REASON),
+                outcomeReason(item),
                 number(item, VERSION) == null ? 0 : number(item, VERSION),
                 number(item, ECS_VERSION),
                 number(item, AGENT_TIMESTAMP),
@@ -199,7 +203,8 @@ final class TaskItems {
                 enumOf(item, EARLIER_PHASE, Phase::valueOf),
                 history,
                 instant(item, CREATED_AT),
-                instant(item, UPDATED_AT));
+                instant(item, UPDATED_AT),
+                instant(item, COMPACTED_AT));
     }
 
     /** An entry of the sweep index: the keys and what the index projects (template.yaml's {@code sweepDue}). */
@@ -241,7 +246,15 @@ final class TaskItems {
                 item.containsKey(LIST_KEY),
                 // An item never stamped is taken as silent for ever: due for reconciliation at once.
                 Objects.requireNonNullElse(instant(item, UPDATED_AT), Instant.EPOCH),
+                phase == Phase.STOPPED && !item.containsKey(EXPUNGED_AT) && !item.containsKey(COMPACTED_AT)
+                        && !item.containsKey(SWEEP_KIND),
                 null);
+    }
+
+    /** The outcome's reason stored, or the stop reason where the item says the two are one. */
+    private static String outcomeReason(Map<String, AttributeValue> item) {
+        String stored = string(item, OUTCOME_REASON);
+        return stored == null && flag(item, OUTCOME_REASON_IS_STOP_REASON) ? string(item, STOP_REASON) : stored;
     }
 
     /** The cluster stored, or the one the task ARN names. */

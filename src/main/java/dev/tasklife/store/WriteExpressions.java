@@ -99,6 +99,11 @@ final class WriteExpressions {
             String keys = expression.name(TaskItems.APPLIED_KEYS);
             clauses.add("(attribute_not_exists(" + keys + ") OR size(" + keys + ") < " + expression.number(kept)
                     + ")");
+            if (reasonIsStopReason(change, null)) {
+                String stopReason = expression.name(TaskItems.STOP_REASON);
+                clauses.add("(attribute_not_exists(" + stopReason + ") OR " + stopReason + " = "
+                        + expression.value(change.stopReason()) + ")");
+            }
         } else {
             clauses.add(expression.name(TaskItems.VERSION) + " = " + expression.number(guard.version()));
         }
@@ -106,6 +111,17 @@ final class WriteExpressions {
         clauses.add("NOT contains(" + expression.name(TaskItems.APPLIED_KEYS) + ", "
                 + expression.value(change.dedupeKey()) + ")");
         return String.join(" AND ", clauses);
+    }
+
+    /**
+     * Whether the change's outcome reason is the stop reason the item holds once it is written: the record's (a
+     * write decided on it), or the change's own, which a blind write then requires the item to hold or lack
+     * ({@link #conditionExpression}).
+     */
+    static boolean reasonIsStopReason(TaskChange change, TaskRecord decidedOn) {
+        String stopReason = decidedOn != null && decidedOn.stopReason() != null ? decidedOn.stopReason()
+                : change.stopReason();
+        return change.outcomeReason() != null && change.outcomeReason().equals(stopReason);
     }
 
     private static String clause(Assumption assumption, Expression expression) {
@@ -149,13 +165,14 @@ final class WriteExpressions {
         update.increment(TaskItems.VERSION);
         String at = expression.value(TaskItems.time(change.at()));
         update.add(expression.name(TaskItems.UPDATED_AT) + " = " + at);
-        if (change.compactTombstone()) {
+        if (change.compact()) {
+            update.add(expression.name(TaskItems.COMPACTED_AT) + " = " + at);
             return update + compaction(expression);
         }
         update.add(update.ifAbsent(TaskItems.CREATED_AT, at));
         moveAndKeys(update, change, window);
         waits(update, change, decidedOn, at);
-        reports(update, change);
+        reports(update, change, decidedOn);
         identity(update, change);
         flags(update, change, decidedOn, window, at);
         return update.toString();
@@ -213,8 +230,12 @@ final class WriteExpressions {
         }
     }
 
-    /** What the sources say of the task: its desired status, its agent's state and order, its outcome. */
-    private static void reports(UpdateClauses update, TaskChange change) {
+    /**
+     * What the sources say of the task: its desired status, its agent's state and order, its outcome. An outcome
+     * reason that is the task's stop reason (an ECS task's stoppedReason, an overdue launch) is not stored twice: a
+     * flag says so ({@link #reasonIsStopReason}).
+     */
+    private static void reports(UpdateClauses update, TaskChange change, TaskRecord decidedOn) {
         if (change.desiredStatus() != null) {
             update.setMaybeIfAbsent(TaskItems.DESIRED_STATUS, change.desiredStatus(), change.keepDesiredStatus());
         }
@@ -227,7 +248,12 @@ final class WriteExpressions {
             update.setMaybeIfAbsent(TaskItems.OUTCOME, change.outcome(), change.keepOutcome());
         }
         if (change.outcomeReason() != null) {
-            update.setMaybeIfAbsent(TaskItems.OUTCOME_REASON, change.outcomeReason(), change.keepOutcome());
+            boolean flagged = reasonIsStopReason(change, decidedOn);
+            update.setMaybeIfAbsent(flagged ? TaskItems.OUTCOME_REASON_IS_STOP_REASON : TaskItems.OUTCOME_REASON,
+                    flagged ? AttributeValue.fromBool(true) : change.outcomeReason(), change.keepOutcome());
+            if (!change.keepOutcome()) {
+                update.remove(flagged ? TaskItems.OUTCOME_REASON : TaskItems.OUTCOME_REASON_IS_STOP_REASON);
+            }
         }
         update.setIfPresent(TaskItems.ECS_VERSION, change.ecsVersion());
     }
@@ -291,15 +317,19 @@ final class WriteExpressions {
     }
 
     /**
-     * What compacting an expunged task drops: its story and what only mattered while it lived. What stays (phase,
-     * outcome, the sources' order, identity, lineage, {@code expungedAt}) keeps it dead and still describable.
+     * What compacting a STOPPED task drops: its story and what only mattered while it lived (its waits and kills).
+     * What stays (phase, outcome, the sources' order, identity, lineage, {@code expungedAt}) keeps it dead and still
+     * describable and listed. The agent's last key goes too: every later report of a STOPPED task is STALE by its
+     * timestamp or changes nothing, so a repeat of the last one is answered UNCHANGED rather than DUPLICATE.
      */
     private static String compaction(Expression expression) {
         return " REMOVE " + Stream.of(TaskItems.HISTORY, TaskItems.APPLIED_KEYS, TaskItems.FORMER_HISTORY,
                         TaskItems.FORMER_APPLIED_KEYS, TaskItems.EARLIER_MOVES, TaskItems.EARLIER_PHASE,
-                        TaskItems.OUTCOME_REASON, TaskItems.STOP_REASON, TaskItems.STEPS, TaskItems.INACTIVE_AFTER,
+                        TaskItems.OUTCOME_REASON, TaskItems.OUTCOME_REASON_IS_STOP_REASON, TaskItems.STOP_REASON,
+                        TaskItems.STEPS, TaskItems.INACTIVE_AFTER,
                         TaskItems.EXPUNGE_AFTER, TaskItems.TOMBSTONE_UNTIL, TaskItems.SWEEP_KIND,
-                        TaskItems.SWEEP_SINCE)
+                        TaskItems.SWEEP_SINCE, TaskItems.LAUNCHED_AT, TaskItems.KILLS_REQUESTED,
+                        TaskItems.KILL_REQUESTED_AT, TaskItems.KILL_SELECTION, TaskItems.AGENT_KEY)
                 .map(expression::name).collect(Collectors.joining(", "));
     }
 

@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Set;
 
 import org.junit.jupiter.api.Nested;
@@ -179,6 +180,73 @@ class WaitTimersTest {
             TaskRecord pending = record("t1", Phase.PENDING, 1).build();
             assertInstanceOf(Decision.Skip.class, LIFECYCLE.decide(new SweepFinding(T0, "t1", Finding.LAUNCH_OVERDUE,
                     Phase.PENDING, 1), pending, NO_OTHER_TASKS));
+        }
+    }
+
+    /** Bounded storage: a task STOPPED and not expunged keeps its whole record for the retention time, no longer. */
+    @Nested
+    class Retention {
+
+        private final long retain = Fixtures.POLICY.retainStoppedSeconds();
+
+        private TaskRecord stoppedAgentTask() {
+            return record("t1", Phase.STOPPED, 4).agentReport(2, "f").agentState(AgentState.FINISHED)
+                    .outcome(Outcome.FINISHED).build();
+        }
+
+        private Decision retentionDue(TaskRecord task) {
+            return LIFECYCLE.decide(new SweepFinding(T0.plusSeconds(retain), task.taskId(), Finding.RETENTION_DUE,
+                    Phase.STOPPED, task.version()), task, NO_OTHER_TASKS);
+        }
+
+        @Test
+        void aTaskThatStopsWithoutBeingExpungedStartsItsRetentionFromTheMove() {
+            TaskChange ecsStopped = LIFECYCLE.firstAttempt(ecs("e1", Phase.STOPPED, 8));
+            Timer.Started retention = assertInstanceOf(Timer.Started.class, Timer.after(ecsStopped, null));
+            assertEquals(Timer.RETAIN, retention.timer());
+            assertEquals(ecsStopped.at(), retention.since());
+
+            TaskRecord running = record("t1", Phase.RUNNING, 3).agentReport(2, "r").build();
+            TaskChange finished = write(LIFECYCLE.decide(agent("t1", AgentState.FINISHED, 9, "f"), running,
+                    NO_OTHER_TASKS));
+            assertEquals(Phase.STOPPED, finished.moveTo());
+            assertEquals(Timer.RETAIN, assertInstanceOf(Timer.Started.class, Timer.after(finished, running)).timer());
+        }
+
+        @Test
+        void onceDueTheTaskIsCompactedOnTheRecordAsFoundAndWaitsOnNothingMore() {
+            TaskRecord stopped = stoppedAgentTask();
+            TaskChange compaction = write(retentionDue(stopped));
+            assertTrue(compaction.compact());
+            assertNull(compaction.moveTo(), "STOPPED stays STOPPED");
+            assertEquals(stopped.version(), compaction.guard().version(), "only the record as the index found it");
+            assertInstanceOf(Timer.Cleared.class, Timer.after(compaction, stopped));
+        }
+
+        @Test
+        void anExpungedTaskWaitsOnItsTombstoneAndACompactedOneIsNotCompactedAgain() {
+            TaskRecord expunged = record("t1", Phase.STOPPED, 4).expunged(T0, null).build();
+            assertInstanceOf(Decision.Skip.class, retentionDue(expunged), "its tombstone decides");
+            TaskRecord compacted = record("t1", Phase.STOPPED, 5).compacted(T0).build();
+            assertInstanceOf(Decision.Skip.class, retentionDue(compacted));
+        }
+
+        @Test
+        void aCompactedTaskStaysDeadWhateverArrivesLate() {
+            TaskRecord compacted = record("t1", Phase.STOPPED, 5).agentReport(2, "f").agentState(AgentState.FINISHED)
+                    .outcome(Outcome.FINISHED).compacted(T0.plusSeconds(retain)).build();
+            Lifecycle later = at(T0.plusSeconds(retain + 3600));
+            for (TaskEvent late : List.of(agent("t1", AgentState.RUNNING, 1, "old"),
+                    agent("t1", AgentState.RUNNING, 99_999, "new"), stop("t1"), ecs("t1", Phase.RUNNING, 9),
+                    launch("t1", false, false))) {
+                switch (later.decide(late, compacted, NO_OTHER_TASKS)) {
+                    case Decision.Write write -> assertNull(write.change().moveTo(), late + " moved a compacted task");
+                    case Decision.Skip skip -> assertTrue(Set.of(Verdict.STALE, Verdict.UNCHANGED)
+                            .contains(skip.verdict()), late + ": " + skip);
+                    case Decision.Reject reject -> { } // REJECTED (and killed, if it says it runs): not moved
+                    case Decision.Refuse refuse -> { } // not this task's kind of source: INVALID
+                }
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,12 +16,14 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.tasklife.Fixtures;
 import dev.tasklife.domain.AgentState;
 import dev.tasklife.domain.Phase;
 import dev.tasklife.domain.TaskEvent;
 import dev.tasklife.domain.Verdict;
 import dev.tasklife.emulated.ScenarioSuite;
 import dev.tasklife.emulator.ItemSizes;
+import dev.tasklife.service.SweepReport;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -38,17 +41,22 @@ abstract class ItemSizeScenarios extends ScenarioSuite {
     private static final int FLAPS = 1_000;
 
 
-    @Test
-    void anEcsTasksWholeLifecycleLeavesAnItemOfOneWriteUnit() {
-        Phase[] phases = Phase.values();
+    /** ECS reports the task in each of its phases in turn; returns how many moves it made. */
+    private int wholeEcsLifecycle() {
         int moves = 0;
-        for (Phase phase : phases) {
+        for (Phase phase : Phase.values()) {
             if (phase == Phase.UNREACHABLE) {
                 continue;
             }
             moves++;
             assertEquals(Verdict.APPLIED, stack.apply(ecs(ECS_TASK_ID, phase, moves)).verdict(), phase.name());
         }
+        return moves;
+    }
+
+    @Test
+    void anEcsTasksWholeLifecycleLeavesAnItemOfOneWriteUnit() {
+        int moves = wholeEcsLifecycle();
         int bytes = ItemSizes.bytes(stack.rawItem(ECS_TASK_ID));
         System.out.printf("ECS task after its %d-phase lifecycle: %d bytes%n", moves, bytes);
         assertEquals(8, moves);
@@ -57,6 +65,53 @@ abstract class ItemSizeScenarios extends ScenarioSuite {
         assertEquals(8, described.at("/history").size(), described.toString());
         assertEquals(8, described.at("/moves").asInt(), described.toString());
         assertEquals("DEPROVISIONING", described.at("/history/7/from").asText());
+    }
+
+    @Test
+    void aStoppedTaskIsCompactedAfterTheRetentionTimeToAMarkerThatKeepsItDead() {
+        wholeEcsLifecycle();
+        String agentTask = "prod_web.4f6b8d0f-5b0e-11ef-9f3a-0242ac110006"; // Marathon's id shape
+        List<AgentState> reports = List.of(AgentState.STAGING, AgentState.STARTING, AgentState.RUNNING,
+                AgentState.FINISHED);
+        for (int second = 0; second < reports.size(); second++) {
+            stack.apply(agent(agentTask, reports.get(second), second, UUID.randomUUID().toString()));
+        }
+        assertEquals(Phase.STOPPED, task(agentTask).lastStatus());
+        int full = ItemSizes.bytes(stack.rawItem(ECS_TASK_ID));
+        int agentFull = ItemSizes.bytes(stack.rawItem(agentTask));
+        Instant firstStopped = task(agentTask).phaseSince();
+        Instant stopped = task(ECS_TASK_ID).phaseSince();
+        assertTrue(firstStopped.isBefore(stopped));
+        long retain = Fixtures.POLICY.retainStoppedSeconds();
+
+        assertEquals(0, stack.sweeper(firstStopped.plusSeconds(retain - 1)).sweep(() -> Long.MAX_VALUE)
+                .stoppedCompacted(), "kept whole for the retention time");
+        SweepReport due = stack.sweeper(stopped.plusSeconds(retain)).sweep(() -> Long.MAX_VALUE);
+
+        assertEquals(2, due.stoppedCompacted(), due.toString());
+        Map<String, AttributeValue> item = stack.rawItem(ECS_TASK_ID);
+        int compacted = ItemSizes.bytes(item);
+        int agentCompacted = ItemSizes.bytes(stack.rawItem(agentTask));
+        System.out.printf("STOPPED, then compacted after %d days: ECS task %d -> %d bytes %s; agent task %d -> %d"
+                + " bytes %s%n", retain / 86_400, full, compacted, item.keySet(), agentFull, agentCompacted,
+                stack.rawItem(agentTask).keySet());
+        assertTrue(compacted < 400, compacted + " bytes: " + item);
+        assertTrue(agentCompacted < 200, agentCompacted + " bytes: " + stack.rawItem(agentTask));
+        assertEquals(Verdict.UNCHANGED, stack.service.apply(agent(agentTask, AgentState.FINISHED, 3, "again"))
+                .verdict(), "its last report again changes nothing");
+        assertFalse(item.containsKey("h") || item.containsKey("k") || item.containsKey("sweepKind"), item.toString());
+        JsonNode described = stack.describe(ECS_TASK_ID);
+        assertEquals("STOPPED", described.at("/task/lastStatus").asText(), described.toString());
+        assertEquals(stopped.plusSeconds(retain).toString(), described.at("/compacted/at").asText());
+        assertEquals(0, described.at("/history").size());
+
+        assertEquals(Verdict.STALE, stack.service.apply(ecs(ECS_TASK_ID, Phase.RUNNING, 4)).verdict(),
+                "a late event, its key long gone, is older than what ECS said last");
+        assertEquals(Verdict.REJECTED, stack.service.apply(ecs(ECS_TASK_ID, Phase.RUNNING, 9)).verdict(),
+                "a newer one may not bring it back");
+        assertEquals(Phase.STOPPED, task(ECS_TASK_ID).lastStatus());
+        assertEquals(0, stack.sweeper(stopped.plusSeconds(2 * retain)).sweep(() -> Long.MAX_VALUE).read(),
+                "it waits on nothing more");
     }
 
     @Test

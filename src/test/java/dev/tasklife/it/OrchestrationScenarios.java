@@ -695,7 +695,7 @@ abstract class OrchestrationScenarios extends ScenarioSuite {
                     .mapToInt(key -> (int) IntStream.range(0, 5).mapToObj(i -> "paged" + i)
                             .filter(id -> Fixtures.SWEEP_INDEX.key(Timer.UNREACHABLE, id).equals(key)).count() / 2 + 1)
                     .sum();
-            assertEquals(unreachablePages + Stream.of(Timer.STEP, Timer.KILL, Timer.LAUNCH, Timer.TOMBSTONE)
+            assertEquals(unreachablePages + Stream.of(Timer.values()).filter(kind -> kind != Timer.UNREACHABLE)
                     .mapToInt(kind -> Fixtures.SWEEP_INDEX.keys(kind).size()).sum(), report.queries());
             assertEquals(report.queries(), stack.dynamoRequests.count("Query"));
         }

@@ -38,6 +38,7 @@ import dev.tasklife.publish.EventPublisher;
 import dev.tasklife.service.IndexBackfill;
 import dev.tasklife.service.ReconcileReport;
 import dev.tasklife.service.Reconciler;
+import dev.tasklife.service.SweepReport;
 import dev.tasklife.store.BackfillCandidate;
 import dev.tasklife.emulated.ScenarioSuite;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -379,11 +380,14 @@ abstract class ReconcileScenarios extends ScenarioSuite {
         assertNull(requests.get(0).at("/detail/cluster").textValue(), "the agent task has no cluster");
     }
 
-    /** The item as written before the reconcile and list indexes existed: without their keys. */
+    /**
+     * The item as written before the reconcile and list indexes existed, and before a stopped task waited out a
+     * retention time: without their keys.
+     */
     private void asBeforeTheUpgrade(String taskId) {
         stack.dynamo.updateItem(update -> update.tableName(stack.tableName)
                 .key(Map.of("taskId", AttributeValue.fromS(taskId)))
-                .updateExpression("REMOVE reconcileKey, heardAt, clusterShard"));
+                .updateExpression("REMOVE reconcileKey, heardAt, clusterShard, sweepKind, sweepSince"));
     }
 
     @Test
@@ -410,6 +414,7 @@ abstract class ReconcileScenarios extends ScenarioSuite {
         assertEquals(4, answer.get("scanned").asInt());
         assertEquals(2, answer.get("reconcileAdded").asInt(), "the two live tasks, not the stopped one");
         assertEquals(2, answer.get("listAdded").asInt(), "the ECS tasks: the agent task has no cluster");
+        assertEquals(1, answer.get("retentionAdded").asInt(), "the stopped one waits out its retention from now on");
         assertEquals(0, answer.get("failed").asInt());
         assertEquals(recentBefore, stack.rawItem(idOf(recent)), "an item written since the upgrade is left as it is");
         assertNull(stack.rawItem(idOf(ended)).get("reconcileKey"), "a stopped task is never reconciled");
@@ -420,7 +425,11 @@ abstract class ReconcileScenarios extends ScenarioSuite {
         assertEquals(1, report.moved(), report.toString());
         assertEquals(Phase.STOPPED, ecsTask(drifted).lastStatus(), "its lost stop is healed");
         assertEquals(1, report.reconciliationRequests(), "the agent task is asked about");
-        assertEquals(0, stack.invoke("backfill", "{}").get("reconcileAdded").asInt(), "once is enough");
+        JsonNode again = stack.invoke("backfill", "{}");
+        assertEquals(0, again.get("reconcileAdded").asInt() + again.get("retentionAdded").asInt(), "once is enough");
+        SweepReport retained = stack.sweeper(T0.plusSeconds(Fixtures.POLICY.retainStoppedSeconds() + 60))
+                .sweep(() -> Long.MAX_VALUE);
+        assertEquals(1, retained.stoppedCompacted(), "the task stopped before the upgrade is compacted in its turn");
         assertEquals("INVALID", stack.invoke("backfill", "{\"segments\":0}").get("verdict").asText());
         assertEquals("INVALID", stack.invoke("backfill", "{\"after\":\"\"}").get("verdict").asText());
     }

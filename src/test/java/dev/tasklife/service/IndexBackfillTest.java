@@ -43,8 +43,8 @@ class IndexBackfillTest {
 
     @Test
     void anInvocationOutOfTimeStillFinishesTheFirstTaskOfThePageItReadSoEachGoesFurther() {
-        BackfillCandidate first = new BackfillCandidate("a", false, null, false, "c1", false, null, null);
-        BackfillCandidate second = new BackfillCandidate("b", false, null, false, "c1", false, null, null);
+        BackfillCandidate first = new BackfillCandidate("a", false, null, false, "c1", false, null, false, null);
+        BackfillCandidate second = new BackfillCandidate("b", false, null, false, "c1", false, null, false, null);
         when(store.backfillScan(eq(0), eq(1), eq(null), anyInt()))
                 .thenReturn(new ScanPage<>(List.of(first, second), 2, 1.0, null));
         when(store.addToListIndex(first)).thenReturn(true);

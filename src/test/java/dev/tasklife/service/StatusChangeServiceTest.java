@@ -75,7 +75,7 @@ class StatusChangeServiceTest {
                 Set.of(key), Set.of(), base.cluster(), base.taskArn(), null, null, null, null, null,
                 false, false, null, null, null, null, null, null, null, 0, null, null, null, null, null, 0, null,
                 List.of(new HistoryEntry(phase, cause, key, Fixtures.T0)), base.createdAt(),
-                base.updatedAt());
+                base.updatedAt(), null);
     }
 
     @Test

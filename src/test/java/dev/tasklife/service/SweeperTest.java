@@ -119,6 +119,7 @@ class SweeperTest {
         waiting(Timer.KILL, 1, "unconfirmed", Phase.STOPPING, NOW.minusSeconds(60));
         waiting(Timer.LAUNCH, 0, "overdue", Phase.PENDING, NOW.minusSeconds(300));
         waiting(Timer.TOMBSTONE, 1, "ghost", Phase.STOPPED, NOW);
+        waiting(Timer.RETAIN, 0, "long-stopped", Phase.STOPPED, NOW.minusSeconds(30L * 24 * 3600));
 
         SweepReport report = sweeper().sweep(() -> 60_000);
 
@@ -127,11 +128,12 @@ class SweeperTest {
         assertEquals(NOW.minusSeconds(Fixtures.POLICY.killRetrySeconds()), queriedBefore.get("KILL#0"));
         assertEquals(NOW.minusSeconds(Fixtures.POLICY.launchTimeoutSeconds()), queriedBefore.get("LAUNCH#1"));
         assertEquals(NOW, queriedBefore.get("TOMBSTONE#0"));
-        assertEquals(10, report.queries(), "every key of every wait, one page each");
-        assertEquals(6, report.read());
+        assertEquals(NOW.minusSeconds(Fixtures.POLICY.retainStoppedSeconds()), queriedBefore.get("RETAIN#1"));
+        assertEquals(12, report.queries(), "every key of every wait, one page each");
+        assertEquals(7, report.read());
         assertEquals(1, report.notDue());
-        assertEquals(List.of(1, 1, 1, 1, 1), List.of(report.expunged(), report.stepsTimedOut(), report.killsRetried(),
-                report.launchesOverdue(), report.compacted()));
+        assertEquals(List.of(1, 1, 1, 1, 1, 1), List.of(report.expunged(), report.stepsTimedOut(),
+                report.killsRetried(), report.launchesOverdue(), report.compacted(), report.stoppedCompacted()));
         assertEquals(1, report.killAttemptsMax(), "the attempt this retry made, for a task with none recorded");
         assertEquals(Map.of("expired", Finding.UNREACHABLE_EXPIRED), findingsFor("expired"));
         assertFalse(report.stoppedEarly());
@@ -177,7 +179,7 @@ class SweeperTest {
         SweepReport report = sweeper().sweep(() -> 60_000);
 
         assertEquals(5, report.launchesOverdue());
-        assertEquals(3 + 9, report.queries(), "three pages of 2 for LAUNCH#0, one for each of the 9 other keys");
+        assertEquals(3 + 11, report.queries(), "three pages of 2 for LAUNCH#0, one for each of the 11 other keys");
         verify(tasks, times(3)).findAll(any(), eq(false));
     }
 

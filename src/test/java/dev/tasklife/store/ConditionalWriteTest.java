@@ -12,6 +12,7 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -192,6 +193,45 @@ class ConditionalWriteTest {
         String update = request.updateExpression();
         assertEquals(true, request.expressionAttributeValues().get(placeholderAfter(update, "#decommissioned = "))
                 .bool(), update);
+    }
+
+    @Test
+    void anOutcomeReasonThatIsTheStopReasonIsStoredOnceAndABlindWriteRequiresTheItemToHoldThatReason() {
+        TaskChange stopped = LIFECYCLE.firstAttempt(ecs("t1", Phase.STOPPED, 8));
+        assertEquals(stopped.stopReason(), stopped.outcomeReason(), "ECS's stoppedReason is the outcome's reason");
+        UpdateItemRequest request = captureWriteOf(stopped);
+
+        String update = request.updateExpression();
+        assertTrue(update.contains("#rs = "), update);
+        assertFalse(update.contains("#outcomeReason = "), "not stored twice: " + update);
+        String condition = request.conditionExpression();
+        assertTrue(condition.contains("(attribute_not_exists(#stopReason) OR #stopReason = :"), condition);
+        Map<String, AttributeValue> item = new HashMap<>(Map.of(TaskItems.TASK_ID, AttributeValue.fromS("t1"),
+                TaskItems.LAST_STATUS, AttributeValue.fromS("STOPPED"), TaskItems.VERSION, AttributeValue.fromN("1"),
+                TaskItems.STOP_REASON, AttributeValue.fromS(stopped.stopReason()),
+                TaskItems.OUTCOME_REASON_IS_STOP_REASON, AttributeValue.fromBool(true)));
+        assertEquals(stopped.stopReason(), TaskItems.toRecord(item).outcomeReason(), "read back from the stop reason");
+    }
+
+    @Test
+    void aWriteDecidedOnARecordWithAnotherStopReasonStoresTheOutcomeReasonItself() {
+        TaskRecord stopping = TaskItems.toRecord(Map.of(TaskItems.TASK_ID, AttributeValue.fromS("t1"),
+                TaskItems.LAST_STATUS, AttributeValue.fromS("STOPPING"),
+                TaskItems.DESIRED_STATUS, AttributeValue.fromS("STOPPED"),
+                TaskItems.TASK_ARN, AttributeValue.fromS(Fixtures.taskArn("t1")),
+                TaskItems.ECS_VERSION, AttributeValue.fromN("6"),
+                TaskItems.STOP_REASON, AttributeValue.fromS("Scaling activity initiated by deployment"),
+                TaskItems.DECOMMISSIONED, AttributeValue.fromBool(false),
+                TaskItems.VERSION, AttributeValue.fromN("6")));
+        TaskChange change = ((Decision.Write) LIFECYCLE.decide(ecs("t1", Phase.STOPPED, 8), stopping,
+                Fixtures.NO_OTHER_TASKS)).change();
+        UpdateItemRequest request = captureWriteOf(change, stopping);
+
+        String update = request.updateExpression();
+        assertTrue(update.contains("#outcomeReason = "), update);
+        assertEquals("Essential container in task exited", request.expressionAttributeValues()
+                .get(placeholderAfter(update, "#outcomeReason = ")).s());
+        assertTrue(update.contains("REMOVE") && update.contains("#rs"), update);
     }
 
     @Test

@@ -63,6 +63,7 @@ public final class RecordItems {
         }
         putTime(item, TaskItems.CREATED_AT, record.createdAt());
         putTime(item, TaskItems.UPDATED_AT, record.updatedAt());
+        putTime(item, TaskItems.COMPACTED_AT, record.compactedAt());
         putTime(item, TaskItems.LAUNCHED_AT, record.launchedAt());
         if (record.killsRequested() > 0) {
             putNumber(item, TaskItems.KILLS_REQUESTED, record.killsRequested());
@@ -87,8 +88,12 @@ public final class RecordItems {
         }
         Step step = Step.runningIn(phase);
         if (phase == Phase.STOPPED) {
-            return record.tombstoneUntil() == null ? null
-                    : new Timer.Started(Timer.TOMBSTONE, Instant.ofEpochSecond(record.tombstoneUntil()));
+            if (record.compactedAt() != null) {
+                return null;
+            }
+            return record.tombstoneUntil() != null
+                    ? new Timer.Started(Timer.TOMBSTONE, Instant.ofEpochSecond(record.tombstoneUntil()))
+                    : record.isExpunged() ? null : new Timer.Started(Timer.RETAIN, record.phaseSince());
         } else if (phase == Phase.UNREACHABLE) {
             return new Timer.Started(Timer.UNREACHABLE, record.phaseSince());
         } else if (step != null) {
