@@ -1,5 +1,7 @@
 package dev.tasklife.store;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -9,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -23,6 +26,7 @@ import dev.tasklife.domain.ReconcileEntry;
 import dev.tasklife.domain.Step;
 import dev.tasklife.domain.SweepEntry;
 import dev.tasklife.domain.TaskRecord;
+import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -112,6 +116,7 @@ final class TaskItems {
     static final String CREATED_AT = "createdAt";
     static final String UPDATED_AT = "updatedAt";
 
+    private static final int UUID_TEXT_LENGTH = 36;
     private static final String ENTRY_TO = "p";
     private static final String ENTRY_CAUSE = "c";
     private static final String ENTRY_KEY = "k";
@@ -134,9 +139,50 @@ final class TaskItems {
     static AttributeValue historyEntry(HistoryEntry entry) {
         return AttributeValue.fromM(Map.of(
                 ENTRY_TO, AttributeValue.fromS(PHASE_CODES.get(entry.to())),
-                ENTRY_CAUSE, AttributeValue.fromS(entry.cause()),
-                ENTRY_KEY, AttributeValue.fromS(entry.dedupeKey()),
+                ENTRY_CAUSE, compactId(entry.cause()),
+                ENTRY_KEY, compactId(entry.dedupeKey()),
                 ENTRY_AT, time(entry.at())));
+    }
+
+    /**
+     * An id in a history entry (the cause: the id of the event that made the move; its dedupe key) as the item keeps
+     * it. Events from EventBridge have a UUID id, and agent updates a UUID of their own ({@code agent:<uuid>}): a UUID
+     * in its canonical text (36 bytes), after an optional prefix, is kept as its 16 bytes after the prefix's;
+     * any other id as it is. (The keys list {@code k} stays text: conditions compare its values with the event's.)
+     */
+    static AttributeValue compactId(String id) {
+        int uuidAt = Math.max(0, id.length() - UUID_TEXT_LENGTH);
+        UUID uuid = canonicalUuid(id.substring(uuidAt));
+        String prefix = id.substring(0, uuidAt);
+        if (uuid == null || !(prefix.isEmpty() || prefix.endsWith(":")) || !prefix.chars().allMatch(c -> c < 128)) {
+            return AttributeValue.fromS(id);
+        }
+        ByteBuffer bytes = ByteBuffer.allocate(prefix.length() + 16).put(prefix.getBytes(StandardCharsets.US_ASCII))
+                .putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
+        return AttributeValue.fromB(SdkBytes.fromByteArray(bytes.array()));
+    }
+
+    private static String id(AttributeValue kept) {
+        if (kept.b() == null) {
+            return kept.s();
+        }
+        ByteBuffer bytes = kept.b().asByteBuffer();
+        byte[] prefix = new byte[bytes.remaining() - 16];
+        bytes.get(prefix);
+        return new String(prefix, StandardCharsets.US_ASCII) + new UUID(bytes.getLong(), bytes.getLong());
+    }
+
+    /** The UUID {@code text} is, written exactly as UUID writes it (lower case), or null: only those round-trip. */
+    private static UUID canonicalUuid(String text) {
+        if (text.length() != UUID_TEXT_LENGTH) {
+            return null;
+        }
+        try {
+            UUID uuid = UUID.fromString(text);
+            return uuid.toString().equals(text) ? uuid : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** A time as the item keeps it: epoch milliseconds. */
@@ -282,8 +328,8 @@ final class TaskItems {
         }
         return history.l().stream().map(AttributeValue::m).map(entry -> new HistoryEntry(
                 phase.apply(entry.get(to).s()),
-                entry.get(cause).s(),
-                entry.get(key).s(),
+                id(entry.get(cause)),
+                id(entry.get(key)),
                 instant(entry.get(at)))).toList();
     }
 

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.tasklife.domain.DesiredStatus;
 import dev.tasklife.domain.HistoryEntry;
@@ -25,6 +26,28 @@ class TaskItemsTest {
         Map<String, AttributeValue> item = Map.of(TaskItems.TASK_ID, AttributeValue.fromS("t1"),
                 TaskItems.HISTORY, AttributeValue.fromL(List.of(TaskItems.historyEntry(entry))));
         assertEquals(List.of(entry), TaskItems.toRecord(item).history());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"8f07a1d2-0c2e-4b4b-9f1a-0b9d3c1e5a77", "agent:4f6b8d0f-5b0e-11ef-9f3a-0242ac110006",
+            "sweep:KILL_RETRY_DUE:4f6b8d0f-5b0e-11ef-9f3a-0242ac110006", "8F07A1D2-0C2E-4B4B-9F1A-0B9D3C1E5A77",
+            "ecs:8", "agent-4f6b8d0f-5b0e-11ef-9f3a-0242ac110006", "é:4f6b8d0f-5b0e-11ef-9f3a-0242ac110006",
+            "4f6b8d0f-5b0e-11ef-9f3a-0242ac11000", ""})
+    void aMovesIdsAreReadBackAsTheyWereWhateverTheirShape(String id) {
+        HistoryEntry entry = new HistoryEntry(Phase.RUNNING, id, id, Instant.parse("2026-11-26T13:15:52.652Z"));
+        Map<String, AttributeValue> item = Map.of(TaskItems.TASK_ID, AttributeValue.fromS("t1"),
+                TaskItems.HISTORY, AttributeValue.fromL(List.of(TaskItems.historyEntry(entry))));
+        assertEquals(List.of(entry), TaskItems.toRecord(item).history());
+    }
+
+    @Test
+    void aUuidIsKeptAsItsSixteenBytesAfterItsPrefixAndAnythingElseAsText() {
+        assertEquals(16, TaskItems.compactId("8f07a1d2-0c2e-4b4b-9f1a-0b9d3c1e5a77").b().asByteArray().length);
+        assertEquals(22, TaskItems.compactId("agent:4f6b8d0f-5b0e-11ef-9f3a-0242ac110006").b().asByteArray().length);
+        assertEquals("8F07A1D2-0C2E-4B4B-9F1A-0B9D3C1E5A77",
+                TaskItems.compactId("8F07A1D2-0C2E-4B4B-9F1A-0B9D3C1E5A77").s(), "not canonical: it would not round-trip");
+        assertEquals("agent-4f6b8d0f-5b0e-11ef-9f3a-0242ac110006",
+                TaskItems.compactId("agent-4f6b8d0f-5b0e-11ef-9f3a-0242ac110006").s());
     }
 
     @Test
