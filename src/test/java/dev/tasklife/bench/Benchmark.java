@@ -55,6 +55,10 @@ public final class Benchmark {
     private static final int EVENTS_PER_LEVEL = 400;
     private static final int[] CONCURRENCY = {1, 4, 16};
     private static final int COLD_STARTS = 5;
+    /** The tasks whose write units are measured, with ids as real ones: ECS's 32 hex digits, Marathon's app.uuid. */
+    private static final String ECS_TASK_ID = "9e2f4c1a7b3d4e5f8a6b0c1d2e3f4a5b";
+    private static final String CLUSTER = "production-web-cluster-01";
+    private static final String AGENT_TASK_ID = "prod_web.4f6b8d0f-5b0e-11ef-9f3a-0242ac110006";
     /** The moves of the long flapping task whose write units are measured. */
     private static final int FLAPS = 200;
     /** DynamoDB's typical in-region request latency, single-digit milliseconds. */
@@ -92,11 +96,12 @@ public final class Benchmark {
         for (int i = first; i < first + EVENTS_PER_TASK; i++) {
             String state = i == 0 ? "TASK_STAGING" : i % 2 == 1 ? "TASK_RUNNING" : "TASK_UNREACHABLE";
             String reason = state.equals("TASK_UNREACHABLE") ? ",\"reason\":\"REASON_AGENT_DISCONNECTED\"" : "";
-            events.add(("{\"version\":\"0\",\"id\":\"" + taskId + "-" + i + "\",\"detail-type\":\"Task Status Update\","
+            // Real-shaped: EventBridge's UUID envelope id, Mesos's UUID.
+            events.add(("{\"version\":\"0\",\"id\":\"" + UUID.randomUUID() + "\",\"detail-type\":\"Task Status Update\","
                     + "\"source\":\"dev.tasklife.agent\",\"account\":\"" + SamTemplate.SAMPLE_ACCOUNT + "\","
                     + "\"time\":\"2026-11-25T10:00:00Z\",\"detail\":{\"taskId\":\"" + taskId + "\",\"state\":\""
-                    + state + "\"" + reason + ",\"timestamp\":" + (1795600800 + i) + ",\"uuid\":\"" + taskId + "-u"
-                    + i + "\"}}").getBytes(StandardCharsets.UTF_8));
+                    + state + "\"" + reason + ",\"timestamp\":" + (1795600800 + i) + ",\"uuid\":\"" + UUID.randomUUID()
+                    + "\"}}").getBytes(StandardCharsets.UTF_8));
         }
         return events;
     }
@@ -210,16 +215,17 @@ public final class Benchmark {
         String[] phases = {"PROVISIONING", "PENDING", "ACTIVATING", "RUNNING", "DEACTIVATING", "STOPPING",
             "DEPROVISIONING", "STOPPED"};
         for (int version = 1; version <= phases.length; version++) {
-            ecs.add(ecsEvent("wcu-ecs", phases[version - 1], version));
+            ecs.add(ecsEvent(ECS_TASK_ID, phases[version - 1], version));
         }
         List<byte[]> flapping = new ArrayList<>();
         for (int round = 0; round < FLAPS / EVENTS_PER_TASK; round++) {
-            for (byte[] event : agentEvents("wcu-flap", round * EVENTS_PER_TASK)) {
+            for (byte[] event : agentEvents(AGENT_TASK_ID, round * EVENTS_PER_TASK)) {
                 flapping.add(event);
             }
         }
-        for (var task : Map.of("an ECS task's 8-phase lifecycle", Map.entry("wcu-ecs", ecs),
-                "an agent task flapping UNREACHABLE/RUNNING, " + FLAPS + " moves", Map.entry("wcu-flap", flapping))
+        for (var task : Map.of("an ECS task's 8-phase lifecycle (32-hex id, " + CLUSTER.length()
+                        + "-character cluster)", Map.entry(ECS_TASK_ID, ecs), "an agent task (Marathon's id shape)"
+                        + " flapping UNREACHABLE/RUNNING, " + FLAPS + " moves", Map.entry(AGENT_TASK_ID, flapping))
                 .entrySet()) {
             String taskId = task.getValue().getKey();
             int tableUnits = 0;
@@ -268,7 +274,8 @@ public final class Benchmark {
         ObjectNode event = (ObjectNode) JSON.readTree(ProjectFiles.resolve("events", "ecs-task-running.json").toFile());
         event.put("id", UUID.randomUUID().toString());
         ObjectNode detail = (ObjectNode) event.get("detail");
-        detail.put("taskArn", "arn:aws:ecs:us-west-2:111122223333:task/FargateCluster/" + taskId);
+        detail.put("clusterArn", "arn:aws:ecs:us-west-2:111122223333:cluster/" + CLUSTER);
+        detail.put("taskArn", "arn:aws:ecs:us-west-2:111122223333:task/" + CLUSTER + "/" + taskId);
         detail.put("lastStatus", lastStatus).put("version", version);
         detail.put("desiredStatus", version >= 5 ? "STOPPED" : "RUNNING");
         if (lastStatus.equals("STOPPED")) {
