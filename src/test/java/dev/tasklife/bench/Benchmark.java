@@ -14,15 +14,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.tasklife.bench.Levels.Level;
 import dev.tasklife.emulator.EmulatedStack;
 import dev.tasklife.emulator.FaultProxy;
 import dev.tasklife.emulator.ItemSizes;
@@ -85,70 +82,44 @@ public final class Benchmark {
         }
     }
 
-    /** An agent's flapping task: STAGING, RUNNING, then UNREACHABLE/RUNNING; every report an accepted move. */
-    private static List<byte[]> agentEvents(String taskId) {
-        return agentEvents(taskId, 0);
-    }
-
-    /** The same from the {@code first}-th report on: later timestamps and uuids, the flapping only. */
+    /** An agent's flapping task from its {@code first}-th report on (STAGING, RUNNING, then UNREACHABLE/RUNNING). */
     private static List<byte[]> agentEvents(String taskId, int first) {
         List<byte[]> events = new ArrayList<>();
         for (int i = first; i < first + EVENTS_PER_TASK; i++) {
-            String state = i == 0 ? "TASK_STAGING" : i % 2 == 1 ? "TASK_RUNNING" : "TASK_UNREACHABLE";
-            String reason = state.equals("TASK_UNREACHABLE") ? ",\"reason\":\"REASON_AGENT_DISCONNECTED\"" : "";
-            // Real-shaped: EventBridge's UUID envelope id, Mesos's UUID.
-            events.add(("{\"version\":\"0\",\"id\":\"" + UUID.randomUUID() + "\",\"detail-type\":\"Task Status Update\","
-                    + "\"source\":\"dev.tasklife.agent\",\"account\":\"" + SamTemplate.SAMPLE_ACCOUNT + "\","
-                    + "\"time\":\"2026-11-25T10:00:00Z\",\"detail\":{\"taskId\":\"" + taskId + "\",\"state\":\""
-                    + state + "\"" + reason + ",\"timestamp\":" + (1795600800 + i) + ",\"uuid\":\"" + UUID.randomUUID()
-                    + "\"}}").getBytes(StandardCharsets.UTF_8));
+            events.add(agentEvent(taskId, i));
         }
         return events;
+    }
+
+    /** The {@code i}-th report, every one a move; real-shaped: EventBridge's UUID envelope id, Mesos's UUID. */
+    private static byte[] agentEvent(String taskId, int i) {
+        String state = i == 0 ? "TASK_STAGING" : i % 2 == 1 ? "TASK_RUNNING" : "TASK_UNREACHABLE";
+        String reason = state.equals("TASK_UNREACHABLE") ? ",\"reason\":\"REASON_AGENT_DISCONNECTED\"" : "";
+        return ("{\"version\":\"0\",\"id\":\"" + UUID.randomUUID() + "\",\"detail-type\":\"Task Status Update\","
+                + "\"source\":\"dev.tasklife.agent\",\"account\":\"" + SamTemplate.SAMPLE_ACCOUNT + "\","
+                + "\"time\":\"2026-11-25T10:00:00Z\",\"detail\":{\"taskId\":\"" + taskId + "\",\"state\":\""
+                + state + "\"" + reason + ",\"timestamp\":" + (1795600800 + i) + ",\"uuid\":\"" + UUID.randomUUID()
+                + "\"}}").getBytes(StandardCharsets.UTF_8);
     }
 
     private interface Writer {
         boolean apply(String taskId, int index, byte[] event) throws Exception;
     }
 
-    private record Level(double perSecond, double p50, double p99, int accepted) {
-    }
-
+    /** The agent-task mix, {@link #EVENTS_PER_LEVEL} events a level, applied by {@code writer}. */
     private static Level run(int concurrency, String prefix, Writer writer) throws Exception {
-        int tasks = EVENTS_PER_LEVEL / EVENTS_PER_TASK;
-        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
-        AtomicInteger accepted = new AtomicInteger();
-        AtomicInteger next = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(concurrency);
-        try {
-            long start = System.nanoTime();
-            List<Future<?>> workers = new ArrayList<>();
-            for (int w = 0; w < concurrency; w++) {
-                workers.add(pool.submit(() -> {
-                    for (int t = next.getAndIncrement(); t < tasks; t = next.getAndIncrement()) {
-                        String taskId = prefix + "-" + t;
-                        List<byte[]> events = agentEvents(taskId);
-                        for (int i = 0; i < events.size(); i++) {
-                            long began = System.nanoTime();
-                            if (writer.apply(taskId, i, events.get(i))) {
-                                accepted.incrementAndGet();
-                            }
-                            latencies.add(System.nanoTime() - began);
-                        }
+        return Levels.run(concurrency, EVENTS_PER_LEVEL / EVENTS_PER_TASK, EVENTS_PER_TASK, prefix,
+                new Levels.Path<byte[]>() {
+                    @Override
+                    public byte[] event(String taskId, int index) {
+                        return agentEvent(taskId, index);
                     }
-                    return null;
-                }));
-            }
-            for (Future<?> worker : workers) {
-                worker.get();
-            }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            List<Long> sorted = new ArrayList<>(latencies);
-            Collections.sort(sorted);
-            return new Level(accepted.get() / seconds, sorted.get(sorted.size() / 2) / 1e6,
-                    sorted.get((int) Math.floor(sorted.size() * 0.99)) / 1e6, accepted.get());
-        } finally {
-            pool.shutdownNow();
-        }
+
+                    @Override
+                    public boolean apply(String taskId, int index, byte[] event) throws Exception {
+                        return writer.apply(taskId, index, event);
+                    }
+                });
     }
 
     private static void throughput(EmulatedStack stack, FaultProxy proxy) throws Exception {

@@ -1,20 +1,14 @@
 package dev.tasklife.bench;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.tasklife.Fixtures;
+import dev.tasklife.bench.Levels.Level;
 import dev.tasklife.domain.AgentState;
 import dev.tasklife.domain.TaskEvent;
 import dev.tasklife.domain.TaskRecord;
@@ -47,9 +41,6 @@ class LikeForLike {
 
     private interface Apply {
         Verdict apply(TaskEvent event, String json) throws Exception;
-    }
-
-    private record Level(double perSecond, double p50, double p99, int accepted) {
     }
 
     @Test
@@ -96,45 +87,21 @@ class LikeForLike {
         return (current == null ? stack.service.apply(event) : stack.service.apply(event, current)).verdict();
     }
 
+    /** The agent-task mix applied by {@code path}: STAGING, then RUNNING and UNREACHABLE in turn. */
     private static Level run(LifecycleStack stack, int concurrency, String prefix, Apply path) throws Exception {
-        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
-        AtomicInteger accepted = new AtomicInteger();
-        AtomicInteger next = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(concurrency);
-        try {
-            long start = System.nanoTime();
-            List<Future<?>> workers = new ArrayList<>();
-            for (int w = 0; w < concurrency; w++) {
-                workers.add(pool.submit(() -> {
-                    for (int t = next.getAndIncrement(); t < TASKS; t = next.getAndIncrement()) {
-                        String taskId = prefix + "-" + t;
-                        for (int i = 0; i < EVENTS_PER_TASK; i++) {
-                            AgentState state = i == 0 ? AgentState.STAGING
-                                    : i % 2 == 1 ? AgentState.RUNNING : AgentState.UNREACHABLE;
-                            TaskEvent.AgentStatusUpdate event = Fixtures.agent(taskId, state, i,
-                                    UUID.randomUUID().toString());
-                            String json = envelope(event);
-                            long began = System.nanoTime();
-                            if (path.apply(event, json) == Verdict.APPLIED) {
-                                accepted.incrementAndGet();
-                            }
-                            latencies.add(System.nanoTime() - began);
-                        }
-                    }
-                    return null;
-                }));
+        return Levels.run(concurrency, TASKS, EVENTS_PER_TASK, prefix, new Levels.Path<TaskEvent.AgentStatusUpdate>() {
+            @Override
+            public TaskEvent.AgentStatusUpdate event(String taskId, int index) {
+                AgentState state = index == 0 ? AgentState.STAGING
+                        : index % 2 == 1 ? AgentState.RUNNING : AgentState.UNREACHABLE;
+                return Fixtures.agent(taskId, state, index, UUID.randomUUID().toString());
             }
-            for (Future<?> worker : workers) {
-                worker.get();
+
+            @Override
+            public boolean apply(String taskId, int index, TaskEvent.AgentStatusUpdate event) throws Exception {
+                return path.apply(event, envelope(event)) == Verdict.APPLIED;
             }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            List<Long> sorted = new ArrayList<>(latencies);
-            Collections.sort(sorted);
-            return new Level(accepted.get() / seconds, sorted.get(sorted.size() / 2) / 1e6,
-                    sorted.get((int) Math.floor(sorted.size() * 0.99)) / 1e6, accepted.get());
-        } finally {
-            pool.shutdownNow();
-        }
+        });
     }
 
     /** The update as the agent side puts it on the bus (the handler reads it as any status update). */
