@@ -99,6 +99,10 @@ final class WriteExpressions {
             String keys = expression.name(TaskItems.APPLIED_KEYS);
             clauses.add("(attribute_not_exists(" + keys + ") OR size(" + keys + ") < " + expression.number(kept)
                     + ")");
+            if (change.keepOutcome() && change.outcome() != null
+                    && !guard.assumptions().contains(Assumption.NOT_ENDED)) {
+                clauses.add(clause(Assumption.NOT_ENDED, expression));
+            }
             if (reasonIsStopReason(change, null)) {
                 String stopReason = expression.name(TaskItems.STOP_REASON);
                 clauses.add("(attribute_not_exists(" + stopReason + ") OR " + stopReason + " = "
@@ -247,13 +251,14 @@ final class WriteExpressions {
         if (change.outcome() != null) {
             update.setMaybeIfAbsent(TaskItems.OUTCOME, change.outcome(), change.keepOutcome());
         }
-        if (change.outcomeReason() != null) {
+        // An outcome kept keeps its reason: a write decided on a record with an outcome writes none; a blind write
+        // that keeps one holds only where there is none yet (its condition), so it writes the reason as its own.
+        boolean outcomeKept = change.keepOutcome() && decidedOn != null && decidedOn.outcome() != null;
+        if (change.outcomeReason() != null && !outcomeKept) {
             boolean flagged = reasonIsStopReason(change, decidedOn);
-            update.setMaybeIfAbsent(flagged ? TaskItems.OUTCOME_REASON_IS_STOP_REASON : TaskItems.OUTCOME_REASON,
-                    flagged ? AttributeValue.fromBool(true) : change.outcomeReason(), change.keepOutcome());
-            if (!change.keepOutcome()) {
-                update.remove(flagged ? TaskItems.OUTCOME_REASON : TaskItems.OUTCOME_REASON_IS_STOP_REASON);
-            }
+            update.set(flagged ? TaskItems.OUTCOME_REASON_IS_STOP_REASON : TaskItems.OUTCOME_REASON,
+                    flagged ? AttributeValue.fromBool(true) : change.outcomeReason());
+            update.remove(flagged ? TaskItems.OUTCOME_REASON : TaskItems.OUTCOME_REASON_IS_STOP_REASON);
         }
         update.setIfPresent(TaskItems.ECS_VERSION, change.ecsVersion());
     }

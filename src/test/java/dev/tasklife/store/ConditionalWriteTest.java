@@ -235,6 +235,35 @@ class ConditionalWriteTest {
     }
 
     @Test
+    void anOutcomeKeptKeepsItsReasonWhateverTheWriteThatKeepsItCarries() {
+        // A launch overdue (its reason the stop reason, kept once) that then went UNREACHABLE and expired.
+        TaskRecord overdue = TaskItems.toRecord(Map.of(TaskItems.TASK_ID, AttributeValue.fromS("t1"),
+                TaskItems.LAST_STATUS, AttributeValue.fromS("UNREACHABLE"),
+                TaskItems.DESIRED_STATUS, AttributeValue.fromS("STOPPED"),
+                TaskItems.OUTCOME, AttributeValue.fromS("FAILED"),
+                TaskItems.STOP_REASON, AttributeValue.fromS("launch overdue"),
+                TaskItems.OUTCOME_REASON_IS_STOP_REASON, AttributeValue.fromBool(true),
+                TaskItems.AGENT_TIMESTAMP, AttributeValue.fromN("1"),
+                TaskItems.DECOMMISSIONED, AttributeValue.fromBool(true),
+                TaskItems.VERSION, AttributeValue.fromN("5")));
+        TaskChange expired = ((Decision.Write) LIFECYCLE.decide(new TaskEvent.SweepFinding(Fixtures.T0.plusSeconds(
+                3600), "t1", TaskEvent.SweepFinding.Finding.UNREACHABLE_EXPIRED, Phase.UNREACHABLE, 5), overdue,
+                Fixtures.NO_OTHER_TASKS)).change();
+        assertTrue(expired.keepOutcome());
+
+        String update = captureWriteOf(expired, overdue).updateExpression();
+
+        assertFalse(update.contains("#outcomeReason = ") || update.contains("#rs = "), update);
+    }
+
+    @Test
+    void aBlindWriteThatKeepsAnOutcomeHoldsOnlyWhereThereIsNoneYet() {
+        TaskChange finished = LIFECYCLE.firstAttempt(agent("t1", AgentState.FINISHED, 9, "f"));
+        assertTrue(finished.keepOutcome(), "an outcome decided before stays: the agent's end follows from it");
+        assertTrue(captureWriteOf(finished).conditionExpression().contains("attribute_not_exists(#outcome)"));
+    }
+
+    @Test
     void anInformedWriteIsGuardedByTheExactVersion() {
         TaskEvent event = ecs("t1", Phase.RUNNING, 4);
         TaskRecord current = record("t1", Phase.PENDING, 7).ecsVersion(2).build();
