@@ -285,7 +285,8 @@ public final class Fixtures {
                     agentTimestamp, agentKey, appliedKeys, steps, CLUSTER, ecsVersion == null ? null : taskArn(taskId), service, null, null, null,
                     stopCode, service != null, decommissioned, killSelection, null, replacedBy, null, null, null,
                     launchedAt, killsRequested, killRequestedAt, null, null, expungedAt,
-                    expungedAt == null ? null : expungedAt.getEpochSecond() + POLICY.tombstoneSeconds(), 0, null, history, since, since, compactedAt);
+                    expungedAt == null ? null : expungedAt.getEpochSecond() + POLICY.tombstoneSeconds(), 0, null, history, since, since,
+                    compactedAt);
         }
     }
 }

@@ -11,8 +11,8 @@ import dev.tasklife.domain.TaskEvent.SweepFinding;
 /**
  * What the scheduled sweeper found (lifecycle.md, "Marathon handling", "Every wait has a timer"; tombstones due): an
  * UNREACHABLE task expired or due for its replacement, a step that timed out, a kill not confirmed, a launch
- * overdue, a tombstone or a long-stopped task to compact; and what the reconciler found: an ECS task ECS no longer knows. A finding acts
- * only on the record exactly as it was found.
+ * overdue, a tombstone or a long-stopped task to compact; and what the reconciler found: an ECS task ECS no longer
+ * knows. A finding acts only on the record exactly as it was found.
  */
 final class SweepFindings {
 

@@ -109,25 +109,13 @@ public class IndexBackfill {
         }
         try {
             if (task.lacksReconcileKey()) {
-                if (scan.addToReconcileIndex(task)) {
-                    tally.reconcileAdded++;
-                } else {
-                    tally.alreadyDone++;
-                }
+                tally.reconcileAdded += tally.added(scan.addToReconcileIndex(task));
             }
             if (task.lacksListKey()) {
-                if (scan.addToListIndex(task)) {
-                    tally.listAdded++;
-                } else {
-                    tally.alreadyDone++;
-                }
+                tally.listAdded += tally.added(scan.addToListIndex(task));
             }
             if (task.lacksRetentionKey()) {
-                if (scan.addToRetention(task)) {
-                    tally.retentionAdded++;
-                } else {
-                    tally.alreadyDone++;
-                }
+                tally.retentionAdded += tally.added(scan.addToRetention(task));
             }
         } catch (RuntimeException e) {
             LOG.errorf(e, "taskId=%s could not be backfilled; left for another run", task.taskId());
@@ -145,6 +133,14 @@ public class IndexBackfill {
         int failed;
         final List<String> failedTaskIds = new ArrayList<>();
         double readUnits;
+
+        /** 1 when the key was written; 0, counted as already done, when a report or a stop came first. */
+        int added(boolean written) {
+            if (!written) {
+                alreadyDone++;
+            }
+            return written ? 1 : 0;
+        }
 
         void failed(BackfillCandidate task) {
             failed++;

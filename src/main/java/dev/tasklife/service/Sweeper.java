@@ -76,8 +76,8 @@ public class Sweeper {
                         + " failed=%d queries=%d"
                         + " readUnits=%.1f stoppedEarly=%s", report.read(), report.notDue(), report.expunged(),
                 report.replacementsRequested(), report.stepsTimedOut(), report.killsRetried(),
-                report.killAttemptsMax(), report.launchesOverdue(), report.compacted(), report.stoppedCompacted(), report.movedOn(),
-                report.failed(), report.queries(), report.readUnits(), report.stoppedEarly());
+                report.killAttemptsMax(), report.launchesOverdue(), report.compacted(), report.stoppedCompacted(),
+                report.movedOn(), report.failed(), report.queries(), report.readUnits(), report.stoppedEarly());
         return report;
     }
 

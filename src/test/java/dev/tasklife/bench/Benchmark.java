@@ -95,11 +95,9 @@ public final class Benchmark {
     private static byte[] agentEvent(String taskId, int i) {
         String state = i == 0 ? "TASK_STAGING" : i % 2 == 1 ? "TASK_RUNNING" : "TASK_UNREACHABLE";
         String reason = state.equals("TASK_UNREACHABLE") ? ",\"reason\":\"REASON_AGENT_DISCONNECTED\"" : "";
-        return ("{\"version\":\"0\",\"id\":\"" + UUID.randomUUID() + "\",\"detail-type\":\"Task Status Update\","
-                + "\"source\":\"dev.tasklife.agent\",\"account\":\"" + SamTemplate.SAMPLE_ACCOUNT + "\","
-                + "\"time\":\"2026-11-25T10:00:00Z\",\"detail\":{\"taskId\":\"" + taskId + "\",\"state\":\""
+        return envelope("Task Status Update", "dev.tasklife.agent", "{\"taskId\":\"" + taskId + "\",\"state\":\""
                 + state + "\"" + reason + ",\"timestamp\":" + (1795600800 + i) + ",\"uuid\":\"" + UUID.randomUUID()
-                + "\"}}").getBytes(StandardCharsets.UTF_8);
+                + "\"}");
     }
 
     private interface Writer {

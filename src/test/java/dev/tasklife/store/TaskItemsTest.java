@@ -45,7 +45,8 @@ class TaskItemsTest {
         assertEquals(16, TaskItems.compactId("8f07a1d2-0c2e-4b4b-9f1a-0b9d3c1e5a77").b().asByteArray().length);
         assertEquals(22, TaskItems.compactId("agent:4f6b8d0f-5b0e-11ef-9f3a-0242ac110006").b().asByteArray().length);
         assertEquals("8F07A1D2-0C2E-4B4B-9F1A-0B9D3C1E5A77",
-                TaskItems.compactId("8F07A1D2-0C2E-4B4B-9F1A-0B9D3C1E5A77").s(), "not canonical: it would not round-trip");
+                TaskItems.compactId("8F07A1D2-0C2E-4B4B-9F1A-0B9D3C1E5A77").s(),
+                "not canonical: it would not round-trip");
         assertEquals("agent-4f6b8d0f-5b0e-11ef-9f3a-0242ac110006",
                 TaskItems.compactId("agent-4f6b8d0f-5b0e-11ef-9f3a-0242ac110006").s());
     }
