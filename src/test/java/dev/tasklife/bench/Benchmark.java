@@ -53,6 +53,9 @@ public final class Benchmark {
     private static final int[] CONCURRENCY = {1, 4, 16};
     private static final int COLD_STARTS = 5;
     /** The tasks whose write units are measured, with ids as real ones: ECS's 32 hex digits, Marathon's app.uuid. */
+    /** An ECS task's lifecycle as ECS reports it, one event a phase. */
+    static final List<String> ECS_PHASES = List.of("PROVISIONING", "PENDING", "ACTIVATING", "RUNNING", "DEACTIVATING",
+            "STOPPING", "DEPROVISIONING", "STOPPED");
     private static final String ECS_TASK_ID = "9e2f4c1a7b3d4e5f8a6b0c1d2e3f4a5b";
     private static final String CLUSTER = "production-web-cluster-01";
     private static final String AGENT_TASK_ID = "prod_web.4f6b8d0f-5b0e-11ef-9f3a-0242ac110006";
@@ -181,10 +184,8 @@ public final class Benchmark {
     private static void writeUnits(EmulatedStack stack, LambdaFunction statusChange) throws Exception {
         Set<String> projected = sweepIndexAttributes();
         List<byte[]> ecs = new ArrayList<>();
-        String[] phases = {"PROVISIONING", "PENDING", "ACTIVATING", "RUNNING", "DEACTIVATING", "STOPPING",
-            "DEPROVISIONING", "STOPPED"};
-        for (int version = 1; version <= phases.length; version++) {
-            ecs.add(ecsEvent(ECS_TASK_ID, phases[version - 1], version));
+        for (int version = 1; version <= ECS_PHASES.size(); version++) {
+            ecs.add(ecsEvent(ECS_TASK_ID, ECS_PHASES.get(version - 1), version));
         }
         List<byte[]> flapping = new ArrayList<>();
         for (int round = 0; round < FLAPS / EVENTS_PER_TASK; round++) {
@@ -239,7 +240,8 @@ public final class Benchmark {
         return Math.max(1, (bytes + 1023) / 1024);
     }
 
-    private static byte[] ecsEvent(String taskId, String lastStatus, int version) throws Exception {
+    /** The documented ECS event for a task of a 25-character cluster, at {@code lastStatus} and {@code version}. */
+    static byte[] ecsEvent(String taskId, String lastStatus, int version) throws Exception {
         ObjectNode event = (ObjectNode) JSON.readTree(ProjectFiles.resolve("events", "ecs-task-running.json").toFile());
         event.put("id", UUID.randomUUID().toString());
         ObjectNode detail = (ObjectNode) event.get("detail");

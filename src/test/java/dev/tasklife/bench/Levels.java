@@ -7,10 +7,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
 /**
  * One level of a throughput run: {@code tasks} tasks on {@code concurrency} threads, each task's events in order on
- * one thread, each application timed (not the event's making).
+ * one thread, each application timed (not the event's making) by one or more clocks read on the worker's thread:
+ * the wall clock, or a modelled one ({@link EmulatorClock}). A level lasts as long as its busiest worker by that
+ * clock.
  */
 final class Levels {
 
@@ -32,25 +35,46 @@ final class Levels {
 
     static <E> Level run(int concurrency, int tasks, int eventsPerTask, String prefix, Path<E> path)
             throws Exception {
-        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+        return run(concurrency, tasks, eventsPerTask, prefix, path, List.of(System::nanoTime)).get(0);
+    }
+
+    /** The level timed by each of {@code clocks} (nanoseconds), in their order. */
+    static <E> List<Level> run(int concurrency, int tasks, int eventsPerTask, String prefix, Path<E> path,
+                               List<LongSupplier> clocks) throws Exception {
+        List<List<Long>> latencies = new ArrayList<>();
+        List<List<Long>> busy = new ArrayList<>();
+        for (int c = 0; c < clocks.size(); c++) {
+            latencies.add(Collections.synchronizedList(new ArrayList<>()));
+            busy.add(Collections.synchronizedList(new ArrayList<>()));
+        }
         AtomicInteger accepted = new AtomicInteger();
         AtomicInteger next = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(concurrency);
         try {
-            long start = System.nanoTime();
             List<Future<?>> workers = new ArrayList<>();
             for (int w = 0; w < concurrency; w++) {
                 workers.add(pool.submit(() -> {
+                    long[] spent = new long[clocks.size()];
+                    long[] began = new long[clocks.size()];
                     for (int t = next.getAndIncrement(); t < tasks; t = next.getAndIncrement()) {
                         String taskId = prefix + "-" + t;
                         for (int i = 0; i < eventsPerTask; i++) {
                             E event = path.event(taskId, i);
-                            long began = System.nanoTime();
+                            for (int c = 0; c < began.length; c++) {
+                                began[c] = clocks.get(c).getAsLong();
+                            }
                             if (path.apply(taskId, i, event)) {
                                 accepted.incrementAndGet();
                             }
-                            latencies.add(System.nanoTime() - began);
+                            for (int c = 0; c < began.length; c++) {
+                                long took = clocks.get(c).getAsLong() - began[c];
+                                latencies.get(c).add(took);
+                                spent[c] += took;
+                            }
                         }
+                    }
+                    for (int c = 0; c < spent.length; c++) {
+                        busy.get(c).add(spent[c]);
                     }
                     return null;
                 }));
@@ -58,11 +82,15 @@ final class Levels {
             for (Future<?> worker : workers) {
                 worker.get();
             }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            List<Long> sorted = new ArrayList<>(latencies);
-            Collections.sort(sorted);
-            return new Level(accepted.get() / seconds, sorted.get(sorted.size() / 2) / 1e6,
-                    sorted.get((int) Math.floor(sorted.size() * 0.99)) / 1e6, accepted.get());
+            List<Level> levels = new ArrayList<>();
+            for (int c = 0; c < clocks.size(); c++) {
+                double seconds = Collections.max(busy.get(c)) / 1e9;
+                List<Long> sorted = new ArrayList<>(latencies.get(c));
+                Collections.sort(sorted);
+                levels.add(new Level(accepted.get() / seconds, sorted.get(sorted.size() / 2) / 1e6,
+                        sorted.get((int) Math.floor(sorted.size() * 0.99)) / 1e6, accepted.get()));
+            }
+            return levels;
         } finally {
             pool.shutdownNow();
         }

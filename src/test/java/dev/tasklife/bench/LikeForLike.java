@@ -1,10 +1,16 @@
 package dev.tasklife.bench;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.function.LongSupplier;
 
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.tasklife.Fixtures;
@@ -14,6 +20,7 @@ import dev.tasklife.domain.TaskEvent;
 import dev.tasklife.domain.TaskRecord;
 import dev.tasklife.domain.Verdict;
 import dev.tasklife.emulated.LifecycleStack;
+import dev.tasklife.input.EventParser;
 import dev.tasklife.input.JsonFields;
 import dev.tasklife.profiles.OnMoto;
 import io.quarkus.test.junit.QuarkusTest;
@@ -23,24 +30,51 @@ import io.quarkus.test.junit.TestProfile;
  * Like for like (issue 20): the status-change service's one conditional write against the read-then-write it
  * replaces, both in this process, through the functions' own beans, DynamoDB client, counting proxy and moto, under
  * the same latency model (the proxy holds every request {@code bench.latency-ms}, default 5, each on its own
- * thread, as DynamoDB's in-region latency), on the same task mix: agent tasks STAGING, then RUNNING and UNREACHABLE
- * in turn, every report a move. The baseline reads the record (consistent GetItem), decides with the same domain and
- * writes guarded by the version it read, reading again when another writer came first: the same service's decided
- * path. A third column is the status-change handler in this process (the event's JSON read, admitted, answered):
- * what the function adds to the service before the Runtime API and the process ({@link Benchmark} measures those).
- * Prints a table; asserts nothing about time. Run by {@code ./mvnw -Pbench -DskipTests package}.
+ * thread, as DynamoDB's in-region latency), on the same task mix. The baseline reads the record (consistent GetItem),
+ * decides with the same domain and writes guarded by the version it read, reading again when another writer came
+ * first: the same service's decided path. Two mixes: ECS tasks through their 8-phase lifecycle (the documented event,
+ * 32-hex ids), and agent tasks STAGING, then RUNNING and UNREACHABLE in turn (the worst case: the kept window fills).
+ * <p>
+ * Each move is timed twice in the same run: by the wall clock (moto's CPU, ~15 ms a request one at a time, included)
+ * and by the modelled clock ({@link EmulatorClock}: the wait on the emulator replaced by the model's latency, so the
+ * move's own CPU plus 5 ms a request, as on DynamoDB). A third column is the status-change handler in this process
+ * (the event's JSON read, admitted, answered): what the function adds to the service before the Runtime API and the
+ * process ({@link Benchmark} measures those). Prints a table; asserts nothing about time. Run by
+ * {@code ./mvnw -Pbench -DskipTests package}.
  */
 @QuarkusTest
-@TestProfile(OnMoto.class)
+@TestProfile(LikeForLike.ModelledClock.class)
 class LikeForLike {
 
-    private static final int TASKS = 16;
-    private static final int EVENTS_PER_TASK = 25;
     private static final int[] CONCURRENCY = {1, 4, 16};
     private static final Duration LATENCY = Duration.ofMillis(Long.getLong("bench.latency-ms", 5));
+    private static final List<LongSupplier> CLOCKS = List.of(System::nanoTime,
+            () -> EmulatorClock.modelledNanos(LATENCY));
+
+    /** On moto, with the emulator's waits clocked. */
+    public static class ModelledClock extends OnMoto {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.dynamodb.interceptors", EmulatorClock.class.getName());
+        }
+    }
 
     private interface Apply {
         Verdict apply(TaskEvent event, String json) throws Exception;
+    }
+
+    /** A task mix: how many tasks, how many events each, and the index-th event of a task. */
+    private interface Mix {
+        String title();
+
+        int tasks();
+
+        int eventsPerTask();
+
+        Event event(String taskId, int index) throws Exception;
+    }
+
+    private record Event(TaskEvent event, String json) {
     }
 
     @Test
@@ -48,37 +82,51 @@ class LikeForLike {
         LifecycleStack stack = LifecycleStack.fresh();
         stack.proxy.modelLatency(LATENCY);
         try {
-            // Warm both paths (JIT, connections) before anything is timed.
-            run(stack, 16, "warm", (event, json) -> stack.service.apply(event).verdict());
-            run(stack, 16, "warm-b", (event, json) -> readThenWrite(stack, event));
-            // The table is printed whole at the end: the functions log every event meanwhile.
-            StringBuilder table = new StringBuilder(String.format("%n## Like for like: %d moves a level (%d agent"
-                    + " tasks x %d reports), every DynamoDB request held %d ms at the proxy, concurrently; one process,"
-                    + " the functions' beans and client, moto behind the proxy%n", TASKS * EVENTS_PER_TASK, TASKS,
-                    EVENTS_PER_TASK, LATENCY.toMillis()));
-            table.append(String.format("%-10s | %-36s | %-36s | %-24s | %s%n", "concurrent",
-                    "this service: moves/s p50 p99 req", "read-then-write: moves/s p50 p99 req", "ours/theirs",
-                    "handler in process: p50, over the service"));
-            for (int concurrency : CONCURRENCY) {
-                stack.dynamoRequests.reset();
-                Level ours = run(stack, concurrency, "o" + concurrency,
-                        (event, json) -> stack.service.apply(event).verdict());
-                double oursRequests = (double) stack.dynamoRequests.total() / ours.accepted();
-                stack.dynamoRequests.reset();
-                Level theirs = run(stack, concurrency, "b" + concurrency, (event, json) -> readThenWrite(stack, event));
-                double theirRequests = (double) stack.dynamoRequests.total() / theirs.accepted();
-                Level handler = run(stack, concurrency, "h" + concurrency, (event, json) -> Verdict.valueOf(
-                        stack.invoke("status-change", json).path("verdict").asText()));
-                table.append(String.format("%-10d | %8.1f %6.1f %6.1f %5.2f       | %8.1f %6.1f %6.1f %5.2f  "
-                                + "        | %5.2fx moves/s %5.2fx p50 | %6.1f ms, %+.1f ms%n", concurrency,
-                        ours.perSecond(), ours.p50(), ours.p99(), oursRequests, theirs.perSecond(), theirs.p50(),
-                        theirs.p99(), theirRequests, ours.perSecond() / theirs.perSecond(),
-                        ours.p50() / theirs.p50(), handler.p50(), handler.p50() - ours.p50()));
+            // The tables are printed whole at the end: the functions log every event meanwhile.
+            StringBuilder tables = new StringBuilder();
+            for (Mix mix : List.of(ECS_LIFECYCLE, AGENT_FLAPPING)) {
+                tables.append(table(stack, mix));
             }
-            System.out.println(table);
+            System.out.println(tables);
         } finally {
             stack.proxy.modelLatency(Duration.ZERO);
         }
+    }
+
+    private static String table(LifecycleStack stack, Mix mix) throws Exception {
+        Apply service = (event, json) -> stack.service.apply(event).verdict();
+        Apply baseline = (event, json) -> readThenWrite(stack, event);
+        Apply handler = (event, json) -> Verdict.valueOf(stack.invoke("status-change", json).path("verdict").asText());
+        // Warm both paths (JIT, connections) before anything is timed.
+        run(stack, mix, 16, "warm", service);
+        run(stack, mix, 16, "warm-b", baseline);
+        StringBuilder table = new StringBuilder(String.format("%n## Like for like, %s: %d moves a level, every"
+                + " DynamoDB request held %d ms at the proxy, concurrently; one process, the functions' beans and client,"
+                + " moto behind the proxy. Measured: wall clock. Modelled: moto's time replaced by %d ms a request%n",
+                mix.title(), mix.tasks() * mix.eventsPerTask(), LATENCY.toMillis(), LATENCY.toMillis()));
+        table.append(String.format("%-10s | %-9s | %-30s | %-30s | %-24s | %s%n", "concurrent", "clock",
+                "this service: moves/s p50 p99", "read-then-write: moves/s p50 p99", "ours/theirs",
+                "requests a move; handler in process p50, over the service"));
+        for (int concurrency : CONCURRENCY) {
+            stack.dynamoRequests.reset();
+            List<Level> ours = run(stack, mix, concurrency, "o" + concurrency, service);
+            double oursRequests = (double) stack.dynamoRequests.total() / ours.get(0).accepted();
+            stack.dynamoRequests.reset();
+            List<Level> theirs = run(stack, mix, concurrency, "b" + concurrency, baseline);
+            double theirRequests = (double) stack.dynamoRequests.total() / theirs.get(0).accepted();
+            List<Level> function = run(stack, mix, concurrency, "h" + concurrency, handler);
+            for (int clock = 0; clock < CLOCKS.size(); clock++) {
+                Level o = ours.get(clock);
+                Level t = theirs.get(clock);
+                Level h = function.get(clock);
+                table.append(String.format("%-10d | %-9s | %8.1f %7.1f %7.1f      | %8.1f %7.1f %7.1f      |"
+                                + " %5.2fx moves/s %5.2fx p50 | %4.2f vs %4.2f; %6.1f ms, %+.1f ms%n", concurrency,
+                        clock == 0 ? "measured" : "modelled", o.perSecond(), o.p50(), o.p99(), t.perSecond(), t.p50(),
+                        t.p99(), o.perSecond() / t.perSecond(), o.p50() / t.p50(), oursRequests, theirRequests,
+                        h.p50(), h.p50() - o.p50()));
+            }
+        }
+        return table.toString();
     }
 
     /** Read, decide on what was read, write guarded by its version (the service reads again on a lost race). */
@@ -87,22 +135,75 @@ class LikeForLike {
         return (current == null ? stack.service.apply(event) : stack.service.apply(event, current)).verdict();
     }
 
-    /** The agent-task mix applied by {@code path}: STAGING, then RUNNING and UNREACHABLE in turn. */
-    private static Level run(LifecycleStack stack, int concurrency, String prefix, Apply path) throws Exception {
-        return Levels.run(concurrency, TASKS, EVENTS_PER_TASK, prefix, new Levels.Path<TaskEvent.AgentStatusUpdate>() {
+    /** The mix applied by {@code path}, timed by each clock. */
+    private static List<Level> run(LifecycleStack stack, Mix mix, int concurrency, String prefix, Apply path)
+            throws Exception {
+        return Levels.run(concurrency, mix.tasks(), mix.eventsPerTask(), prefix, new Levels.Path<Event>() {
             @Override
-            public TaskEvent.AgentStatusUpdate event(String taskId, int index) {
-                AgentState state = index == 0 ? AgentState.STAGING
-                        : index % 2 == 1 ? AgentState.RUNNING : AgentState.UNREACHABLE;
-                return Fixtures.agent(taskId, state, index, UUID.randomUUID().toString());
+            public Event event(String taskId, int index) throws Exception {
+                return mix.event(taskId, index);
             }
 
             @Override
-            public boolean apply(String taskId, int index, TaskEvent.AgentStatusUpdate event) throws Exception {
-                return path.apply(event, envelope(event)) == Verdict.APPLIED;
+            public boolean apply(String taskId, int index, Event event) throws Exception {
+                return path.apply(event.event(), event.json()) == Verdict.APPLIED;
             }
-        });
+        }, CLOCKS);
     }
+
+    /** ECS tasks with real-shaped ARNs, each through PROVISIONING ... STOPPED: every event a move. */
+    private static final Mix ECS_LIFECYCLE = new Mix() {
+        @Override
+        public String title() {
+            return "50 ECS tasks x their 8-phase lifecycle";
+        }
+
+        @Override
+        public int tasks() {
+            return 50;
+        }
+
+        @Override
+        public int eventsPerTask() {
+            return Benchmark.ECS_PHASES.size();
+        }
+
+        @Override
+        public Event event(String taskId, int index) throws Exception {
+            String hexId = UUID.nameUUIDFromBytes(taskId.getBytes(StandardCharsets.UTF_8)).toString().replace("-", "");
+            byte[] json = Benchmark.ecsEvent(hexId, Benchmark.ECS_PHASES.get(index), index + 1);
+            JsonNode envelope = JsonFields.mapper().readTree(json);
+            TaskEvent event = EventParser.ecsStateChange(envelope.path("id").asText(),
+                    Instant.parse(envelope.path("time").asText()), envelope.path("detail"));
+            return new Event(event, new String(json, StandardCharsets.UTF_8));
+        }
+    };
+
+    /** Agent tasks STAGING, then RUNNING and UNREACHABLE in turn: every report a move, the kept window full. */
+    private static final Mix AGENT_FLAPPING = new Mix() {
+        @Override
+        public String title() {
+            return "16 agent tasks x 25 reports flapping";
+        }
+
+        @Override
+        public int tasks() {
+            return 16;
+        }
+
+        @Override
+        public int eventsPerTask() {
+            return 25;
+        }
+
+        @Override
+        public Event event(String taskId, int index) {
+            AgentState state = index == 0 ? AgentState.STAGING
+                    : index % 2 == 1 ? AgentState.RUNNING : AgentState.UNREACHABLE;
+            TaskEvent.AgentStatusUpdate event = Fixtures.agent(taskId, state, index, UUID.randomUUID().toString());
+            return new Event(event, envelope(event));
+        }
+    };
 
     /** The update as the agent side puts it on the bus (the handler reads it as any status update). */
     private static String envelope(TaskEvent.AgentStatusUpdate event) {
