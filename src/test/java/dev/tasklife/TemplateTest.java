@@ -27,6 +27,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tasklife.domain.EventTypes;
 import dev.tasklife.domain.Step;
 import dev.tasklife.emulator.ProjectFiles;
+import dev.tasklife.emulator.SamLocal;
 import dev.tasklife.emulator.SamTemplate;
 import dev.tasklife.handler.BackfillHandler;
 import dev.tasklife.handler.DescribeHandler;
@@ -353,6 +354,92 @@ class TemplateTest {
             }
         }
         assertEquals(new TreeSet<>(sourceParameter.keySet()), covered);
+    }
+
+    /** template.yaml as CloudFormation runs it: through the SAM transform (infra/emulator/sam_translate.py). */
+    private static JsonNode transformed() throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder("python3", "infra/emulator/sam_translate.py", "template.yaml",
+                "TrustedAccounts=" + SamTemplate.SAMPLE_ACCOUNT).directory(ProjectFiles.root().toFile());
+        builder.environment().put("AWS_DEFAULT_REGION", "us-east-1");
+        Process translate = builder.start();
+        byte[] output = translate.getInputStream().readAllBytes();
+        String errors = new String(translate.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(translate.waitFor(120, TimeUnit.SECONDS), "the SAM transform did not finish");
+        assertEquals(0, translate.exitValue(), errors);
+        return new ObjectMapper().readTree(output).path("Resources");
+    }
+
+    @Test
+    void everyRuleScheduleAndStreamInvokesAPublishedAliasSoThatSnapStartRuns() throws Exception {
+        JsonNode resources = transformed();
+        Set<String> aliases = new TreeSet<>();
+        resources.fields().forEachRemaining(resource -> {
+            if (resource.getValue().path("Type").asText().equals("AWS::Lambda::Alias")) {
+                assertEquals("live", resource.getValue().at("/Properties/Name").asText());
+                aliases.add(resource.getKey());
+            }
+        });
+        assertEquals(7, aliases.size(), "every function is published as live: " + aliases);
+        int invokers = 0;
+        for (JsonNode resource : resources) {
+            String type = resource.path("Type").asText();
+            List<JsonNode> invoked = new ArrayList<>();
+            if (type.equals("AWS::Events::Rule")) {
+                resource.at("/Properties/Targets").forEach(target -> {
+                    if (!target.path("Arn").has("Fn::GetAtt")) { // a queue's target, not a function's
+                        invoked.add(target.path("Arn"));
+                    }
+                });
+            } else if (type.equals("AWS::Lambda::EventSourceMapping") || type.equals("AWS::Lambda::Permission")) {
+                invoked.add(resource.at("/Properties/FunctionName"));
+            }
+            for (JsonNode function : invoked) {
+                assertTrue(aliases.contains(function.path("Ref").asText()), type + " invokes " + function
+                        + ", not an alias: an unqualified invoke runs $LATEST, which SnapStart never snapshots");
+                invokers++;
+            }
+        }
+        assertTrue(invokers >= 7 + 6, "rules, schedules, the stream mapping and their permissions: " + invokers);
+    }
+
+    @Test
+    void describeCallersGetAManagedPolicyToInvokeTheDescribeAliasAndNothingElse() throws Exception {
+        JsonNode resources = transformed();
+        JsonNode statements = resources.at("/DescribeCallerPolicy/Properties/PolicyDocument/Statement");
+        assertEquals(1, statements.size());
+        JsonNode statement = statements.get(0);
+        assertEquals("Allow", statement.path("Effect").asText());
+        assertEquals("lambda:InvokeFunction", statement.path("Action").asText());
+        assertEquals("DescribeFunctionAliaslive", statement.path("Resource").path("Ref").asText(), "the alias only");
+        JsonNode outputs = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                .readTree(ProjectFiles.resolve("template.yaml").toFile()).path("Outputs");
+        for (String output : List.of("DescribeCallerPolicyArn", "DescribeFunctionAliasArn")) {
+            assertTrue(outputs.path(output).path("Export").has("Name"), output + " is exported");
+        }
+        assertFalse(ProjectFiles.resolve("infra", "describe-caller-policy.json").toFile().exists(),
+                "one caller policy: the template's (the file granted any *-DescribeFunction-* in any account)");
+    }
+
+    @Test
+    void everyEventTheServicePublishesIsArchivedForTheConfiguredDaysAndDescribeKnowsWhere() throws Exception {
+        JsonNode archive = transformed().path("LifecycleArchive");
+        assertEquals("AWS::Events::Archive", archive.path("Type").asText());
+        assertEquals("LifecycleBus", archive.at("/Properties/SourceArn/Fn::GetAtt/0").asText());
+        assertEquals("ArchiveRetentionDays", archive.at("/Properties/RetentionDays/Ref").asText());
+        assertEquals("EventSource", archive.at("/Properties/EventPattern/source/0/Ref").asText(), "what it publishes");
+        SamTemplate template = SamTemplate.load();
+        assertEquals("90", template.parameterDefault("ArchiveRetentionDays"));
+        assertTrue(template.resource("DescribeFunction").at("/Properties/Environment/Variables")
+                .has("STORY_ARCHIVE_ARN"));
+    }
+
+    @Test
+    void theJvmPackagingGetsTheMemoryItsInitNeedsAndNativeStaysSmall() throws Exception {
+        SamLocal sam = SamLocal.load();
+        JsonNode memory = sam.template().at("/Globals/Function/MemorySize/Fn::If");
+        assertEquals("IsNative", memory.get(0).asText());
+        assertEquals(256, memory.get(1).asInt());
+        assertEquals(1024, memory.get(2).asInt());
     }
 
     private static List<String> texts(JsonNode array) {

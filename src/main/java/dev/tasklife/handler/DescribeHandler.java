@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.tasklife.input.InvalidEventException;
+import dev.tasklife.service.StoryArchive;
 import dev.tasklife.service.TaskDescriptions;
 import dev.tasklife.service.TaskListing;
 import dev.tasklife.store.TaskReads;
@@ -29,12 +30,14 @@ public class DescribeHandler extends JsonFunction {
 
     private final TaskReads tasks;
     private final TaskListing listing;
+    private final StoryArchive archive;
 
     @Inject
-    public DescribeHandler(TaskReads tasks, TaskListing listing, EmbeddedMetrics metrics) {
+    public DescribeHandler(TaskReads tasks, TaskListing listing, StoryArchive archive, EmbeddedMetrics metrics) {
         super(metrics);
         this.tasks = tasks;
         this.listing = listing;
+        this.archive = archive;
     }
 
     @Override
@@ -61,7 +64,7 @@ public class DescribeHandler extends JsonFunction {
                 MDC.put("taskId", one.taskId());
                 ObjectNode answer;
                 try {
-                    answer = tasks.find(one.taskId()).map(TaskDescriptions::found)
+                    answer = tasks.find(one.taskId()).map(record -> TaskDescriptions.found(record, archive))
                             .orElseGet(() -> TaskDescriptions.notFound(one.taskId()));
                 } catch (UnreadableItemException e) {
                     LOG.errorf("taskId=%s cannot be read by this version: %s", one.taskId(), e.getMessage());

@@ -25,6 +25,7 @@ import dev.tasklife.service.IndexBackfill;
 import dev.tasklife.service.PageTokens;
 import dev.tasklife.service.Reconciler;
 import dev.tasklife.service.StatusChangeService;
+import dev.tasklife.service.StoryArchive;
 import dev.tasklife.service.Sweeper;
 import dev.tasklife.service.TaskListing;
 import dev.tasklife.store.BackfillScan;
@@ -97,6 +98,14 @@ public class Functions {
         String key = tokenKey.orElseThrow(() -> new IllegalStateException(
                 "tasklife.list.token-key (LIST_TOKEN_KEY) is not set: list page tokens cannot be signed"));
         return new TaskListing(index, shards, PageTokens.fromText(key));
+    }
+
+    /** The lifecycle bus's archive, named in describe's answer (none in the local run). */
+    @Produces
+    @Singleton
+    StoryArchive storyArchive(@ConfigProperty(name = "tasklife.story.archive-arn") Optional<String> archiveArn,
+                              @ConfigProperty(name = "tasklife.event-source") String eventSource) {
+        return new StoryArchive(archiveArn.orElse(null), eventSource);
     }
 
     /** EventBridge's client, configured under {@code tasklife.eventbridge.} ({@link AwsClients}). */

@@ -22,10 +22,12 @@ public final class TaskDescriptions {
     private TaskDescriptions() {
     }
 
-    public static ObjectNode found(TaskRecord record) {
+    /** One task, and where its whole story is ({@link StoryArchive}). */
+    public static ObjectNode found(TaskRecord record, StoryArchive archive) {
         ObjectNode answer = JsonNodeFactory.instance.objectNode();
         answer.put("found", true);
         answer.setAll(described(record));
+        answer.set("story", archive.of(record));
         return answer;
     }
 

@@ -65,7 +65,7 @@ public final class EmulatedStack implements AutoCloseable {
     /** The event ids received since the table was made: a consumer's memory for dropping repeats. */
     private final Set<String> eventIdsSeen = new HashSet<>();
 
-    private EmulatedStack(URI endpoint) throws IOException {
+    private EmulatedStack(URI endpoint, String name) throws IOException {
         this.endpoint = endpoint;
         StaticCredentialsProvider credentials = StaticCredentialsProvider.create(
                 AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
@@ -81,8 +81,8 @@ public final class EmulatedStack implements AutoCloseable {
                 .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
 
         String suffix = UUID.randomUUID().toString().substring(0, 8);
-        tableName = "tasks-" + suffix;
-        busName = "lifecycle-" + suffix;
+        tableName = name == null ? "tasks-" + suffix : name;
+        busName = name == null ? "lifecycle-" + suffix : name;
         createTable();
 
         eventBridge.createEventBus(bus -> bus.name(busName));
@@ -110,7 +110,12 @@ public final class EmulatedStack implements AutoCloseable {
 
     /** Makes the stack on the emulator at {@code endpoint}, its names unique there. */
     public static EmulatedStack create(URI endpoint) throws IOException {
-        return new EmulatedStack(endpoint);
+        return new EmulatedStack(endpoint, null);
+    }
+
+    /** Makes the stack with its table and bus named {@code name}, as a deployment's functions name them by default. */
+    public static EmulatedStack create(URI endpoint, String name) throws IOException {
+        return new EmulatedStack(endpoint, name);
     }
 
     /**

@@ -28,16 +28,25 @@ public final class MotoServer implements AutoCloseable {
     }
 
     public static MotoServer start() throws IOException, InterruptedException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
+        return start("127.0.0.1", 0);
+    }
+
+    /**
+     * moto listening on {@code host} (0.0.0.0 lets a container reach it, as {@code sam local} does) and {@code port}
+     * (0: a free one); this machine's clients reach it on loopback.
+     */
+    public static MotoServer start(String host, int port) throws IOException, InterruptedException {
+        if (port == 0) {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                port = socket.getLocalPort();
+            }
         }
         Path log = Files.createTempFile("moto-", ".log");
         Process process;
         try {
             Path launcher = ProjectFiles.resolve("infra", "emulator",
                     "moto_serialized.py");
-            process = new ProcessBuilder("python3", launcher.toString(), "127.0.0.1", Integer.toString(port))
+            process = new ProcessBuilder("python3", launcher.toString(), host, Integer.toString(port))
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         } catch (IOException e) {
             throw new IllegalStateException("moto could not be started (python3 with moto[server] is needed;"

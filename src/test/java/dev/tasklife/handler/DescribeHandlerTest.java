@@ -28,6 +28,7 @@ import dev.tasklife.Fixtures;
 import dev.tasklife.domain.Phase;
 import dev.tasklife.emulated.Invocations;
 import dev.tasklife.service.PageTokens;
+import dev.tasklife.service.StoryArchive;
 import dev.tasklife.service.TaskListing;
 import dev.tasklife.store.IndexQueries;
 import dev.tasklife.store.TaskReads;
@@ -40,10 +41,13 @@ class DescribeHandlerTest {
     @Mock
     IndexQueries index;
 
+    private static final String ARCHIVE = "arn:aws:events:us-west-2:111122223333:archive/LifecycleArchive-1A2B3C";
+
     private JsonNode describe(String input) {
         TaskListing listing = new TaskListing(index, Fixtures.LIST_SHARDS,
                 PageTokens.fromText("a-test-key-of-at-least-32-bytes-0123456789"));
-        return Invocations.invoke(new DescribeHandler(store, listing, Fixtures.NO_METRICS), input);
+        return Invocations.invoke(new DescribeHandler(store, listing,
+                new StoryArchive(ARCHIVE, "dev.tasklife"), Fixtures.NO_METRICS), input);
     }
 
     private String invalid(String input) {
@@ -68,6 +72,18 @@ class DescribeHandlerTest {
         assertEquals("RUNNING", answer.at("/history/0/to").asText());
         assertTrue(answer.at("/history/0/from").isNull());
         assertTrue(answer.has("lineage"));
+    }
+
+    @Test
+    void theAnswerSaysWhereTheMovesOlderThanTheKeptOnesAreAndHowToPickTheTasksOut() throws Exception {
+        when(store.find("t1")).thenReturn(Optional.of(record("t1", Phase.RUNNING, 3).build()));
+        JsonNode story = describe("{\"taskId\":\"t1\"}").get("story");
+        assertEquals(ARCHIVE, story.get("archive").asText());
+        assertEquals(1, story.get("movesKept").asInt());
+        assertEquals("{\"source\":[\"dev.tasklife\"],\"detail\":{\"taskId\":[\"t1\"]}}",
+                story.get("eventPattern").toString(), "the pattern a replay's rule takes");
+        assertTrue(story.has("from") && story.has("to"), "the replay's time span: " + story);
+        assertEquals("docs/operations.md#replaying-a-tasks-story", story.get("replay").asText());
     }
 
     @Test

@@ -49,6 +49,8 @@ public final class LocalRun {
 
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The table's and the bus's name: the functions' defaults (application.properties), events/sam-env.json's. */
+    public static final String LOCAL_NAME = "task-lifecycle";
     /** The sweeper is invoked this often, not on the template's schedule, so that the demo ends in a minute. */
     private static final Duration SWEEP_EVERY = Duration.ofSeconds(5);
     /** How long the demo waits, at most, for the sweeper to expunge the task it lost. */
@@ -88,7 +90,11 @@ public final class LocalRun {
     public static void run(int port, boolean exit, PrintStream out) throws Exception {
         out.println("[local] starting moto on 127.0.0.1 ...");
         SamTemplate template = SamTemplate.load();
-        try (MotoServer moto = MotoServer.start(); EmulatedStack stack = EmulatedStack.create(moto.endpoint());
+        // The table and bus take the functions' default names, and moto a port of choice (-Dlocal.moto-port, on
+        // -Dlocal.moto-host), so that `sam local` can be pointed at them by a fixed env-vars file (events/sam-env.json).
+        try (MotoServer moto = MotoServer.start(System.getProperty("local.moto-host", "127.0.0.1"),
+                Integer.getInteger("local.moto-port", 0));
+             EmulatedStack stack = EmulatedStack.create(moto.endpoint(), LOCAL_NAME);
              FaultProxy proxy = new FaultProxy(moto.endpoint())) {
             // The functions reach moto through the proxy, which answers DescribeTasks as ECS does (EcsAnswers).
             Map<String, String> environment = new LinkedHashMap<>(stack.functionEnvironment(proxy.endpoint()));
