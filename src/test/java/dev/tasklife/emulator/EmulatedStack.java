@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -62,6 +63,9 @@ public final class EmulatedStack implements AutoCloseable {
     public final String tableName;
     public final String busName;
     public final String queueUrl;
+    /** The bus's archive of every event the service publishes, as template.yaml's LifecycleArchive. */
+    public final String archiveArn;
+    private final String busArn;
     /** The event ids received since the table was made: a consumer's memory for dropping repeats. */
     private final Set<String> eventIdsSeen = new HashSet<>();
 
@@ -85,12 +89,17 @@ public final class EmulatedStack implements AutoCloseable {
         busName = name == null ? "lifecycle-" + suffix : name;
         createTable();
 
-        eventBridge.createEventBus(bus -> bus.name(busName));
+        busArn = eventBridge.createEventBus(bus -> bus.name(busName)).eventBusArn();
+        SamTemplate template = SamTemplate.load(MOTO_ACCOUNT);
+        JsonNode archive = template.resource("LifecycleArchive").path("Properties");
+        archiveArn = eventBridge.createArchive(create -> create.archiveName("story-" + suffix).eventSourceArn(busArn)
+                .eventPattern(template.resolveParameters(archive.path("EventPattern")).toString())
+                .retentionDays(Integer.parseInt(template.parameterDefault("ArchiveRetentionDays")))).archiveArn();
         queueUrl = sqs.createQueue(queue -> queue.queueName("notifications-" + suffix)).queueUrl();
         String queueArn = sqs.getQueueAttributes(attributes -> attributes.queueUrl(queueUrl)
                 .attributeNames(QueueAttributeName.QUEUE_ARN)).attributes().get(QueueAttributeName.QUEUE_ARN);
         String rule = "notifications-" + suffix;
-        String pattern = SamTemplate.load(MOTO_ACCOUNT).eventPattern("LifecycleNotificationsRule");
+        String pattern = template.eventPattern("LifecycleNotificationsRule");
         eventBridge.putRule(put -> put.name(rule).eventBusName(busName).eventPattern(pattern));
         eventBridge.putTargets(put -> put.rule(rule).eventBusName(busName)
                 .targets(Target.builder().id("queue").arn(queueArn).build()));
@@ -127,6 +136,7 @@ public final class EmulatedStack implements AutoCloseable {
         Map<String, String> environment = new LinkedHashMap<>();
         environment.put("TABLE_NAME", tableName);
         environment.put("EVENT_BUS_NAME", busName);
+        environment.put("STORY_ARCHIVE_ARN", archiveArn);
         environment.put("TRUSTED_ACCOUNTS", SamTemplate.SAMPLE_ACCOUNT + "," + MOTO_ACCOUNT);
         environment.put("TRUSTED_ECS_ACCOUNTS", SamTemplate.SAMPLE_ACCOUNT + "," + MOTO_ACCOUNT);
         environment.put("AWS_REGION", REGION);
@@ -275,6 +285,36 @@ public final class EmulatedStack implements AutoCloseable {
                 sqs.deleteMessage(delete -> delete.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
             }
         }
+    }
+
+    /**
+     * A task's story replayed from the archive as docs/operations.md says, with what describe's {@code story} names:
+     * a queue, a rule on the bus with its event pattern sending there, a replay of the archive onto the bus for that
+     * rule over its time span (padded: events reach the archive after the move), then the queue read. moto replays to
+     * every rule whose pattern matches (it does not apply {@code FilterArns}), so the rule's pattern picks the task.
+     */
+    public List<JsonNode> replay(JsonNode story) throws IOException {
+        String name = "replay-" + UUID.randomUUID().toString().substring(0, 8);
+        String url = sqs.createQueue(queue -> queue.queueName(name)).queueUrl();
+        String queueArn = sqs.getQueueAttributes(attributes -> attributes.queueUrl(url)
+                .attributeNames(QueueAttributeName.QUEUE_ARN)).attributes().get(QueueAttributeName.QUEUE_ARN);
+        String ruleArn = eventBridge.putRule(put -> put.name(name).eventBusName(busName)
+                .eventPattern(story.get("eventPattern").toString())).ruleArn();
+        eventBridge.putTargets(put -> put.rule(name).eventBusName(busName)
+                .targets(Target.builder().id("replay").arn(queueArn).build()));
+        eventBridge.startReplay(start -> start.replayName(name).eventSourceArn(story.get("archive").asText())
+                .eventStartTime(Instant.parse(story.get("from").asText()).minus(Duration.ofMinutes(1)))
+                .eventEndTime(Instant.parse(story.get("to").asText()).plus(Duration.ofMinutes(5)))
+                .destination(destination -> destination.arn(busArn).filterArns(ruleArn)));
+        List<JsonNode> events = new ArrayList<>();
+        List<Message> messages;
+        do { // each received message stays hidden while the rest is read
+            messages = sqs.receiveMessage(receive -> receive.queueUrl(url).maxNumberOfMessages(10)).messages();
+            for (Message message : messages) {
+                events.add(JSON.readTree(message.body()));
+            }
+        } while (!messages.isEmpty());
+        return events;
     }
 
     /** How many items the table holds (a look at the whole table, never the functions'). */

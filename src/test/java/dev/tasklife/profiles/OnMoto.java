@@ -128,6 +128,7 @@ public class OnMoto implements QuarkusTestProfile {
         Map<String, String> config = new HashMap<>();
         config.put("tasklife.table-name", stack.tableName);
         config.put("tasklife.event-bus-name", stack.busName);
+        config.put("tasklife.story.archive-arn", stack.archiveArn);
         config.put("quarkus.dynamodb.endpoint-override", endpoint);
         config.put("quarkus.dynamodb.aws.region", EmulatedStack.REGION);
         config.put("quarkus.dynamodb.aws.credentials.type", "static");
