@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,8 @@ import java.util.Spliterators;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 
@@ -23,6 +26,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import dev.tasklife.domain.EventTypes;
 import dev.tasklife.domain.Step;
@@ -411,7 +415,7 @@ class TemplateTest {
         assertEquals("Allow", statement.path("Effect").asText());
         assertEquals("lambda:InvokeFunction", statement.path("Action").asText());
         assertEquals("DescribeFunctionAliaslive", statement.path("Resource").path("Ref").asText(), "the alias only");
-        JsonNode outputs = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+        JsonNode outputs = new ObjectMapper(new YAMLFactory())
                 .readTree(ProjectFiles.resolve("template.yaml").toFile()).path("Outputs");
         for (String output : List.of("DescribeCallerPolicyArn", "DescribeFunctionAliasArn")) {
             assertTrue(outputs.path(output).path("Export").has("Name"), output + " is exported");
@@ -440,6 +444,23 @@ class TemplateTest {
         assertEquals("IsNative", memory.get(0).asText());
         assertEquals(256, memory.get(1).asInt());
         assertEquals(1024, memory.get(2).asInt());
+    }
+
+    @Test
+    void thePackageStepNamesThePackagingItsZipIsForAsTheTemplateSpellsIt() throws Exception {
+        String pom = Files.readString(ProjectFiles.resolve("pom.xml"));
+        Matcher packaging = Pattern.compile(
+                "<function\\.packaging>(\\w+)</function\\.packaging>").matcher(pom);
+        List<String> values = new ArrayList<>();
+        while (packaging.find()) {
+            values.add(packaging.group(1));
+        }
+        assertEquals(List.of("jvm", "native"), values, "the default build, then the native profile's");
+        JsonNode parameter = new ObjectMapper(new YAMLFactory())
+                .readTree(ProjectFiles.resolve("template.yaml").toFile()).at("/Parameters/Packaging");
+        assertEquals(List.of("native", "jvm"), texts(parameter.get("AllowedValues")));
+        assertEquals("native", parameter.get("Default").asText(), "the design card's default deployment");
+        assertTrue(pom.contains("message=\"target/function.zip is for Packaging=${function.packaging}"));
     }
 
     private static List<String> texts(JsonNode array) {

@@ -17,7 +17,8 @@ import software.amazon.awssdk.regions.Region;
  * extension configures DynamoDB's ({@code quarkus.dynamodb.*}): under {@code tasklife.<service>.},
  * {@code endpoint-override}, {@code aws.region} and {@code aws.credentials.type} (default: the SDK's chain, that is
  * the Lambda environment; static: {@code aws.credentials.static-provider.access-key-id} and {@code .secret-access-key}).
- * Same URL-connection HTTP client, retries and time budget ({@code tasklife.aws.*}) for all.
+ * Same URL-connection HTTP client, retries and time budget ({@code tasklife.aws.*}) and tracing ({@link SdkTracing},
+ * quarkus.dynamodb.interceptors for DynamoDB's) for all.
  */
 final class AwsClients {
 
@@ -31,7 +32,8 @@ final class AwsClients {
                 .overrideConfiguration(ClientSettings.overrides(
                         config.getValue("tasklife.aws.max-attempts", Integer.class),
                         config.getValue("tasklife.aws.attempt-timeout", Duration.class),
-                        config.getValue("tasklife.aws.call-timeout", Duration.class)));
+                        config.getValue("tasklife.aws.call-timeout", Duration.class)).toBuilder()
+                        .addExecutionInterceptor(new SdkTracing()).build());
         config.getOptionalValue(prefix + "endpoint-override", URI.class).ifPresent(builder::endpointOverride);
         config.getOptionalValue(prefix + "aws.region", String.class).map(Region::of).ifPresent(builder::region);
         String credentials = config.getOptionalValue(prefix + "aws.credentials.type", String.class).orElse("default");

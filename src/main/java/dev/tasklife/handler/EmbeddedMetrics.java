@@ -2,6 +2,7 @@ package dev.tasklife.handler;
 
 import java.io.PrintStream;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -25,9 +26,16 @@ public class EmbeddedMetrics {
         this.clock = clock;
     }
 
-    /** Emits the counts of one invocation; nothing when there are none. */
-    public void emit(String function, Map<String, ? extends Number> counts) {
-        if (counts.isEmpty()) {
+    /**
+     * Emits the counts of one invocation, and {@code ColdStart} 1 on an environment's first; nothing when there are
+     * none. The trace id (null when none) rides along as a property, to find the invocation's trace from the metric.
+     */
+    public void emit(String function, Map<String, ? extends Number> counts, boolean coldStart, String traceId) {
+        Map<String, Number> all = new LinkedHashMap<>(counts);
+        if (coldStart) {
+            all.put("ColdStart", 1);
+        }
+        if (all.isEmpty()) {
             return;
         }
         ObjectNode document = JsonNodeFactory.instance.objectNode();
@@ -38,7 +46,10 @@ public class EmbeddedMetrics {
         directive.putArray("Dimensions").addArray().add("Function");
         ArrayNode metrics = directive.putArray("Metrics");
         document.put("Function", function);
-        counts.forEach((name, value) -> {
+        if (traceId != null) {
+            document.put("traceId", traceId);
+        }
+        all.forEach((name, value) -> {
             metrics.addObject().put("Name", name).put("Unit", "Count");
             document.put(name, value.doubleValue());
         });

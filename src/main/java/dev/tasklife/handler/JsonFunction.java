@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.inject.Named;
 
@@ -25,12 +26,18 @@ import dev.tasklife.input.JsonFields;
  * A function that takes one JSON object and answers one. Input it cannot read is answered
  * {@code {"verdict": "INVALID", "error": ...}} and logged, never thrown: a retry of the same input could never
  * succeed. Anything else thrown (AWS failures) fails the invocation, so Lambda's retries take it. Every log line of
- * an invocation carries its function name and, once known, the task, the event, the verdict and the move (MDC);
- * its counts go out as Embedded Metric Format.
+ * an invocation carries its function name, request id, X-Ray trace id, whether it is the environment's first
+ * (coldStart) and, once known, the task, the event, the verdict and the move (MDC); its counts go out as Embedded
+ * Metric Format, with ColdStart on an environment's first.
  */
 abstract class JsonFunction implements RequestStreamHandler {
 
     private static final Logger LOG = Logger.getLogger(JsonFunction.class);
+    /**
+     * Until this environment's first invocation. A SnapStart snapshot is taken before any, so an environment
+     * restored from it reports its first invocation cold too (a restore is a cold start).
+     */
+    private static final AtomicBoolean COLD = new AtomicBoolean(true);
 
     private final EmbeddedMetrics metrics;
 
@@ -43,6 +50,12 @@ abstract class JsonFunction implements RequestStreamHandler {
         String function = getClass().getAnnotation(Named.class).value();
         MDC.put("function", function);
         MDC.put("requestId", context.getAwsRequestId());
+        boolean coldStart = COLD.getAndSet(false);
+        MDC.put("coldStart", Boolean.toString(coldStart));
+        TraceHeader trace = TraceHeader.current();
+        if (trace != null) {
+            MDC.put("traceId", trace.root());
+        }
         try {
             ObjectNode answer;
             try {
@@ -50,7 +63,7 @@ abstract class JsonFunction implements RequestStreamHandler {
             } catch (InvalidEventException e) {
                 answer = invalid(e);
             }
-            metrics.emit(function, counts(answer));
+            metrics.emit(function, counts(answer), coldStart, trace == null ? null : trace.root());
             JsonFields.mapper().writeValue(output, answer);
         } finally {
             MDC.clear();

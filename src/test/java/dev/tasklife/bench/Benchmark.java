@@ -1,5 +1,6 @@
 package dev.tasklife.bench;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -326,34 +327,63 @@ public final class Benchmark {
             // snap-start: initialised as SnapStart initialises a published version, so the function primes itself
             // (handler/Priming); SnapStart would then restore the snapshot instead of running the init measured here.
             environment.put("AWS_LAMBDA_INITIALIZATION_TYPE", initialization.getKey());
-            List<Long> millis = new ArrayList<>();
-            List<Long> inits = new ArrayList<>();
-            List<Long> firsts = new ArrayList<>();
-            List<Long> peaks = new ArrayList<>();
-            for (int run = 0; run < COLD_STARTS; run++) {
-                try (LocalRuntimeApi api = new LocalRuntimeApi()) {
-                    long start = System.nanoTime();
-                    try (LambdaProcess process = LambdaProcess.start(function, api, environment, options)) {
-                        JsonNode answer = JSON.readTree(api.invoke(event));
-                        long end = System.nanoTime();
-                        millis.add((end - start) / 1_000_000);
-                        inits.add((api.lastTakenNanos() - start) / 1_000_000);
-                        firsts.add((end - api.lastTakenNanos()) / 1_000_000);
-                        peaks.add(peakRssKb(process.pid()) / 1024);
-                        if (!answer.has("verdict")) {
-                            throw new IllegalStateException("no verdict: " + answer);
-                        }
+            System.out.printf("%s init, JVM options %s: %s%n", initialization.getKey(), options.isEmpty() ? "none"
+                    : String.join(" ", options) + " (template.yaml's JAVA_TOOL_OPTIONS)",
+                    coldStarts(function, environment, options, List.of(), event));
+        }
+        // The JVM packaging's MemorySize: Lambda gives CPU in proportion to memory (1,769 MB is one vCPU), which a
+        // CPU cgroup's quota plays here (memory itself is not limited: peak RSS stays ~155 MB).
+        environment.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
+        for (int megabytes : new int[] {256, 512, 1024}) {
+            Path cgroup = Path.of("/sys/fs/cgroup/cpu/tasklife-" + megabytes + "mb");
+            try {
+                Files.createDirectories(cgroup);
+                Files.writeString(cgroup.resolve("cpu.cfs_period_us"), "100000");
+                Files.writeString(cgroup.resolve("cpu.cfs_quota_us"), Long.toString(100_000L * megabytes / 1769));
+            } catch (IOException e) {
+                System.out.printf("%d MB (%.2f vCPU): not measurable here, no writable CPU cgroup (%s)%n", megabytes,
+                        megabytes / 1769.0, e);
+                continue;
+            }
+            List<String> launcher = List.of("sh", "-c", "echo $$ > " + cgroup.resolve("cgroup.procs")
+                    + " && exec \"$@\"", "sh");
+            try {
+                System.out.printf("on-demand init, C1, %d MB as Lambda's CPU share (%.2f vCPU, a cgroup quota): %s%n",
+                        megabytes, megabytes / 1769.0, coldStarts(function, environment, c1, launcher, event));
+            } finally {
+                Files.deleteIfExists(cgroup); // empty once its processes ended
+            }
+        }
+        System.out.printf("function.zip: %.1f MB%n", Files.size(PackagedFunctions.functionZip()) / 1e6);
+    }
+
+    /** {@link #COLD_STARTS} cold starts, as one line: median, runs, init and first invocation, peak RSS. */
+    private static String coldStarts(LambdaProcess.Unpacked function, Map<String, String> environment,
+                                     List<String> options, List<String> launcher, byte[] event) throws Exception {
+        List<Long> millis = new ArrayList<>();
+        List<Long> inits = new ArrayList<>();
+        List<Long> firsts = new ArrayList<>();
+        List<Long> peaks = new ArrayList<>();
+        for (int run = 0; run < COLD_STARTS; run++) {
+            try (LocalRuntimeApi api = new LocalRuntimeApi()) {
+                long start = System.nanoTime();
+                try (LambdaProcess process = LambdaProcess.start(function, api, environment, options, launcher)) {
+                    JsonNode answer = JSON.readTree(api.invoke(event));
+                    long end = System.nanoTime();
+                    millis.add((end - start) / 1_000_000);
+                    inits.add((api.lastTakenNanos() - start) / 1_000_000);
+                    firsts.add((end - api.lastTakenNanos()) / 1_000_000);
+                    peaks.add(peakRssKb(process.pid()) / 1024);
+                    if (!answer.has("verdict")) {
+                        throw new IllegalStateException("no verdict: " + answer);
                     }
                 }
             }
-            List.of(millis, inits, firsts, peaks).forEach(Collections::sort);
-            System.out.printf("%s init, JVM options %s: median %d ms (runs %s): init %d ms, first invocation %d ms"
-                            + " (medians); peak RSS median %d MB%n", initialization.getKey(),
-                    options.isEmpty() ? "none" : String.join(" ", options) + " (template.yaml's JAVA_TOOL_OPTIONS)",
-                    millis.get(COLD_STARTS / 2), millis, inits.get(COLD_STARTS / 2), firsts.get(COLD_STARTS / 2),
-                    peaks.get(COLD_STARTS / 2));
         }
-        System.out.printf("function.zip: %.1f MB%n", Files.size(PackagedFunctions.functionZip()) / 1e6);
+        List.of(millis, inits, firsts, peaks).forEach(Collections::sort);
+        return String.format("median %d ms (runs %s): init %d ms, first invocation %d ms (medians); peak RSS median"
+                        + " %d MB", millis.get(COLD_STARTS / 2), millis, inits.get(COLD_STARTS / 2),
+                firsts.get(COLD_STARTS / 2), peaks.get(COLD_STARTS / 2));
     }
 
     private static long peakRssKb(long pid) {

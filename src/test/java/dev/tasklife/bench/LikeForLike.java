@@ -20,6 +20,7 @@ import dev.tasklife.domain.TaskEvent;
 import dev.tasklife.domain.TaskRecord;
 import dev.tasklife.domain.Verdict;
 import dev.tasklife.emulated.LifecycleStack;
+import dev.tasklife.handler.SdkTracing;
 import dev.tasklife.input.EventParser;
 import dev.tasklife.input.JsonFields;
 import dev.tasklife.profiles.OnMoto;
@@ -55,7 +56,8 @@ class LikeForLike {
     public static class ModelledClock extends OnMoto {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.dynamodb.interceptors", EmulatorClock.class.getName());
+            return Map.of("quarkus.dynamodb.interceptors", SdkTracing.class.getName() + ","
+                    + EmulatorClock.class.getName());
         }
     }
 

@@ -82,7 +82,13 @@ public final class LambdaProcess implements AutoCloseable {
      */
     public static LambdaProcess start(Unpacked function, LocalRuntimeApi runtimeApi, Map<String, String> environment,
                                       List<String> jvmOptions) throws IOException {
-        List<String> command = new ArrayList<>();
+        return start(function, runtimeApi, environment, jvmOptions, List.of());
+    }
+
+    /** The same, the JVM's command line run by {@code launcher} (e.g. one that puts it in a CPU cgroup first). */
+    public static LambdaProcess start(Unpacked function, LocalRuntimeApi runtimeApi, Map<String, String> environment,
+                                      List<String> jvmOptions, List<String> launcher) throws IOException {
+        List<String> command = new ArrayList<>(launcher);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.add("-D" + JNI_PROPERTY + "=" + function.jniLibrary());

@@ -115,7 +115,7 @@ public final class LocalRuntimeApi implements LambdaFunction, AutoCloseable {
                     Long.toString(System.currentTimeMillis() + TIMEOUT.toMillis()));
             exchange.getResponseHeaders().add("Lambda-Runtime-Invoked-Function-Arn",
                     "arn:aws:lambda:" + EmulatedStack.REGION + ":" + EmulatedStack.MOTO_ACCOUNT + ":function:local");
-            exchange.getResponseHeaders().add("Lambda-Runtime-Trace-Id", "Root=1-00000000-000000000000000000000000");
+            exchange.getResponseHeaders().add("Lambda-Runtime-Trace-Id", traceHeader(next.requestId()));
             Http.send(exchange, 200, next.payload());
         } else if (path.endsWith("/response") || path.endsWith("/error")) {
             String requestId = path.substring((BASE + "/invocation/").length(), path.lastIndexOf('/'));
@@ -142,5 +142,20 @@ public final class LocalRuntimeApi implements LambdaFunction, AutoCloseable {
     public void close() {
         server.stop(0);
         threads.shutdownNow();
+    }
+
+    /**
+     * The X-Ray trace header Lambda gives an invocation, not sampled (no daemon here); its root is made from the
+     * request id ({@link #traceRoot}), so that a test can tell which invocation a log line or a metric came from.
+     */
+    static String traceHeader(String requestId) {
+        return "Root=" + traceRoot(requestId) + ";Parent=" + requestId.replace("-", "").substring(0, 16)
+                + ";Sampled=0";
+    }
+
+    /** The trace id of the invocation with {@code requestId}: {@code 1-<8 hex: time>-<24 hex>}. */
+    public static String traceRoot(String requestId) {
+        String hex = requestId.replace("-", "");
+        return "1-" + hex.substring(24, 32) + "-" + hex.substring(0, 24);
     }
 }

@@ -27,7 +27,7 @@ class EmbeddedMetricsTest {
 
     @Test
     void anInvocationsCountsAreOneEmbeddedMetricFormatDocumentOnOneLine() throws Exception {
-        metrics.emit("status-change", Map.of("Applied", 1));
+        metrics.emit("status-change", Map.of("Applied", 1), false, null);
 
         String line = out.toString(StandardCharsets.UTF_8);
         assertEquals(1, line.lines().count());
@@ -44,8 +44,17 @@ class EmbeddedMetricsTest {
 
     @Test
     void noCountsNoLine() {
-        metrics.emit("describe", Map.of());
+        metrics.emit("describe", Map.of(), false, null);
         assertEquals("", out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void anEnvironmentsFirstInvocationCountsAColdStartAndEveryDocumentCarriesItsTraceId() throws Exception {
+        metrics.emit("describe", Map.of(), true, "1-5759e988-bd862e3fe1be46a994272793");
+        JsonNode document = JsonFields.mapper().readTree(out.toString(StandardCharsets.UTF_8));
+        assertEquals(1.0, document.get("ColdStart").asDouble());
+        assertEquals("ColdStart", document.at("/_aws/CloudWatchMetrics/0/Metrics/0/Name").asText());
+        assertEquals("1-5759e988-bd862e3fe1be46a994272793", document.get("traceId").asText());
     }
 
     @Test

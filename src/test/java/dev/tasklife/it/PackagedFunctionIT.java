@@ -10,6 +10,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.tasklife.emulator.EmulatedStack;
 import dev.tasklife.emulator.LambdaFunction;
+import dev.tasklife.emulator.LocalRuntimeApi;
 import dev.tasklife.emulator.MotoServer;
 import dev.tasklife.emulator.PackagedFunctions;
 import dev.tasklife.emulator.ProjectFiles;
@@ -133,6 +135,31 @@ class PackagedFunctionIT {
         JsonNode line = JsonFields.mapper().readTree(invalid);
         assertEquals("status-change", line.at("/mdc/function").asText(), invalid);
         assertTrue(line.at("/mdc/requestId").asText().length() >= 32, "the Runtime API's request id: " + invalid);
+        assertEquals(LocalRuntimeApi.traceRoot(line.at("/mdc/requestId").asText()), line.at("/mdc/traceId").asText(),
+                "the invocation's X-Ray trace id, from the runtime's header: " + invalid);
+    }
+
+    @Test
+    void anEnvironmentsFirstInvocationIsLoggedAndCountedAsItsColdStartAndNoOtherIs() throws Exception {
+        invoke("describe", "{\"taskId\":\"cold-1\"}");
+        invoke("describe", "{\"taskId\":\"cold-2\"}");
+        List<JsonNode> lines = new ArrayList<>();
+        for (String text : functions.output("describe").lines().filter(text -> text.startsWith("{")).toList()) {
+            lines.add(JsonFields.mapper().readTree(text));
+        }
+        List<String> invocations = lines.stream().map(line -> line.at("/mdc/requestId").asText())
+                .filter(id -> !id.isEmpty()).distinct().toList();
+        assertTrue(invocations.size() >= 2, invocations.toString());
+        for (JsonNode line : lines) {
+            if (line.has("mdc") && !line.at("/mdc/requestId").asText().isEmpty()) {
+                assertEquals(line.at("/mdc/requestId").asText().equals(invocations.get(0)),
+                        line.at("/mdc/coldStart").asBoolean(), line.toString());
+            }
+        }
+        List<JsonNode> metrics = lines.stream().filter(line -> line.has("_aws")).toList();
+        List<JsonNode> coldStarts = metrics.stream().filter(line -> line.has("ColdStart")).toList();
+        assertEquals(1, coldStarts.size(), "one ColdStart metric: " + metrics);
+        assertEquals(LocalRuntimeApi.traceRoot(invocations.get(0)), coldStarts.get(0).get("traceId").asText());
     }
 
     @Test

@@ -1,0 +1,152 @@
+package dev.tasklife.handler;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import software.amazon.awssdk.awscore.AwsExecutionAttribute;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.http.SdkHttpResponse;
+
+/**
+ * Each AWS SDK call of a traced invocation as an X-Ray subsegment of the function's segment, sent to the X-Ray
+ * daemon Lambda runs beside the function when tracing is active (UDP, {@code AWS_XRAY_DAEMON_ADDRESS}; the
+ * documented daemon protocol: a {@code {"format": "json", "version": 1}} line, then the document). Off, it costs a
+ * null check a call: without a daemon address (tracing off, the local run, the tests) nothing is read or sent, and
+ * an invocation whose header is not sampled sends nothing. No X-Ray SDK: no recorder, no sampling rules fetched at
+ * start, nothing added to the cold start. A failed send is logged, never thrown.
+ */
+@RegisterForReflection // made by name: quarkus.dynamodb.interceptors
+public final class SdkTracing implements ExecutionInterceptor {
+
+    private static final Logger LOG = Logger.getLogger(SdkTracing.class);
+    private static final byte[] DAEMON_HEADER = "{\"format\": \"json\", \"version\": 1}\n"
+            .getBytes(StandardCharsets.UTF_8);
+    private static final ExecutionAttribute<Double> STARTED = new ExecutionAttribute<>("tasklife.tracing.started");
+    private static final ExecutionAttribute<TraceHeader> TRACE = new ExecutionAttribute<>("tasklife.tracing.trace");
+
+    private final InetSocketAddress daemon;
+    private final Clock clock;
+
+    /** As Lambda configures it: the daemon's address from {@code AWS_XRAY_DAEMON_ADDRESS}, none when unset. */
+    public SdkTracing() {
+        this(daemonAddress(System.getenv("AWS_XRAY_DAEMON_ADDRESS")), Clock.systemUTC());
+    }
+
+    SdkTracing(InetSocketAddress daemon, Clock clock) {
+        this.daemon = daemon;
+        this.clock = clock;
+    }
+
+    /** {@code host:port} (Lambda gives {@code 169.254.79.129:2000}); the first of several, as the X-Ray SDK does. */
+    static InetSocketAddress daemonAddress(String address) {
+        if (address == null || address.isBlank()) {
+            return null;
+        }
+        String first = address.strip().split("\\s+")[0];
+        int colon = first.lastIndexOf(':');
+        return InetSocketAddress.createUnresolved(first.substring(0, colon), Integer.parseInt(first.substring(colon
+                + 1)));
+    }
+
+    @Override
+    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+        if (daemon == null) {
+            return;
+        }
+        TraceHeader trace = TraceHeader.current();
+        if (trace != null && trace.sampled()) {
+            attributes.putAttribute(TRACE, trace);
+            attributes.putAttribute(STARTED, seconds());
+        }
+    }
+
+    @Override
+    public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+        if (attributes.getAttribute(TRACE) != null) {
+            send(subsegment(attributes, context.httpResponse(), null));
+        }
+    }
+
+    @Override
+    public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
+        if (attributes.getAttribute(TRACE) != null) {
+            send(subsegment(attributes, context.httpResponse().orElse(null), context.exception()));
+        }
+    }
+
+    /** The call as a subsegment document: the service, the operation, the answer's status and request id. */
+    private ObjectNode subsegment(ExecutionAttributes attributes, SdkHttpResponse response, Throwable failure) {
+        TraceHeader trace = attributes.getAttribute(TRACE);
+        ObjectNode document = JsonNodeFactory.instance.objectNode();
+        document.put("name", attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME));
+        document.put("id", HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()));
+        document.put("trace_id", trace.root());
+        if (trace.parent() != null) {
+            document.put("parent_id", trace.parent());
+        }
+        document.put("type", "subsegment");
+        document.put("namespace", "aws");
+        document.put("start_time", attributes.getAttribute(STARTED));
+        document.put("end_time", seconds());
+        ObjectNode aws = document.putObject("aws");
+        aws.put("operation", attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
+        if (attributes.getAttribute(AwsExecutionAttribute.AWS_REGION) != null) {
+            aws.put("region", attributes.getAttribute(AwsExecutionAttribute.AWS_REGION).id());
+        }
+        if (response != null) {
+            response.firstMatchingHeader("x-amzn-RequestId").ifPresent(id -> aws.put("request_id", id));
+            document.putObject("http").putObject("response").put("status", response.statusCode());
+            int status = response.statusCode();
+            if (status == 429) {
+                document.put("throttle", true);
+            }
+            if (status >= 400 && status < 500) {
+                document.put("error", true);
+            } else if (status >= 500) {
+                document.put("fault", true);
+            }
+        } else if (failure != null) {
+            document.put("fault", true); // no answer: a timeout or a broken connection
+        }
+        if (failure != null) {
+            document.putObject("cause").putArray("exceptions").addObject()
+                    .put("type", failure.getClass().getSimpleName()).put("message", failure.getMessage());
+        }
+        return document;
+    }
+
+    private void send(ObjectNode document) {
+        byte[] body = document.toString().getBytes(StandardCharsets.UTF_8);
+        ByteBuffer datagram = ByteBuffer.allocate(DAEMON_HEADER.length + body.length).put(DAEMON_HEADER).put(body)
+                .flip();
+        try (DatagramChannel channel = DatagramChannel.open()) {
+            channel.send(datagram, new InetSocketAddress(daemon.getHostString(), daemon.getPort()));
+        } catch (IOException | RuntimeException e) {
+            LOG.warnf("X-Ray subsegment not sent to %s: %s", daemon, e.toString());
+        }
+    }
+
+    /** Epoch seconds with the microseconds X-Ray keeps. */
+    private double seconds() {
+        Instant now = clock.instant();
+        return now.getEpochSecond() + now.getNano() / 1_000 / 1e6;
+    }
+}
