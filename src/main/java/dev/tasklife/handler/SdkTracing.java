@@ -19,7 +19,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import software.amazon.awssdk.awscore.AwsExecutionAttribute;
 import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
@@ -39,8 +38,15 @@ public final class SdkTracing implements ExecutionInterceptor {
     private static final Logger LOG = Logger.getLogger(SdkTracing.class);
     private static final byte[] DAEMON_HEADER = "{\"format\": \"json\", \"version\": 1}\n"
             .getBytes(StandardCharsets.UTF_8);
-    private static final ExecutionAttribute<Double> STARTED = new ExecutionAttribute<>("tasklife.tracing.started");
-    private static final ExecutionAttribute<TraceHeader> TRACE = new ExecutionAttribute<>("tasklife.tracing.trace");
+    /**
+     * The call under way on this thread: a sync client runs a call's interceptors on its caller's thread. (Not an
+     * ExecutionAttribute: the SDK keeps their names in one registry, which refuses a second class loading's constant,
+     * as a test run that boots the application twice makes.)
+     */
+    private static final ThreadLocal<Call> CALL = new ThreadLocal<>();
+
+    private record Call(TraceHeader trace, double started) {
+    }
 
     private final InetSocketAddress daemon;
     private final Clock clock;
@@ -73,28 +79,32 @@ public final class SdkTracing implements ExecutionInterceptor {
         }
         TraceHeader trace = TraceHeader.current();
         if (trace != null && trace.sampled()) {
-            attributes.putAttribute(TRACE, trace);
-            attributes.putAttribute(STARTED, seconds());
+            CALL.set(new Call(trace, seconds()));
         }
     }
 
     @Override
     public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
-        if (attributes.getAttribute(TRACE) != null) {
-            send(subsegment(attributes, context.httpResponse(), null));
+        Call call = CALL.get();
+        if (call != null) {
+            CALL.remove();
+            send(subsegment(call, attributes, context.httpResponse(), null));
         }
     }
 
     @Override
     public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
-        if (attributes.getAttribute(TRACE) != null) {
-            send(subsegment(attributes, context.httpResponse().orElse(null), context.exception()));
+        Call call = CALL.get();
+        if (call != null) {
+            CALL.remove();
+            send(subsegment(call, attributes, context.httpResponse().orElse(null), context.exception()));
         }
     }
 
     /** The call as a subsegment document: the service, the operation, the answer's status and request id. */
-    private ObjectNode subsegment(ExecutionAttributes attributes, SdkHttpResponse response, Throwable failure) {
-        TraceHeader trace = attributes.getAttribute(TRACE);
+    private ObjectNode subsegment(Call call, ExecutionAttributes attributes, SdkHttpResponse response,
+                                  Throwable failure) {
+        TraceHeader trace = call.trace();
         ObjectNode document = JsonNodeFactory.instance.objectNode();
         document.put("name", attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME));
         document.put("id", HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()));
@@ -104,7 +114,7 @@ public final class SdkTracing implements ExecutionInterceptor {
         }
         document.put("type", "subsegment");
         document.put("namespace", "aws");
-        document.put("start_time", attributes.getAttribute(STARTED));
+        document.put("start_time", call.started());
         document.put("end_time", seconds());
         ObjectNode aws = document.putObject("aws");
         aws.put("operation", attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
