@@ -36,7 +36,15 @@ class MotoStoryIT extends ScenarioSuite {
      */
     @Test
     void aTasksWholeStoryIsReplayedFromTheArchiveWithWhatDescribeNames() throws Exception {
-        String taskId = "storied.1";
+        stack.aws.startArchiving();
+        try {
+            replaysTheWholeStory("storied.1");
+        } finally {
+            stack.aws.stopArchiving();
+        }
+    }
+
+    private void replaysTheWholeStory(String taskId) throws Exception {
         stack.apply(launch(taskId, "web", false, false, null));
         for (int report = 0; report < 14; report++) {
             AgentState state = report == 0 ? AgentState.STAGING
