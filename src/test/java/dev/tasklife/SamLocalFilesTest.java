@@ -40,6 +40,10 @@ class SamLocalFilesTest {
     private static final Pattern INVOKE = Pattern.compile(
             "^sam local invoke (\\w+) --config-env (\\w+) -e (\\S+)", Pattern.MULTILINE);
 
+    /** Variables the functions read as "none" when empty. */
+    private static final Set<String> OPTIONAL = Set.of("JAVA_TOOL_OPTIONS", "RECONCILE_ADOPT_CLUSTERS",
+            "STORY_ARCHIVE_ARN");
+
     private static SamLocal sam;
     private static Map<String, Map<String, JsonNode>> config;
 
@@ -147,6 +151,11 @@ class SamLocalFilesTest {
             environment.forEach((name, value) -> {
                 assertFalse(value.startsWith("{{resolve:"), function + " " + name + " is a deploy-time reference");
                 assertFalse(sam.template().path("Resources").has(value), function + " " + name + " is a logical id");
+                assertFalse(value.startsWith("arn:aws:lambda:" + EmulatedStack.REGION + ":" + SamLocal.ACCOUNT),
+                        function + " " + name + " is the SAM CLI's made-up ARN: " + value);
+                // The SAM CLI passes a variable the template sets only when a deployment gives a value as "",
+                // which the functions refuse for a number (SmallRye takes "" for no value, not for the default).
+                assertTrue(!value.isEmpty() || OPTIONAL.contains(name), function + " " + name + " is empty");
             });
         }
     }
@@ -183,7 +192,7 @@ class SamLocalFilesTest {
         String readme = Files.readString(ProjectFiles.resolve("README.md"));
         assertTrue(readme.contains("sam local start-lambda --config-env dev"), "start-lambda");
         Matcher invoke = Pattern.compile("aws lambda invoke --endpoint-url http://127\\.0\\.0\\.1:3001 --function-name"
-                + " (\\w+)").matcher(readme);
+                + " (\\w+) --no-sign-request \\\\\n  --region " + EmulatedStack.REGION).matcher(readme);
         assertTrue(invoke.find(), "an invoke of start-lambda's endpoint (port 3001 by default)");
         assertTrue(sam.functions().contains(invoke.group(1)), invoke.group(1));
     }

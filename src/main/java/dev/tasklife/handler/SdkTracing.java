@@ -61,15 +61,22 @@ public final class SdkTracing implements ExecutionInterceptor {
         this.clock = clock;
     }
 
-    /** {@code host:port} (Lambda gives {@code 169.254.79.129:2000}); the first of several, as the X-Ray SDK does. */
+    /**
+     * {@code host:port}, as Lambda gives it ({@code 169.254.79.129:2000}); none for anything else, logged: a tracing
+     * setting the function cannot read must not stop it from starting.
+     */
     static InetSocketAddress daemonAddress(String address) {
         if (address == null || address.isBlank()) {
             return null;
         }
-        String first = address.strip().split("\\s+")[0];
-        int colon = first.lastIndexOf(':');
-        return InetSocketAddress.createUnresolved(first.substring(0, colon), Integer.parseInt(first.substring(colon
-                + 1)));
+        int colon = address.strip().lastIndexOf(':');
+        try {
+            return InetSocketAddress.createUnresolved(address.strip().substring(0, colon),
+                    Integer.parseInt(address.strip().substring(colon + 1)));
+        } catch (RuntimeException e) {
+            LOG.warnf("AWS_XRAY_DAEMON_ADDRESS=%s is not host:port; SDK calls are not traced", address);
+            return null;
+        }
     }
 
     @Override
@@ -77,8 +84,10 @@ public final class SdkTracing implements ExecutionInterceptor {
         if (daemon == null) {
             return;
         }
+        CALL.remove();
         TraceHeader trace = TraceHeader.current();
-        if (trace != null && trace.sampled()) {
+        // A subsegment names its parent: without the function segment's id X-Ray would refuse it.
+        if (trace != null && trace.sampled() && trace.parent() != null) {
             CALL.set(new Call(trace, seconds()));
         }
     }
@@ -107,11 +116,9 @@ public final class SdkTracing implements ExecutionInterceptor {
         TraceHeader trace = call.trace();
         ObjectNode document = JsonNodeFactory.instance.objectNode();
         document.put("name", attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME));
-        document.put("id", HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()));
+        document.put("id", newId());
         document.put("trace_id", trace.root());
-        if (trace.parent() != null) {
-            document.put("parent_id", trace.parent());
-        }
+        document.put("parent_id", trace.parent());
         document.put("type", "subsegment");
         document.put("namespace", "aws");
         document.put("start_time", call.started());
@@ -137,7 +144,7 @@ public final class SdkTracing implements ExecutionInterceptor {
             document.put("fault", true); // no answer: a timeout or a broken connection
         }
         if (failure != null) {
-            document.putObject("cause").putArray("exceptions").addObject()
+            document.putObject("cause").putArray("exceptions").addObject().put("id", newId())
                     .put("type", failure.getClass().getSimpleName()).put("message", failure.getMessage());
         }
         return document;
@@ -152,6 +159,11 @@ public final class SdkTracing implements ExecutionInterceptor {
         } catch (IOException | RuntimeException e) {
             LOG.warnf("X-Ray subsegment not sent to %s: %s", daemon, e.toString());
         }
+    }
+
+    /** A segment document's or an exception's id: 16 hex digits. */
+    private static String newId() {
+        return HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
     }
 
     /** Epoch seconds with the microseconds X-Ray keeps. */

@@ -310,7 +310,8 @@ public final class EmulatedStack implements AutoCloseable {
     /**
      * A task's story replayed from the archive as docs/operations.md says, with what describe's {@code story} names:
      * a queue, a rule on the bus with its event pattern sending there, a replay of the archive onto the bus for that
-     * rule over its time span (padded: events reach the archive after the move), then the queue read. moto replays to
+     * rule over its time span (ending 12 hours after it: a stream batch may be published that late), then the queue
+     * read. moto replays to
      * every rule whose pattern matches (it does not apply {@code FilterArns}), so the rule's pattern picks the task.
      */
     public List<JsonNode> replay(JsonNode story) throws IOException {
@@ -324,7 +325,7 @@ public final class EmulatedStack implements AutoCloseable {
                 .targets(Target.builder().id("replay").arn(queueArn).build()));
         eventBridge.startReplay(start -> start.replayName(name).eventSourceArn(story.get("archive").asText())
                 .eventStartTime(Instant.parse(story.get("from").asText()).minus(Duration.ofMinutes(1)))
-                .eventEndTime(Instant.parse(story.get("to").asText()).plus(Duration.ofMinutes(5)))
+                .eventEndTime(Instant.parse(story.get("to").asText()).plus(Duration.ofHours(12)))
                 .destination(destination -> destination.arn(busArn).filterArns(ruleArn)));
         List<JsonNode> events = new ArrayList<>();
         List<Message> messages;

@@ -29,8 +29,9 @@ import dev.tasklife.input.JsonFields;
  * What {@code sam local invoke} gives a function of {@code template.yaml}, worked out without the SAM CLI or Docker
  * (neither is on our machines): the template read with its intrinsic functions kept, each variable the function
  * declares (Globals, then its own) resolved as the SAM CLI's resolver does (a parameter's override or default, a
- * resource's logical id for {@code Ref}, its fake account 123456789012 and region us-east-1, {@code AWS::NoValue}
- * dropped, anything else it cannot resolve blank), then the env-vars file's values for the variables declared
+ * resource's logical id for {@code Ref} and a Lambda function's ARN for its {@code Arn}, its fake account
+ * 123456789012 and region us-east-1; an {@code Fn::If} with {@code AWS::NoValue} in a branch, and anything else it
+ * cannot resolve, blank, never dropped), then the env-vars file's values for the variables declared
  * ({@code Parameters} for every function, then the function's own entry); the SAM CLI passes nothing else but its
  * own {@code AWS_*} variables. Following aws-sam-cli's samcli/local/lambdafn/env_vars.py and
  * samcli/lib/intrinsic_resolver.
@@ -89,15 +90,13 @@ public final class SamLocal {
         Map<String, String> environment = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> variable : declared(function).entrySet()) {
             JsonNode value = resolve(variable.getValue(), parameters);
-            if (value == null) {
-                continue;
-            }
             for (JsonNode source : List.of(envVars.path("Parameters"), envVars.path(function))) {
                 if (source.has(variable.getKey())) {
                     value = source.get(variable.getKey());
                 }
             }
-            environment.put(variable.getKey(), value.isValueNode() ? value.asText() : "");
+            // A variable is never dropped: whatever the resolver leaves (None, an intrinsic) is passed as "".
+            environment.put(variable.getKey(), value != null && value.isValueNode() ? value.asText() : "");
         }
         return environment;
     }
@@ -144,8 +143,15 @@ public final class SamLocal {
         JsonNode argument = node.get(function);
         return switch (function) {
             case "Ref" -> ref(argument.asText(), parameters);
-            case "Fn::If" -> condition(argument.get(0).asText(), parameters)
-                    ? resolve(argument.get(1), parameters) : resolve(argument.get(2), parameters);
+            // The SAM CLI resolves both branches first; AWS::NoValue in either fails the Fn::If, which is then left
+            // unresolved (passed as ""), not dropped as CloudFormation drops it (aws-sam-cli issues 4510, 6205).
+            case "Fn::If" -> argument.toString().contains("\"AWS::NoValue\"") ? node
+                    : condition(argument.get(0).asText(), parameters) ? resolve(argument.get(1), parameters)
+                    : resolve(argument.get(2), parameters);
+            // Any resource's Arn is made as a Lambda function's (its arn_resolver); other attributes stay unresolved.
+            case "Fn::GetAtt" -> argument.get(1).asText().equals("Arn")
+                    ? NODES.textNode("arn:aws:lambda:" + REGION + ":" + ACCOUNT + ":function:" + argument.get(0).asText())
+                    : node;
             case "Fn::Join" -> join(argument.get(0).asText(), resolve(argument.get(1), parameters), parameters);
             case "Fn::Sub" -> sub(argument.asText(), parameters);
             default -> node;

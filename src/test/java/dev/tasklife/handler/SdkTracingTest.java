@@ -129,6 +129,7 @@ class SdkTracingTest {
         assertEquals(400, subsegment.at("/http/response/status").asInt());
         assertTrue(subsegment.get("error").asBoolean());
         assertEquals("ConditionalCheckFailedException", subsegment.at("/cause/exceptions/0/type").asText());
+        assertTrue(subsegment.at("/cause/exceptions/0/id").asText().matches("[0-9a-f]{16}"));
     }
 
     @Test
@@ -148,6 +149,18 @@ class SdkTracingTest {
             client.getItem(get -> get.tableName("tasks").key(Map.of("taskId", AttributeValue.fromS("t1"))));
         }
         assertNothingReceived();
+    }
+
+    @Test
+    void aHeaderWithoutTheFunctionSegmentsIdSendsNothingAndAnUnreadableDaemonAddressTurnsTracingOff()
+            throws Exception {
+        System.setProperty(TraceHeader.PROPERTY, "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1");
+        try (DynamoDbClient client = client(tracingToTheDaemon())) {
+            client.getItem(get -> get.tableName("tasks").key(Map.of("taskId", AttributeValue.fromS("t1"))));
+        }
+        assertNothingReceived();
+        assertNull(SdkTracing.daemonAddress("169.254.79.129"));
+        assertEquals(2000, SdkTracing.daemonAddress("169.254.79.129:2000").getPort());
     }
 
     @Test
