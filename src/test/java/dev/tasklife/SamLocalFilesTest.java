@@ -64,15 +64,20 @@ class SamLocalFilesTest {
         return invocations;
     }
 
-    /** What {@code --config-env dev} gives {@code sam local invoke}: its parameters and its env-vars file. */
-    static Map<String, String> localParameters() throws Exception {
-        return SamLocal.parameterOverrides(SamLocal.samConfig(ProjectFiles.resolve("samconfig.toml"))
-                .get("dev.local_invoke.parameters").get("parameter_overrides").asText());
+    /** What {@code --config-env dev} gives {@code sam local invoke} (samconfig.toml). */
+    private static Map<String, JsonNode> localInvoke() throws Exception {
+        return SamLocal.samConfig(ProjectFiles.resolve("samconfig.toml")).get("dev.local_invoke.parameters");
     }
 
+    /** Its env-vars file. */
     static JsonNode localEnvVars() throws Exception {
-        return JsonFields.mapper().readTree(ProjectFiles.resolve(SamLocal.samConfig(ProjectFiles.resolve(
-                "samconfig.toml")).get("dev.local_invoke.parameters").get("env_vars").asText()).toFile());
+        return JsonFields.mapper().readTree(ProjectFiles.resolve(localInvoke().get("env_vars").asText()).toFile());
+    }
+
+    /** A function's environment under {@code sam local invoke --config-env dev}: its parameters, its env-vars file. */
+    static Map<String, String> localEnvironment(SamLocal sam, String function) throws Exception {
+        return sam.environment(function, SamLocal.parameterOverrides(
+                localInvoke().get("parameter_overrides").asText()), localEnvVars());
     }
 
     @Test
@@ -137,7 +142,7 @@ class SamLocalFilesTest {
     @Test
     void underSamLocalEveryFunctionFindsTheLocalTableAndBusAndTrustsTheSampleEvents() throws Exception {
         for (String function : sam.functions()) {
-            Map<String, String> environment = sam.environment(function, localParameters(), localEnvVars());
+            Map<String, String> environment = localEnvironment(sam, function);
             assertEquals("task-lifecycle", environment.get("TABLE_NAME"), function + ", not the logical id");
             assertEquals("task-lifecycle", environment.get("EVENT_BUS_NAME"), function);
             for (String endpoint : List.of("QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE",

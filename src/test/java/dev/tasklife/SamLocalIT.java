@@ -63,8 +63,7 @@ class SamLocalIT {
         assertEquals(sam.functions().size(), invocations.stream().map(Invocation::function).distinct().count());
         for (Invocation invocation : invocations) {
             Map<String, String> environment = new LinkedHashMap<>();
-            sam.environment(invocation.function(), SamLocalFilesTest.localParameters(),
-                    SamLocalFilesTest.localEnvVars()).forEach((name, value) ->
+            SamLocalFilesTest.localEnvironment(sam, invocation.function()).forEach((name, value) ->
                     environment.put(name, value.replace(HOST_GATEWAY, moto.endpoint().toString())));
             // What the SAM CLI adds of its own (env_vars.py): the region samconfig.toml names, placeholder keys.
             environment.put("AWS_SAM_LOCAL", "true");

@@ -23,6 +23,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.http.SdkHttpResponse;
+import software.amazon.awssdk.regions.Region;
 
 /**
  * Each AWS SDK call of a traced invocation as an X-Ray subsegment of the function's segment, sent to the X-Ray
@@ -69,10 +70,11 @@ public final class SdkTracing implements ExecutionInterceptor {
         if (address == null || address.isBlank()) {
             return null;
         }
-        int colon = address.strip().lastIndexOf(':');
+        String hostAndPort = address.strip();
+        int colon = hostAndPort.lastIndexOf(':');
         try {
-            return InetSocketAddress.createUnresolved(address.strip().substring(0, colon),
-                    Integer.parseInt(address.strip().substring(colon + 1)));
+            return new InetSocketAddress(hostAndPort.substring(0, colon),
+                    Integer.parseInt(hostAndPort.substring(colon + 1)));
         } catch (RuntimeException e) {
             LOG.warnf("AWS_XRAY_DAEMON_ADDRESS=%s is not host:port; SDK calls are not traced", address);
             return null;
@@ -125,13 +127,14 @@ public final class SdkTracing implements ExecutionInterceptor {
         document.put("end_time", seconds());
         ObjectNode aws = document.putObject("aws");
         aws.put("operation", attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
-        if (attributes.getAttribute(AwsExecutionAttribute.AWS_REGION) != null) {
-            aws.put("region", attributes.getAttribute(AwsExecutionAttribute.AWS_REGION).id());
+        Region region = attributes.getAttribute(AwsExecutionAttribute.AWS_REGION);
+        if (region != null) {
+            aws.put("region", region.id());
         }
         if (response != null) {
             response.firstMatchingHeader("x-amzn-RequestId").ifPresent(id -> aws.put("request_id", id));
-            document.putObject("http").putObject("response").put("status", response.statusCode());
             int status = response.statusCode();
+            document.putObject("http").putObject("response").put("status", status);
             if (status == 429) {
                 document.put("throttle", true);
             }
@@ -154,8 +157,9 @@ public final class SdkTracing implements ExecutionInterceptor {
         byte[] body = document.toString().getBytes(StandardCharsets.UTF_8);
         ByteBuffer datagram = ByteBuffer.allocate(DAEMON_HEADER.length + body.length).put(DAEMON_HEADER).put(body)
                 .flip();
+        // A channel a document: nothing is opened at init to be carried through a SnapStart snapshot.
         try (DatagramChannel channel = DatagramChannel.open()) {
-            channel.send(datagram, new InetSocketAddress(daemon.getHostString(), daemon.getPort()));
+            channel.send(datagram, daemon);
         } catch (IOException | RuntimeException e) {
             LOG.warnf("X-Ray subsegment not sent to %s: %s", daemon, e.toString());
         }

@@ -96,7 +96,7 @@ public final class Benchmark {
     }
 
     /** The {@code i}-th report, every one a move; real-shaped: EventBridge's UUID envelope id, Mesos's UUID. */
-    private static byte[] agentEvent(String taskId, int i) {
+    static byte[] agentEvent(String taskId, int i) {
         String state = i == 0 ? "TASK_STAGING" : i % 2 == 1 ? "TASK_RUNNING" : "TASK_UNREACHABLE";
         String reason = state.equals("TASK_UNREACHABLE") ? ",\"reason\":\"REASON_AGENT_DISCONNECTED\"" : "";
         return envelope("Task Status Update", "dev.tasklife.agent", "{\"taskId\":\"" + taskId + "\",\"state\":\""

@@ -2,7 +2,6 @@ package dev.tasklife.bench;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -10,17 +9,15 @@ import java.util.function.LongSupplier;
 
 import org.junit.jupiter.api.Test;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.tasklife.Fixtures;
 import dev.tasklife.bench.Levels.Level;
-import dev.tasklife.domain.AgentState;
 import dev.tasklife.domain.TaskEvent;
 import dev.tasklife.domain.TaskRecord;
 import dev.tasklife.domain.Verdict;
 import dev.tasklife.emulated.LifecycleStack;
 import dev.tasklife.handler.SdkTracing;
+import dev.tasklife.handler.StatusChangeHandler;
 import dev.tasklife.input.EventParser;
 import dev.tasklife.input.JsonFields;
 import dev.tasklife.profiles.OnMoto;
@@ -65,14 +62,11 @@ class LikeForLike {
         Verdict apply(TaskEvent event, String json) throws Exception;
     }
 
-    /** A task mix: how many tasks, how many events each, and the index-th event of a task. */
-    private interface Mix {
-        String title();
+    /** A task mix: how many tasks, how many events each, and how the index-th event of a task is made. */
+    private record Mix(String title, int tasks, int eventsPerTask, Events events) {
+    }
 
-        int tasks();
-
-        int eventsPerTask();
-
+    private interface Events {
         Event event(String taskId, int index) throws Exception;
     }
 
@@ -143,7 +137,7 @@ class LikeForLike {
         return Levels.run(concurrency, mix.tasks(), mix.eventsPerTask(), prefix, new Levels.Path<Event>() {
             @Override
             public Event event(String taskId, int index) throws Exception {
-                return mix.event(taskId, index);
+                return mix.events().event(taskId, index);
             }
 
             @Override
@@ -154,68 +148,27 @@ class LikeForLike {
     }
 
     /** ECS tasks with real-shaped ARNs, each through PROVISIONING ... STOPPED: every event a move. */
-    private static final Mix ECS_LIFECYCLE = new Mix() {
-        @Override
-        public String title() {
-            return "50 ECS tasks x their 8-phase lifecycle";
-        }
-
-        @Override
-        public int tasks() {
-            return 50;
-        }
-
-        @Override
-        public int eventsPerTask() {
-            return Benchmark.ECS_PHASES.size();
-        }
-
-        @Override
-        public Event event(String taskId, int index) throws Exception {
-            String hexId = UUID.nameUUIDFromBytes(taskId.getBytes(StandardCharsets.UTF_8)).toString().replace("-", "");
-            byte[] json = Benchmark.ecsEvent(hexId, Benchmark.ECS_PHASES.get(index), index + 1);
-            JsonNode envelope = JsonFields.mapper().readTree(json);
-            TaskEvent event = EventParser.ecsStateChange(envelope.path("id").asText(),
-                    Instant.parse(envelope.path("time").asText()), envelope.path("detail"));
-            return new Event(event, new String(json, StandardCharsets.UTF_8));
-        }
-    };
+    private static final Mix ECS_LIFECYCLE = new Mix("50 ECS tasks x their 8-phase lifecycle", 50,
+            Benchmark.ECS_PHASES.size(), LikeForLike::ecsEvent);
 
     /** Agent tasks STAGING, then RUNNING and UNREACHABLE in turn: every report a move, the kept window full. */
-    private static final Mix AGENT_FLAPPING = new Mix() {
-        @Override
-        public String title() {
-            return "16 agent tasks x 25 reports flapping";
-        }
+    private static final Mix AGENT_FLAPPING = new Mix("16 agent tasks x 25 reports flapping", 16, 25,
+            LikeForLike::agentEvent);
 
-        @Override
-        public int tasks() {
-            return 16;
-        }
+    /** The documented ECS event for the task (a 32-hex id made from its name) in its index-th phase. */
+    private static Event ecsEvent(String taskId, int index) throws Exception {
+        String hexId = UUID.nameUUIDFromBytes(taskId.getBytes(StandardCharsets.UTF_8)).toString().replace("-", "");
+        return parsed(Benchmark.ecsEvent(hexId, Benchmark.ECS_PHASES.get(index), index + 1));
+    }
 
-        @Override
-        public int eventsPerTask() {
-            return 25;
-        }
+    /** {@link Benchmark}'s agent report: the same mix as the packaged function is measured on. */
+    private static Event agentEvent(String taskId, int index) throws Exception {
+        return parsed(Benchmark.agentEvent(taskId, index));
+    }
 
-        @Override
-        public Event event(String taskId, int index) {
-            AgentState state = index == 0 ? AgentState.STAGING
-                    : index % 2 == 1 ? AgentState.RUNNING : AgentState.UNREACHABLE;
-            TaskEvent.AgentStatusUpdate event = Fixtures.agent(taskId, state, index, UUID.randomUUID().toString());
-            return new Event(event, envelope(event));
-        }
-    };
-
-    /** The update as the agent side puts it on the bus (the handler reads it as any status update). */
-    private static String envelope(TaskEvent.AgentStatusUpdate event) {
-        ObjectNode envelope = JsonFields.mapper().createObjectNode();
-        envelope.put("version", "0").put("id", UUID.randomUUID().toString()).put("detail-type", "Task Status Update")
-                .put("source", "dev.tasklife.agent").put("account", Fixtures.ACCOUNT)
-                .put("time", event.time().toString()).put("region", "us-west-2").putArray("resources");
-        envelope.putObject("detail").put("taskId", event.taskId()).put("state", "TASK_" + event.state().name())
-                .put("agentId", event.agentId()).put("timestamp", event.timestampMicros() / 1e6)
-                .put("uuid", event.uuid());
-        return envelope.toString();
+    /** The event as the status-change function reads and admits it, beside its JSON. */
+    private static Event parsed(byte[] json) throws Exception {
+        return new Event(EventParser.parse(JsonFields.mapper().readTree(json), StatusChangeHandler.HANDLED,
+                Fixtures.ADMISSION), new String(json, StandardCharsets.UTF_8));
     }
 }

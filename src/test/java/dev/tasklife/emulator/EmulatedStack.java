@@ -98,14 +98,22 @@ public final class EmulatedStack implements AutoCloseable {
         SamTemplate template = SamTemplate.load(MOTO_ACCOUNT);
         archiveName = "story-" + suffix;
         archiveArn = "arn:aws:events:" + REGION + ":" + MOTO_ACCOUNT + ":archive/" + archiveName;
-        queueUrl = sqs.createQueue(queue -> queue.queueName("notifications-" + suffix)).queueUrl();
-        String queueArn = sqs.getQueueAttributes(attributes -> attributes.queueUrl(queueUrl)
+        queueUrl = queueOfRule("notifications-" + suffix, template.eventPattern("LifecycleNotificationsRule")).url();
+    }
+
+    /** A queue, and the rule named {@code name} on the bus sending it what matches {@code pattern}. */
+    private QueueOfRule queueOfRule(String name, String pattern) {
+        String url = sqs.createQueue(queue -> queue.queueName(name)).queueUrl();
+        String queueArn = sqs.getQueueAttributes(attributes -> attributes.queueUrl(url)
                 .attributeNames(QueueAttributeName.QUEUE_ARN)).attributes().get(QueueAttributeName.QUEUE_ARN);
-        String rule = "notifications-" + suffix;
-        String pattern = template.eventPattern("LifecycleNotificationsRule");
-        eventBridge.putRule(put -> put.name(rule).eventBusName(busName).eventPattern(pattern));
-        eventBridge.putTargets(put -> put.rule(rule).eventBusName(busName)
+        String ruleArn = eventBridge.putRule(put -> put.name(name).eventBusName(busName).eventPattern(pattern))
+                .ruleArn();
+        eventBridge.putTargets(put -> put.rule(name).eventBusName(busName)
                 .targets(Target.builder().id("queue").arn(queueArn).build()));
+        return new QueueOfRule(url, ruleArn);
+    }
+
+    private record QueueOfRule(String url, String ruleArn) {
     }
 
     /** A DynamoDB client of the emulator's (or a proxy's) at {@code endpoint}, with the SDK's own budget. */
@@ -276,16 +284,21 @@ public final class EmulatedStack implements AutoCloseable {
 
     /** Every delivery, repeats included. */
     public List<JsonNode> receiveDeliveries(int waitSeconds) throws IOException {
+        return receiveAll(queueUrl, waitSeconds);
+    }
+
+    /** Everything the queue at {@code url} holds, read and deleted. */
+    private List<JsonNode> receiveAll(String url, int waitSeconds) throws IOException {
         List<JsonNode> events = new ArrayList<>();
         while (true) {
-            List<Message> messages = sqs.receiveMessage(receive -> receive.queueUrl(queueUrl)
+            List<Message> messages = sqs.receiveMessage(receive -> receive.queueUrl(url)
                     .maxNumberOfMessages(10).waitTimeSeconds(waitSeconds)).messages();
             if (messages.isEmpty()) {
                 return events;
             }
             for (Message message : messages) {
                 events.add(JSON.readTree(message.body()));
-                sqs.deleteMessage(delete -> delete.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
+                sqs.deleteMessage(delete -> delete.queueUrl(url).receiptHandle(message.receiptHandle()));
             }
         }
     }
@@ -311,31 +324,17 @@ public final class EmulatedStack implements AutoCloseable {
      * A task's story replayed from the archive as docs/operations.md says, with what describe's {@code story} names:
      * a queue, a rule on the bus with its event pattern sending there, a replay of the archive onto the bus for that
      * rule over its time span (ending 12 hours after it: a stream batch may be published that late), then the queue
-     * read. moto replays to
-     * every rule whose pattern matches (it does not apply {@code FilterArns}), so the rule's pattern picks the task.
+     * read. moto replays to every rule whose pattern matches (it does not apply {@code FilterArns}), so the rule's
+     * pattern picks the task.
      */
     public List<JsonNode> replay(JsonNode story) throws IOException {
         String name = "replay-" + UUID.randomUUID().toString().substring(0, 8);
-        String url = sqs.createQueue(queue -> queue.queueName(name)).queueUrl();
-        String queueArn = sqs.getQueueAttributes(attributes -> attributes.queueUrl(url)
-                .attributeNames(QueueAttributeName.QUEUE_ARN)).attributes().get(QueueAttributeName.QUEUE_ARN);
-        String ruleArn = eventBridge.putRule(put -> put.name(name).eventBusName(busName)
-                .eventPattern(story.get("eventPattern").toString())).ruleArn();
-        eventBridge.putTargets(put -> put.rule(name).eventBusName(busName)
-                .targets(Target.builder().id("replay").arn(queueArn).build()));
+        QueueOfRule replayed = queueOfRule(name, story.get("eventPattern").toString());
         eventBridge.startReplay(start -> start.replayName(name).eventSourceArn(story.get("archive").asText())
                 .eventStartTime(Instant.parse(story.get("from").asText()).minus(Duration.ofMinutes(1)))
                 .eventEndTime(Instant.parse(story.get("to").asText()).plus(Duration.ofHours(12)))
-                .destination(destination -> destination.arn(busArn).filterArns(ruleArn)));
-        List<JsonNode> events = new ArrayList<>();
-        List<Message> messages;
-        do { // each received message stays hidden while the rest is read
-            messages = sqs.receiveMessage(receive -> receive.queueUrl(url).maxNumberOfMessages(10)).messages();
-            for (Message message : messages) {
-                events.add(JSON.readTree(message.body()));
-            }
-        } while (!messages.isEmpty());
-        return events;
+                .destination(destination -> destination.arn(busArn).filterArns(replayed.ruleArn())));
+        return receiveAll(replayed.url(), 0);
     }
 
     /** How many items the table holds (a look at the whole table, never the functions'). */

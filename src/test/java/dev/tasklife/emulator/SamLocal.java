@@ -256,9 +256,4 @@ public final class SamLocal {
         return NODES.objectNode().set(function.equals("Ref") || function.equals("Condition") ? function
                 : "Fn::" + function, value);
     }
-
-    /** The env-vars file's JSON. */
-    public static JsonNode envVars(Path file) throws IOException {
-        return JsonFields.mapper().readTree(file.toFile());
-    }
 }
