@@ -28,12 +28,14 @@ public class ConditionalWrite {
     private final TaskTable table;
     private final TaskReads reads;
     private final WriteExpressions expressions;
+    private final SeenWindows seen;
 
     /** {@code kept}: the moves and dedupe keys an item keeps (at least 2). */
     public ConditionalWrite(TaskTable table, TaskReads reads, IndexKeys keys, int kept) {
         this.table = table;
         this.reads = reads;
         this.expressions = new WriteExpressions(keys, kept);
+        this.seen = new SeenWindows(kept);
     }
 
     /**
@@ -48,7 +50,7 @@ public class ConditionalWrite {
         if (change.replacement() != null || !change.companions().isEmpty()) {
             return transact(change, decidedOn);
         }
-        Update update = expressions.update(table.name(), change, decidedOn);
+        Update update = expressions.update(table.name(), change, decidedOn, seen.of(change.taskId()));
         // The same conditional update as in a transaction, made on its own: it can return the new image.
         UpdateItemRequest request = UpdateItemRequest.builder()
                 .tableName(update.tableName())
@@ -60,16 +62,19 @@ public class ConditionalWrite {
                 .returnValues(ReturnValue.ALL_NEW)
                 .returnValuesOnConditionCheckFailure(update.returnValuesOnConditionCheckFailure())
                 .build();
+        WriteResult result;
         try {
             UpdateItemResponse response = table.dynamo().updateItem(request);
-            return WriteResult.written(TaskItems.toRecord(response.attributes()));
+            result = WriteResult.written(TaskItems.toRecord(response.attributes()));
         } catch (ConditionalCheckFailedException e) {
-            return notWritten(e.item());
+            result = notWritten(e.item());
         } catch (TransactionConflictException e) {
             // The item is in another writer's transaction (a comeback's, a replacement's): a race lost as a failed
             // condition is, decided again on the record as it now is.
-            return WriteResult.notWritten(reads.find(change.taskId()).orElse(null));
+            result = WriteResult.notWritten(reads.find(change.taskId()).orElse(null));
         }
+        seen.saw(change.taskId(), result.record());
+        return result;
     }
 
     /**
@@ -79,14 +84,15 @@ public class ConditionalWrite {
      */
     private WriteResult transact(TaskChange change, TaskRecord decidedOn) {
         List<TransactWriteItem> items = new ArrayList<>();
-        items.add(TransactWriteItem.builder().update(expressions.update(table.name(), change, decidedOn)).build());
+        items.add(TransactWriteItem.builder().update(expressions.update(table.name(), change, decidedOn,
+                seen.of(change.taskId()))).build());
         if (change.replacement() != null) {
-            items.add(TransactWriteItem.builder()
-                    .update(expressions.update(table.name(), change.replacement(), null)).build());
+            items.add(TransactWriteItem.builder().update(expressions.update(table.name(), change.replacement(), null,
+                    FullWindows.NONE)).build());
         }
         for (TaskChange.Companion companion : change.companions()) {
             items.add(TransactWriteItem.builder().update(expressions.update(table.name(), companion.change(),
-                    companion.decidedOn())).build());
+                    companion.decidedOn(), seen.of(companion.change().taskId()))).build());
         }
         try {
             table.dynamo().transactWriteItems(TransactWriteItemsRequest.builder().transactItems(items).build());

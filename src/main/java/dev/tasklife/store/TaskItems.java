@@ -110,14 +110,18 @@ final class TaskItems {
     /** The kept history, oldest first. */
     static final String HISTORY = "h";
     static final String FORMER_HISTORY = "history";
-    /** How many moves were made before the kept history, and the phase the last of them entered. */
+    /**
+     * How many moves were made before the kept history, and the phase the last of them entered (as a history entry
+     * names it: a blind write that rolls the history copies it from the entry it drops).
+     */
     static final String EARLIER_MOVES = "hn";
     static final String EARLIER_PHASE = "hp";
+    /** A history entry's phase ({@link #EARLIER_PHASE} is copied from it). */
+    static final String ENTRY_TO = "p";
     static final String CREATED_AT = "createdAt";
     static final String UPDATED_AT = "updatedAt";
 
     private static final int UUID_TEXT_LENGTH = 36;
-    private static final String ENTRY_TO = "p";
     private static final String ENTRY_CAUSE = "c";
     private static final String ENTRY_KEY = "k";
     private static final String ENTRY_AT = "t";
@@ -136,9 +140,13 @@ final class TaskItems {
     private TaskItems() {
     }
 
+    static String phaseCode(Phase phase) {
+        return PHASE_CODES.get(phase);
+    }
+
     static AttributeValue historyEntry(HistoryEntry entry) {
         return AttributeValue.fromM(Map.of(
-                ENTRY_TO, AttributeValue.fromS(PHASE_CODES.get(entry.to())),
+                ENTRY_TO, AttributeValue.fromS(phaseCode(entry.to())),
                 ENTRY_CAUSE, compactId(entry.cause()),
                 ENTRY_KEY, compactId(entry.dedupeKey()),
                 ENTRY_AT, time(entry.at())));
@@ -246,7 +254,7 @@ final class TaskItems {
                 instant(item, EXPUNGED_AT),
                 number(item, TOMBSTONE_UNTIL),
                 number(item, EARLIER_MOVES) == null ? 0 : number(item, EARLIER_MOVES),
-                enumOf(item, EARLIER_PHASE, Phase::valueOf),
+                enumOf(item, EARLIER_PHASE, TaskItems::phaseOfNameOrCode),
                 history,
                 instant(item, CREATED_AT),
                 instant(item, UPDATED_AT),
@@ -331,6 +339,11 @@ final class TaskItems {
                 id(entry.get(cause)),
                 id(entry.get(key)),
                 instant(entry.get(at)))).toList();
+    }
+
+    /** The phase as a history entry names it, or by its name as this layout wrote {@link #EARLIER_PHASE} before. */
+    private static Phase phaseOfNameOrCode(String text) {
+        return PHASES_BY_CODE.containsKey(text) ? PHASES_BY_CODE.get(text) : Phase.valueOf(text);
     }
 
     private static Phase phaseOfCode(String code) {

@@ -32,6 +32,11 @@ final class UpdateClauses {
         remove.add(expression.name(attribute));
     }
 
+    /** A REMOVE of a path written out ({@code #name[0]}). */
+    void removePath(String path) {
+        remove.add(path);
+    }
+
     void setIfPresent(String attribute, Object value) {
         if (value != null) {
             set(attribute, value);

@@ -26,10 +26,10 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * before), and the update makes the move, its history entry, the version bump, the task's index keys and every field
  * the change carries together. Event data enters only as placeholders' values.
  *
- * <p>An item keeps at most {@code kept} moves and dedupe keys. A blind write appends and holds only while fewer keys
- * are kept (every move keeps its key, so the history is never longer); a write decided on the record rewrites the
- * kept part from it, down to the newest half once full ({@link KeptMoves}): a blind write fails for room once per
- * {@code kept / 2} keys, and no write ever makes the item grow past the bound.
+ * <p>An item keeps the newest {@code kept} moves and dedupe keys. A blind write appends to a list with room and
+ * rolls a full one (drops its oldest element as it adds, one request without a read), each form holding only for
+ * the list as it guessed it ({@link FullWindows}); a write decided on the record rewrites the kept part from it
+ * ({@link KeptMoves}). No write ever makes the item grow past the bound.
  */
 final class WriteExpressions {
 
@@ -50,22 +50,24 @@ final class WriteExpressions {
      *
      * @param decidedOn the record a change guarded by its version was decided on (its kept history and keys are
      *     written from it); null for a blind change
+     * @param full which of the task's lists a blind change takes to be full (it rolls them); unused when decided
      */
-    Update update(String tableName, TaskChange change, TaskRecord decidedOn) {
+    Update update(String tableName, TaskChange change, TaskRecord decidedOn, FullWindows full) {
         Expression expression = new Expression();
-        KeptMoves window = change.guard().isBlind() ? null : KeptMoves.after(decidedOn, kept);
+        KeptMoves window = change.guard().isBlind() ? null
+                : KeptMoves.after(decidedOn, kept, change.moveTo() == null ? 0 : 1, change.forgetKey() ? 0 : 1);
         return Update.builder()
                 .tableName(tableName)
                 .key(TaskTable.key(change.taskId()))
-                .updateExpression(updateExpression(change, decidedOn, window, expression))
-                .conditionExpression(conditionExpression(change, kept, expression))
+                .updateExpression(updateExpression(change, decidedOn, window, full, expression))
+                .conditionExpression(conditionExpression(change, kept, full, expression))
                 .expressionAttributeNames(expression.names)
                 .expressionAttributeValues(expression.values)
                 .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
                 .build();
     }
 
-    static String conditionExpression(TaskChange change, int kept, Expression expression) {
+    static String conditionExpression(TaskChange change, int kept, FullWindows full, Expression expression) {
         Guard guard = change.guard();
         List<String> clauses = new ArrayList<>();
         String status = expression.name(TaskItems.LAST_STATUS);
@@ -89,16 +91,19 @@ final class WriteExpressions {
                 clauses.add("(attribute_not_exists(" + agentKey + ") OR " + agentKey + " <> "
                         + expression.value(change.dedupeKey()) + ")");
             }
-            // A record in the former layout, or with no room for another key, is rewritten by a write decided on it;
+            // A record in the former layout, or with its lists not as guessed, is rewritten by a write decided on it;
             // so is one wanted STOPPED that is older than the decommissioned flag, which that write then carries.
             clauses.add("attribute_not_exists(" + expression.name(TaskItems.FORMER_APPLIED_KEYS) + ")");
             String decommissioned = expression.name(TaskItems.DECOMMISSIONED);
             String desired = expression.name(TaskItems.DESIRED_STATUS);
             clauses.add("(attribute_exists(" + decommissioned + ") OR attribute_not_exists(" + desired + ") OR "
                     + desired + " <> " + expression.value(DesiredStatus.STOPPED.name()) + ")");
-            String keys = expression.name(TaskItems.APPLIED_KEYS);
-            clauses.add("(attribute_not_exists(" + keys + ") OR size(" + keys + ") < " + expression.number(kept)
-                    + ")");
+            if (change.moveTo() != null) {
+                clauses.add(asGuessed(TaskItems.HISTORY, full.history(), kept, expression));
+            }
+            if (!change.forgetKey()) {
+                clauses.add(asGuessed(TaskItems.APPLIED_KEYS, full.keys(), kept, expression));
+            }
             if (change.keepOutcome() && change.outcome() != null
                     && !guard.assumptions().contains(Assumption.NOT_ENDED)) {
                 clauses.add(clause(Assumption.NOT_ENDED, expression));
@@ -115,6 +120,16 @@ final class WriteExpressions {
         clauses.add("NOT contains(" + expression.name(TaskItems.APPLIED_KEYS) + ", "
                 + expression.value(change.dedupeKey()) + ")");
         return String.join(" AND ", clauses);
+    }
+
+    /**
+     * A list a blind write rolls is full; one it appends to has room. (A guess of full can be stale, for a task since
+     * compacted: the list is then absent, which fails the condition as it should.)
+     */
+    private static String asGuessed(String list, boolean full, int kept, Expression expression) {
+        String name = expression.name(list);
+        return full ? "(attribute_exists(" + name + ") AND size(" + name + ") = " + expression.number(kept) + ")"
+                : "(attribute_not_exists(" + name + ") OR size(" + name + ") < " + expression.number(kept) + ")";
     }
 
     /**
@@ -162,9 +177,11 @@ final class WriteExpressions {
     /**
      * @param decidedOn the record a change guarded by its version was decided on
      * @param window what a write decided on the record keeps of its history and keys (before this change's own),
-     *     or null for a blind write, which appends to them
+     *     or null for a blind write, which appends to them or rolls them
+     * @param full the lists a blind write rolls
      */
-    String updateExpression(TaskChange change, TaskRecord decidedOn, KeptMoves window, Expression expression) {
+    String updateExpression(TaskChange change, TaskRecord decidedOn, KeptMoves window, FullWindows full,
+                            Expression expression) {
         UpdateClauses update = new UpdateClauses(expression);
         update.increment(TaskItems.VERSION);
         String at = expression.value(TaskItems.time(change.at()));
@@ -174,7 +191,7 @@ final class WriteExpressions {
             return update + compaction(expression);
         }
         update.add(update.ifAbsent(TaskItems.CREATED_AT, at));
-        moveAndKeys(update, change, window);
+        moveAndKeys(update, change, window, full);
         waits(update, change, decidedOn, at);
         reports(update, change, decidedOn);
         identity(update, change);
@@ -182,8 +199,8 @@ final class WriteExpressions {
         return update.toString();
     }
 
-    /** The phase entered, its history entry and the event's dedupe key: appended, or the kept part rewritten. */
-    private static void moveAndKeys(UpdateClauses update, TaskChange change, KeptMoves window) {
+    /** The phase entered, its history entry and the event's dedupe key: appended or rolled, or the kept part rewritten. */
+    private void moveAndKeys(UpdateClauses update, TaskChange change, KeptMoves window, FullWindows full) {
         List<AttributeValue> entries = List.of();
         if (change.moveTo() != null) {
             update.set(TaskItems.LAST_STATUS, change.moveTo().name());
@@ -193,8 +210,8 @@ final class WriteExpressions {
         List<AttributeValue> keysAdded = change.forgetKey() ? List.of()
                 : List.of(AttributeValue.fromS(change.dedupeKey()));
         if (window == null) {
-            appendIfAny(update, TaskItems.HISTORY, entries);
-            appendIfAny(update, TaskItems.APPLIED_KEYS, keysAdded);
+            addIfAny(update, TaskItems.HISTORY, entries, full.history());
+            addIfAny(update, TaskItems.APPLIED_KEYS, keysAdded, full.keys());
         } else {
             window.rewrite(update, entries, keysAdded);
         }
@@ -312,12 +329,28 @@ final class WriteExpressions {
         }
     }
 
-    private static void appendIfAny(UpdateClauses update, String attribute, List<AttributeValue> elements) {
-        if (!elements.isEmpty()) {
-            Expression expression = update.expression();
-            String name = expression.name(attribute);
+    /**
+     * Appends a blind write's element to a list, or rolls the full list: the element set past its end (which appends
+     * it) and the oldest removed, in one update (DynamoDB evaluates both on the item as it was). A history entry
+     * rolled out is counted, and the phase it entered kept as the origin of the first one kept.
+     */
+    private void addIfAny(UpdateClauses update, String attribute, List<AttributeValue> elements, boolean roll) {
+        if (elements.isEmpty()) {
+            return;
+        }
+        Expression expression = update.expression();
+        String name = expression.name(attribute);
+        if (!roll) {
             update.add(name + " = list_append(if_not_exists(" + name + ", " + expression.emptyList() + "), "
                     + expression.value(AttributeValue.fromL(elements)) + ")");
+            return;
+        }
+        update.add(name + "[" + kept + "] = " + expression.value(elements.getFirst()));
+        update.removePath(name + "[0]");
+        if (attribute.equals(TaskItems.HISTORY)) {
+            update.increment(TaskItems.EARLIER_MOVES);
+            update.add(expression.name(TaskItems.EARLIER_PHASE) + " = " + name + "[0]."
+                    + expression.name(TaskItems.ENTRY_TO));
         }
     }
 

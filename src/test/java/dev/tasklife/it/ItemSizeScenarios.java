@@ -39,11 +39,11 @@ abstract class ItemSizeScenarios extends ScenarioSuite {
     /** A task id as ECS makes them: 32 hex digits. */
     private static final String ECS_TASK_ID = "0f3c2a9d8e7b4c61a5d2e8f9b0c1d2e3";
     /**
-     * An item keeps HISTORY_KEPT (10) moves and drops the older half when full: from the tenth flap on, every five
-     * flaps repeat the same cycle, so a thousand flaps (two hundred cycles) show the bound as well as more would
-     * (3,000 measured once: the same figures and 1.2 requests a move).
+     * An item keeps the newest HISTORY_KEPT (10) moves: from the tenth flap on, every flap rolls the same full window,
+     * so a thousand flaps show the bound as well as more would (3,000 measured once: the same figures).
      */
     private static final int FLAPS = 1_000;
+    private static final int KEPT = 10;
 
 
     /** An agent's status update as it reaches the service: EventBridge's UUID envelope id, Mesos's UUID. */
@@ -182,7 +182,7 @@ abstract class ItemSizeScenarios extends ScenarioSuite {
     }
 
     @Test
-    void aThousandAgentFlapsKeepTheItemSmallAndEveryWriteApplied() {
+    void aThousandAgentFlapsKeepTheItemSmallAndEachIsOneRequest() {
         String taskId = "prod_web.4f6b8d0f-5b0e-11ef-9f3a-0242ac110006"; // Marathon's id shape
         stack.apply(realAgent(taskId, AgentState.RUNNING, 0));
         stack.dynamoRequests.reset();
@@ -190,25 +190,65 @@ abstract class ItemSizeScenarios extends ScenarioSuite {
         for (int flap = 1; flap <= FLAPS; flap++) {
             AgentState state = flap % 2 == 1 ? AgentState.UNREACHABLE : AgentState.RUNNING;
             assertEquals(Verdict.APPLIED, stack.apply(realAgent(taskId, state, flap)).verdict(), "flap " + flap);
-            if (flap > FLAPS - 10) { // a whole cycle of the kept window: the item at its largest
+            if (flap > FLAPS - 10) {
                 largest = Math.max(largest, ItemSizes.bytes(stack.rawItem(taskId)));
             }
         }
         int bytes = ItemSizes.bytes(stack.rawItem(taskId));
-        System.out.printf("after %d flaps: %d bytes, %d at the largest of the last window; DynamoDB requests %s,"
-                + " %.3f per move%n", FLAPS, bytes, largest, stack.dynamoRequests.all(),
+        System.out.printf("after %d flaps: %d bytes, %d at the largest of the last %d; DynamoDB requests %s,"
+                + " %.3f per move%n", FLAPS, bytes, largest, KEPT, stack.dynamoRequests.all(),
                 stack.dynamoRequests.total() / (double) FLAPS);
-        // Two write units at most: the kept window (10 moves with their keys) is what a flapping task costs.
+        assertEquals(FLAPS, stack.dynamoRequests.total(), "one conditional write a move, the full window rolled: "
+                + stack.dynamoRequests.all());
         assertTrue(largest <= 2_048, largest + " bytes at the largest, " + FLAPS + " flaps");
+        assertKeptWindow(taskId, FLAPS + 1);
+    }
+
+    /**
+     * A process that last saw the window full rolls it; when another writer (a former version, which kept the newest
+     * half) trimmed it meanwhile, that blind write fails, and the write decided on the item that comes back appends.
+     */
+    @Test
+    void aWindowTrimmedByAnotherWriterIsDecidedOnOnceThenRolledAgainWhenFull() {
+        String taskId = "prod_web.5e7c9e1f-5b0e-11ef-9f3a-0242ac110006";
+        int flap = 0;
+        stack.apply(realAgent(taskId, AgentState.RUNNING, flap));
+        while (++flap <= 2 * KEPT) {
+            stack.apply(realAgent(taskId, flap % 2 == 1 ? AgentState.UNREACHABLE : AgentState.RUNNING, flap));
+        }
+        Map<String, AttributeValue> item = stack.rawItem(taskId);
+        List<AttributeValue> history = item.get("h").l();
+        stack.dynamo.updateItem(update -> update.tableName(stack.tableName)
+                .key(Map.of("taskId", AttributeValue.fromS(taskId)))
+                .updateExpression("SET h = :h, k = :k, hn = hn + :dropped, hp = :hp")
+                .expressionAttributeValues(Map.of(
+                        ":h", AttributeValue.fromL(history.subList(KEPT / 2, KEPT)),
+                        ":k", AttributeValue.fromL(item.get("k").l().subList(KEPT / 2, KEPT)),
+                        ":dropped", AttributeValue.fromN(Integer.toString(KEPT / 2)),
+                        ":hp", history.get(KEPT / 2 - 1).m().get("p"))));
+        stack.dynamoRequests.reset();
+
+        for (int more = 0; more < 2 * KEPT; more++, flap++) {
+            assertEquals(Verdict.APPLIED, stack.apply(realAgent(taskId, flap % 2 == 1 ? AgentState.UNREACHABLE
+                    : AgentState.RUNNING, flap)).verdict(), "flap " + flap);
+        }
+        assertEquals(2 * KEPT + 1, stack.dynamoRequests.total(), "one failed guess, then appended until full and rolled: "
+                + stack.dynamoRequests.all());
+        assertKeptWindow(taskId, flap);
+    }
+
+    /** The task's kept history is the newest KEPT moves, alternating, the first naming the phase it left. */
+    private void assertKeptWindow(String taskId, int moves) {
         JsonNode described = stack.describe(taskId);
-        assertEquals(FLAPS + 1, described.at("/moves").asInt(), "the total counts every move");
+        assertEquals(moves, described.at("/moves").asInt(), "the total counts every move");
         JsonNode history = described.at("/history");
-        assertTrue(history.size() > 1 && history.size() < FLAPS, history.size() + " moves kept");
-        JsonNode last = history.get(history.size() - 1);
-        assertEquals("UNREACHABLE", last.at("/from").asText());
-        assertEquals("RUNNING", last.at("/to").asText());
-        assertEquals("RUNNING", history.get(history.size() - 2).at("/from").asText());
-        assertFalse(history.get(0).at("/from").isNull(), "the first kept move still names the phase it left");
+        assertEquals(KEPT, history.size(), history.toString());
+        for (int i = 0; i < KEPT; i++) {
+            JsonNode move = history.get(i);
+            assertFalse(move.at("/from").isNull(), "move " + i + " names the phase it left: " + move);
+            assertFalse(move.at("/from").asText().equals(move.at("/to").asText()), move.toString());
+        }
+        assertEquals(described.at("/task/lastStatus").asText(), history.get(KEPT - 1).at("/to").asText());
     }
 
     @Test
