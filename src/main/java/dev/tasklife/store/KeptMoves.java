@@ -29,7 +29,7 @@ record KeptMoves(List<HistoryEntry> history, List<String> keys, long earlierMove
     void rewrite(UpdateClauses update, List<AttributeValue> entries, List<AttributeValue> keysAdded) {
         List<AttributeValue> allEntries = new ArrayList<>(history.stream().map(TaskItems::historyEntry).toList());
         allEntries.addAll(entries);
-        List<AttributeValue> allKeys = new ArrayList<>(keys.stream().map(AttributeValue::fromS).toList());
+        List<AttributeValue> allKeys = new ArrayList<>(keys.stream().map(TaskItems::compactId).toList());
         allKeys.addAll(keysAdded);
         update.setOrRemove(TaskItems.HISTORY, allEntries.isEmpty() ? null : AttributeValue.fromL(allEntries));
         update.setOrRemove(TaskItems.APPLIED_KEYS, allKeys.isEmpty() ? null : AttributeValue.fromL(allKeys));

@@ -122,6 +122,8 @@ final class TaskItems {
     static final String UPDATED_AT = "updatedAt";
 
     private static final int UUID_TEXT_LENGTH = 36;
+    /** The dedupe keys' prefixes before a UUID ({@code TaskEvent#dedupeKey}), each kept as its index: one byte. */
+    private static final List<String> KEY_PREFIXES = List.of("", "agent:", "event:", "agent-report:");
     private static final String ENTRY_CAUSE = "c";
     private static final String ENTRY_KEY = "k";
     private static final String ENTRY_AT = "t";
@@ -153,31 +155,40 @@ final class TaskItems {
     }
 
     /**
-     * An id in a history entry (the cause: the id of the event that made the move; its dedupe key) as the item keeps
-     * it. Events from EventBridge have a UUID id, and agent updates a UUID of their own ({@code agent:<uuid>}): a UUID
-     * in its canonical text (36 bytes), after an optional prefix, is kept as its 16 bytes after the prefix's;
-     * any other id as it is. (The keys list {@code k} stays text: conditions compare its values with the event's.)
+     * An id as the item keeps it: a move's cause (the id of the event that made it), a dedupe key, in the history,
+     * the kept keys {@code k} and {@code agentKey}. Events from EventBridge have a UUID id, and agent updates a UUID
+     * of their own ({@code agent:<uuid>}): a UUID in its canonical text (36 bytes) is kept as its 16 bytes, after one
+     * byte for a known key prefix ({@link #KEY_PREFIXES}, below any printable one) or after any other printable ASCII
+     * prefix ending in ':' as it is (as the version before kept every prefix); any other id as text. Conditions
+     * compare the kept keys with the event's in this form (and in text, as the version before kept them in
+     * {@code k}).
      */
     static AttributeValue compactId(String id) {
         int uuidAt = Math.max(0, id.length() - UUID_TEXT_LENGTH);
         UUID uuid = canonicalUuid(id.substring(uuidAt));
         String prefix = id.substring(0, uuidAt);
-        if (uuid == null || !(prefix.isEmpty() || prefix.endsWith(":")) || !prefix.chars().allMatch(c -> c < 128)) {
+        if (uuid == null || !(prefix.isEmpty() || prefix.endsWith(":"))
+                || !prefix.chars().allMatch(c -> c >= ' ' && c < 127)) {
             return AttributeValue.fromS(id);
         }
-        ByteBuffer bytes = ByteBuffer.allocate(prefix.length() + 16).put(prefix.getBytes(StandardCharsets.US_ASCII))
+        int code = KEY_PREFIXES.indexOf(prefix);
+        byte[] written = code > 0 ? new byte[] {(byte) code} : prefix.getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer bytes = ByteBuffer.allocate(written.length + 16).put(written)
                 .putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
         return AttributeValue.fromB(SdkBytes.fromByteArray(bytes.array()));
     }
 
-    private static String id(AttributeValue kept) {
+    /** The id an item keeps in either of {@link #compactId}'s forms, or as text. */
+    static String id(AttributeValue kept) {
         if (kept.b() == null) {
             return kept.s();
         }
         ByteBuffer bytes = kept.b().asByteBuffer();
         byte[] prefix = new byte[bytes.remaining() - 16];
         bytes.get(prefix);
-        return new String(prefix, StandardCharsets.US_ASCII) + new UUID(bytes.getLong(), bytes.getLong());
+        String text = prefix.length == 1 && prefix[0] > 0 && prefix[0] < KEY_PREFIXES.size()
+                ? KEY_PREFIXES.get(prefix[0]) : new String(prefix, StandardCharsets.US_ASCII);
+        return text + new UUID(bytes.getLong(), bytes.getLong());
     }
 
     /** The UUID {@code text} is, written exactly as UUID writes it (lower case), or null: only those round-trip. */
@@ -228,7 +239,7 @@ final class TaskItems {
                 number(item, VERSION) == null ? 0 : number(item, VERSION),
                 number(item, ECS_VERSION),
                 number(item, AGENT_TIMESTAMP),
-                string(item, AGENT_KEY),
+                item.containsKey(AGENT_KEY) ? id(item.get(AGENT_KEY)) : null,
                 new LinkedHashSet<>(appliedKeys(item, formerHistory)),
                 steps(item),
                 cluster(item),
@@ -366,7 +377,7 @@ final class TaskItems {
         keys.addAll(ofMoves);
         AttributeValue kept = item.get(APPLIED_KEYS);
         if (kept != null && kept.hasL()) {
-            kept.l().forEach(key -> keys.add(key.s()));
+            kept.l().forEach(key -> keys.add(id(key)));
         }
         return keys;
     }

@@ -88,8 +88,9 @@ final class WriteExpressions {
             if (change.agentTimestampMicros() != null) {
                 clauses.add(notAtOrBeyond(expression, TaskItems.AGENT_TIMESTAMP, change.agentTimestampMicros(), "<="));
                 String agentKey = expression.name(TaskItems.AGENT_KEY);
-                clauses.add("(attribute_not_exists(" + agentKey + ") OR " + agentKey + " <> "
-                        + expression.value(change.dedupeKey()) + ")");
+                clauses.add("(attribute_not_exists(" + agentKey + ") OR (" + storedForms(change).stream()
+                        .map(form -> agentKey + " <> " + expression.value(form))
+                        .collect(Collectors.joining(" AND ")) + "))");
             }
             // A record in the former layout, or with its lists not as guessed, is rewritten by a write decided on it;
             // so is one wanted STOPPED that is older than the decommissioned flag, which that write then carries.
@@ -117,9 +118,17 @@ final class WriteExpressions {
             clauses.add(expression.name(TaskItems.VERSION) + " = " + expression.number(guard.version()));
         }
         guard.assumptions().stream().sorted().forEach(assumption -> clauses.add(clause(assumption, expression)));
-        clauses.add("NOT contains(" + expression.name(TaskItems.APPLIED_KEYS) + ", "
-                + expression.value(change.dedupeKey()) + ")");
+        for (AttributeValue form : storedForms(change)) {
+            clauses.add("NOT contains(" + expression.name(TaskItems.APPLIED_KEYS) + ", " + expression.value(form)
+                    + ")");
+        }
         return String.join(" AND ", clauses);
+    }
+
+    /** The forms the change's dedupe key may be kept in: compact, and as text where that differs (written before). */
+    private static List<AttributeValue> storedForms(TaskChange change) {
+        AttributeValue compact = TaskItems.compactId(change.dedupeKey());
+        return compact.b() == null ? List.of(compact) : List.of(compact, AttributeValue.fromS(change.dedupeKey()));
     }
 
     /**
@@ -208,7 +217,7 @@ final class WriteExpressions {
                     change.dedupeKey(), change.at())));
         }
         List<AttributeValue> keysAdded = change.forgetKey() ? List.of()
-                : List.of(AttributeValue.fromS(change.dedupeKey()));
+                : List.of(TaskItems.compactId(change.dedupeKey()));
         if (window == null) {
             addIfAny(update, TaskItems.HISTORY, entries, full.history());
             addIfAny(update, TaskItems.APPLIED_KEYS, keysAdded, full.keys());
@@ -263,7 +272,7 @@ final class WriteExpressions {
         update.setIfPresent(TaskItems.AGENT_STATE, change.agentState());
         update.setIfPresent(TaskItems.AGENT_TIMESTAMP, change.agentTimestampMicros());
         if (change.agentTimestampMicros() != null && !change.forgetKey()) {
-            update.set(TaskItems.AGENT_KEY, change.dedupeKey());
+            update.set(TaskItems.AGENT_KEY, TaskItems.compactId(change.dedupeKey()));
         }
         if (change.outcome() != null) {
             update.setMaybeIfAbsent(TaskItems.OUTCOME, change.outcome(), change.keepOutcome());

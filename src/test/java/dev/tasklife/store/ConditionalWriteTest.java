@@ -230,6 +230,29 @@ class ConditionalWriteTest {
                 "no record came back: appended, which creates it");
     }
 
+    @Test
+    void anAgentReportsKeyIsKeptCompactAndItsConditionRefusesItInEitherForm() {
+        String key = "agent:4f6b8d0f-5b0e-11ef-9f3a-0242ac110006";
+        UpdateItemRequest request = captureWriteOf(LIFECYCLE.firstAttempt(agent("t1", AgentState.RUNNING, 1,
+                "4f6b8d0f-5b0e-11ef-9f3a-0242ac110006")));
+        Map<String, AttributeValue> values = request.expressionAttributeValues();
+        String update = request.updateExpression();
+        assertEquals(TaskItems.compactId(key), values.get(placeholderAfter(update, "#agentKey = ")));
+        java.util.regex.Matcher appended = java.util.regex.Pattern
+                .compile("#k = list_append\\(if_not_exists\\(#k, :v\\d+\\), (:v\\d+)\\)").matcher(update);
+        assertTrue(appended.find(), update);
+        assertEquals(List.of(TaskItems.compactId(key)), values.get(appended.group(1)).l());
+        String condition = request.conditionExpression();
+        for (AttributeValue form : List.of(TaskItems.compactId(key), AttributeValue.fromS(key))) {
+            List<String> placeholders = values.entrySet().stream().filter(entry -> entry.getValue().equals(form))
+                    .map(Map.Entry::getKey).toList();
+            assertTrue(placeholders.stream().anyMatch(placeholder -> condition.contains("NOT contains(#k, "
+                    + placeholder + ")")), form + " in " + condition);
+            assertTrue(placeholders.stream().anyMatch(placeholder -> condition.contains("#agentKey <> "
+                    + placeholder)), form + " in " + condition);
+        }
+    }
+
     private static String placeholderAfter(String expression, String prefix) {
         return expression.substring(expression.indexOf(prefix) + prefix.length()).split("[ ,]")[0];
     }
