@@ -124,7 +124,7 @@ public class BackfillScan {
 
     /** A STOPPED task that neither waits on its tombstone or retention nor was compacted. */
     private static String notRetained(Expression expression) {
-        return Stream.of(TaskItems.EXPUNGED_AT, TaskItems.COMPACTED_AT, TaskItems.SWEEP_KIND)
+        return TaskItems.UNRETAINED_LACKS.stream()
                 .map(attribute -> "attribute_not_exists(" + expression.name(attribute) + ")")
                 .collect(Collectors.joining(" AND "));
     }

@@ -94,6 +94,11 @@ final class TaskItems {
     static final String SWEEP_KIND = "sweepKind";
     static final String SWEEP_SINCE = "sweepSince";
     /**
+     * What a STOPPED task that no retention holds lacks: a tombstone (expunged), a compaction, a wait. One that stopped
+     * before the retention timer existed; the backfill's scan filter and its reading of the scan both use this.
+     */
+    static final List<String> UNRETAINED_LACKS = List.of(EXPUNGED_AT, COMPACTED_AT, SWEEP_KIND);
+    /**
      * The list index: every task with a cluster is in it under {@code cluster#shard}, the shard fixed by its id
      * ({@link Shards}), so that no cluster, however large, is one hot partition; sorted by task id.
      */
@@ -311,8 +316,7 @@ final class TaskItems {
                 item.containsKey(LIST_KEY),
                 // An item never stamped is taken as silent for ever: due for reconciliation at once.
                 Objects.requireNonNullElse(instant(item, UPDATED_AT), Instant.EPOCH),
-                phase == Phase.STOPPED && !item.containsKey(EXPUNGED_AT) && !item.containsKey(COMPACTED_AT)
-                        && !item.containsKey(SWEEP_KIND),
+                phase == Phase.STOPPED && UNRETAINED_LACKS.stream().noneMatch(item::containsKey),
                 null);
     }
 
