@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.tasklife.Envelopes;
 import dev.tasklife.bench.Levels.Level;
 import dev.tasklife.emulator.EmulatedStack;
 import dev.tasklife.emulator.FaultProxy;
@@ -456,8 +457,12 @@ public final class Benchmark {
     }
 
     private static byte[] envelope(String detailType, String source, String detail) {
-        return ("{\"version\":\"0\",\"id\":\"" + UUID.randomUUID() + "\",\"detail-type\":\"" + detailType
-                + "\",\"source\":\"" + source + "\",\"account\":\"" + SamTemplate.SAMPLE_ACCOUNT
-                + "\",\"time\":\"2026-11-25T10:00:00Z\",\"detail\":" + detail + "}").getBytes(StandardCharsets.UTF_8);
+        ObjectNode envelope = Envelopes.envelope(detailType, source, Instant.parse("2026-11-25T10:00:00Z"));
+        try {
+            envelope.set("detail", JSON.readTree(detail));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not JSON: " + detail, e);
+        }
+        return envelope.toString().getBytes(StandardCharsets.UTF_8);
     }
 }

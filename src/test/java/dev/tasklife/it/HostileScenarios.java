@@ -1,6 +1,5 @@
 package dev.tasklife.it;
 
-import static dev.tasklife.Fixtures.ACCOUNT;
 import static dev.tasklife.Fixtures.T0;
 import static dev.tasklife.Fixtures.agent;
 import static dev.tasklife.Fixtures.ecs;
@@ -32,6 +31,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.tasklife.Envelopes;
 import dev.tasklife.Fixtures;
 import dev.tasklife.domain.AgentState;
 import dev.tasklife.domain.DesiredStatus;
@@ -45,7 +45,6 @@ import dev.tasklife.domain.Verdict;
 import dev.tasklife.emulated.ScenarioSuite;
 import dev.tasklife.emulator.ProjectFiles;
 import dev.tasklife.handler.EmbeddedMetrics;
-import dev.tasklife.input.JsonFields;
 import dev.tasklife.service.SweepReport;
 import dev.tasklife.store.RecordItems;
 import io.quarkus.test.junit.QuarkusMock;
@@ -71,15 +70,8 @@ abstract class HostileScenarios extends ScenarioSuite {
         return stack.invoke("status-change", envelope);
     }
 
-    private static ObjectNode envelope(String detailType, String source, String time) {
-        ObjectNode envelope = JsonFields.mapper().createObjectNode();
-        envelope.put("version", "0").put("id", UUID.randomUUID().toString()).put("detail-type", detailType)
-                .put("source", source).put("account", ACCOUNT).put("time", time).put("region", "us-west-2");
-        return envelope;
-    }
-
     private static String agentUpdate(String taskId, String state, String source, String time, double timestamp) {
-        ObjectNode envelope = envelope(EventTypes.TASK_STATUS_UPDATE, source, time);
+        ObjectNode envelope = Envelopes.envelope(EventTypes.TASK_STATUS_UPDATE, source, Instant.parse(time));
         envelope.putObject("detail").put("taskId", taskId).put("state", state).put("agentId", "agent-1")
                 .put("timestamp", timestamp).put("uuid", UUID.randomUUID().toString());
         return envelope.toString();
@@ -231,7 +223,7 @@ abstract class HostileScenarios extends ScenarioSuite {
             "ECS Task State Change, aws.ecs, 999999999999"})
         void anEventFromAnUntrustedSenderIsRefusedAndChangesNothing(String detailType, String source,
                                                                   String account) throws Exception {
-            ObjectNode envelope = envelope(detailType, source, "2026-11-25T10:00:00Z");
+            ObjectNode envelope = Envelopes.envelope(detailType, source, Instant.parse("2026-11-25T10:00:00Z"));
             envelope.put("account", account);
             ObjectNode detail = envelope.putObject("detail");
             detail.put("taskId", "victim").put("state", "TASK_KILLED").put("timestamp", T0.getEpochSecond())
@@ -442,8 +434,8 @@ abstract class HostileScenarios extends ScenarioSuite {
             String running = sample("ecs-task-running.json");
             statusChange(running);
             Map<String, AttributeValue> before = stack.rawItem("c13b4cb40f1f4fe4a2971f76ae5a47ad");
-            ObjectNode launch = envelope(EventTypes.TASK_LAUNCH_REQUESTED, "dev.tasklife.control",
-                    "2026-11-25T10:01:00Z");
+            ObjectNode launch = Envelopes.envelope(EventTypes.TASK_LAUNCH_REQUESTED, "dev.tasklife.control",
+                    Instant.parse("2026-11-25T10:01:00Z"));
             launch.putObject("detail").put("taskId", "c13b4cb40f1f4fe4a2971f76ae5a47ad").put("service", "hijack")
                     .put("networkInterface", true);
 

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.TestInstance;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.tasklife.Envelopes;
 import dev.tasklife.emulator.EmulatedStack;
 import dev.tasklife.emulator.LambdaFunction;
 import dev.tasklife.emulator.LocalRuntimeApi;
@@ -177,11 +178,7 @@ class PackagedFunctionIT {
 
     /** An envelope as a sender of the sample events puts it on the bus, now. */
     private static ObjectNode envelope(String detailType, String source) {
-        ObjectNode envelope = JsonFields.mapper().createObjectNode();
-        envelope.put("version", "0").put("id", UUID.randomUUID().toString()).put("detail-type", detailType)
-                .put("source", source).put("account", "111122223333").put("time", Instant.now().toString())
-                .put("region", "us-west-2").putArray("resources");
-        return envelope;
+        return Envelopes.envelope(detailType, source, Instant.now());
     }
 
     @Test

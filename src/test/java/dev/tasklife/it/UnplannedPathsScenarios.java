@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.tasklife.Envelopes;
 import dev.tasklife.Fixtures;
 import dev.tasklife.domain.AgentState;
 import dev.tasklife.domain.DesiredStatus;
@@ -74,11 +75,7 @@ abstract class UnplannedPathsScenarios extends ScenarioSuite {
 
     /** An envelope as a sender puts it on the bus, dated at the service's clock. */
     private ObjectNode envelope(String detailType, String source) {
-        ObjectNode envelope = JsonFields.mapper().createObjectNode();
-        envelope.put("version", "0").put("id", "e-" + System.nanoTime()).put("detail-type", detailType)
-                .put("source", source).put("account", Fixtures.ACCOUNT).put("time", stack.clock.instant().toString())
-                .put("region", "us-west-2").putArray("resources");
-        return envelope;
+        return Envelopes.envelope(detailType, source, stack.clock.instant());
     }
 
     private JsonNode statusChange(ObjectNode envelope) {

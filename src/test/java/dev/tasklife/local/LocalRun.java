@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.tasklife.Envelopes;
 import dev.tasklife.emulator.EmulatedStack;
 import dev.tasklife.emulator.FaultProxy;
 import dev.tasklife.emulator.LambdaFunction;
@@ -233,10 +234,7 @@ public final class LocalRun {
 
     /** An event as the simulated workers put it on the bus, now. */
     private ObjectNode envelope(String detailType, String source) {
-        ObjectNode envelope = JSON.createObjectNode();
-        envelope.put("version", "0").put("id", UUID.randomUUID().toString()).put("detail-type", detailType)
-                .put("source", source).put("account", SamTemplate.SAMPLE_ACCOUNT).put("time", clock.instant().toString());
-        return envelope;
+        return Envelopes.envelope(detailType, source, clock.instant());
     }
 
     /** The sweeper on its (short) schedule until each of {@code counts} of its report was above 0 at least once. */
