@@ -9,18 +9,23 @@ import dev.tasklife.domain.TaskRecord;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * What a write decided on a record keeps of its history and dedupe keys: the newest of each that leave room for
- * what the write adds, {@code kept} in all (as a blind write that rolls a full list does); the moves dropped are
- * counted, and the phase the last of them entered is kept as the origin of the first move kept.
+ * What a write decided on a record keeps of its history and dedupe keys: all of them, or once {@code kept} are
+ * reached the newest {@code kept / 2} of each; the moves dropped are counted, and the phase the last of them
+ * entered is kept as the origin of the first move kept. A list is thus never shorter than half once it was half
+ * full, which is what lets a blind write roll it ({@link WriteExpressions}).
  */
 record KeptMoves(List<HistoryEntry> history, List<String> keys, long earlierMoves, Phase earlierPhase) {
 
-    static KeptMoves after(TaskRecord record, int kept, int entriesAdded, int keysAdded) {
+    static KeptMoves after(TaskRecord record, int kept) {
         List<HistoryEntry> history = record.history();
         List<String> keys = List.copyOf(record.appliedKeys());
-        int dropped = Math.max(0, history.size() - (kept - entriesAdded));
+        if (Math.max(history.size(), keys.size()) < kept) {
+            return new KeptMoves(history, keys, record.earlierMoves(), record.earlierPhase());
+        }
+        int newest = kept / 2;
+        int dropped = Math.max(0, history.size() - newest);
         return new KeptMoves(history.subList(dropped, history.size()),
-                keys.subList(Math.max(0, keys.size() - (kept - keysAdded)), keys.size()),
+                keys.subList(Math.max(0, keys.size() - newest), keys.size()),
                 record.earlierMoves() + dropped,
                 dropped == 0 ? record.earlierPhase() : history.get(dropped - 1).to());
     }

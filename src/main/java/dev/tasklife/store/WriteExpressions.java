@@ -26,10 +26,10 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * before), and the update makes the move, its history entry, the version bump, the task's index keys and every field
  * the change carries together. Event data enters only as placeholders' values.
  *
- * <p>An item keeps the newest {@code kept} moves and dedupe keys. A blind write appends to a list with room and
- * rolls a full one (drops its oldest element as it adds, one request without a read), each form holding only for
- * the list as it guessed it ({@link FullWindows}); a write decided on the record rewrites the kept part from it
- * ({@link KeptMoves}). No write ever makes the item grow past the bound.
+ * <p>An item keeps at most {@code kept} moves and dedupe keys. A blind write appends to a list with room, and rolls
+ * one it guesses full (drops its oldest element as it adds: the list keeps its length), each form holding only for
+ * the list as it guessed it ({@link FullWindows}); a write decided on the record rewrites the kept part from it,
+ * down to the newest half once full ({@link KeptMoves}). No write ever makes the item grow past the bound.
  */
 final class WriteExpressions {
 
@@ -54,8 +54,7 @@ final class WriteExpressions {
      */
     Update update(String tableName, TaskChange change, TaskRecord decidedOn, FullWindows full) {
         Expression expression = new Expression();
-        KeptMoves window = change.guard().isBlind() ? null
-                : KeptMoves.after(decidedOn, kept, change.moveTo() == null ? 0 : 1, change.forgetKey() ? 0 : 1);
+        KeptMoves window = change.guard().isBlind() ? null : KeptMoves.after(decidedOn, kept);
         return Update.builder()
                 .tableName(tableName)
                 .key(TaskTable.key(change.taskId()))
@@ -132,12 +131,13 @@ final class WriteExpressions {
     }
 
     /**
-     * A list a blind write rolls is full; one it appends to has room. (A guess of full can be stale, for a task since
-     * compacted: the list is then absent, which fails the condition as it should.)
+     * A list a blind write appends to has room; one it rolls is at least half full, which a list once full stays
+     * ({@link KeptMoves}), so a guess of full made from an older record still holds. (For a task since compacted, or
+     * an id new again, the list is absent, which fails the condition as it should.)
      */
     private static String asGuessed(String list, boolean full, int kept, Expression expression) {
         String name = expression.name(list);
-        return full ? "(attribute_exists(" + name + ") AND size(" + name + ") = " + expression.number(kept) + ")"
+        return full ? "(attribute_exists(" + name + ") AND size(" + name + ") >= " + expression.number(kept / 2) + ")"
                 : "(attribute_not_exists(" + name + ") OR size(" + name + ") < " + expression.number(kept) + ")";
     }
 

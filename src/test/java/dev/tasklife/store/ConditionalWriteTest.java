@@ -125,14 +125,12 @@ class ConditionalWriteTest {
     }
 
     @Test
-    void aWriteDecidedOnAFullRecordKeepsTheNewestAndCountsTheMovesDropped() {
-        Fixtures.RecordBuilder full = record("t1", Phase.RUNNING, 20).agentTimestamp(Fixtures.T0.getEpochSecond() * 1_000_000L)
-                .applied("event:launch");
+    void aWriteDecidedOnAFullRecordKeepsTheNewestHalfAndCountsTheMovesDropped() {
+        Fixtures.RecordBuilder full = record("t1", Phase.RUNNING, 20).agentTimestamp(Fixtures.T0.getEpochSecond() * 1_000_000L);
         for (int move = 1; move < KEPT; move++) {
             full.moved(move % 2 == 1 ? Phase.UNREACHABLE : Phase.RUNNING, "agent:" + move);
         }
         TaskRecord decidedOn = full.build();
-        assertEquals(new FullWindows(true, true), FullWindows.of(decidedOn, KEPT));
         TaskChange change = ((Decision.Write) LIFECYCLE.decide(agent("t1", AgentState.UNREACHABLE, 1, "next"),
                 decidedOn, Fixtures.NO_OTHER_TASKS)).change();
         UpdateItemRequest request = captureWriteOf(change, decidedOn);
@@ -140,19 +138,18 @@ class ConditionalWriteTest {
         Map<String, AttributeValue> values = request.expressionAttributeValues();
         String update = request.updateExpression();
         List<AttributeValue> history = values.get(placeholderAfter(update, "#h = ")).l();
-        List<String> keys = values.get(placeholderAfter(update, "#k = ")).l().stream().map(AttributeValue::s)
+        List<String> keys = values.get(placeholderAfter(update, "#k = ")).l().stream().map(TaskItems::id)
                 .toList();
-        assertEquals(KEPT, history.size(), update);
-        assertEquals(List.of("agent:1", "agent:2", "agent:3", "agent:4", "agent:5", "agent:6", "agent:7", "agent:8",
-                "agent:9", "agent:next"), keys);
-        assertEquals("1", values.get(placeholderAfter(update, "#hn = ")).n(), "the first entry dropped");
+        assertEquals(KEPT / 2 + 1, history.size(), update);
+        assertEquals(List.of("agent:5", "agent:6", "agent:7", "agent:8", "agent:9", "agent:next"), keys);
+        assertEquals("5", values.get(placeholderAfter(update, "#hn = ")).n(), "the first entry and 4 moves dropped");
         assertEquals(TaskItems.phaseCode(Phase.RUNNING), values.get(placeholderAfter(update, "#hp = ")).s(),
-                "the phase the entry dropped entered");
+                "the phase move 4 entered");
         assertTrue(update.contains("#history") && update.contains("#appliedKeys"), "the former layout is removed");
     }
 
     @Test
-    void aBlindWriteToATaskLastSeenFullRollsBothListsAndHoldsOnlyWhileTheyAreFull() {
+    void aBlindWriteToATaskSeenFullRollsBothListsAndHoldsOnlyWhileTheyAreAtLeastHalfFull() {
         TaskChange first = LIFECYCLE.firstAttempt(agent("t1", AgentState.UNREACHABLE, 1, "u1"));
         Fixtures.RecordBuilder full = record("t1", Phase.RUNNING, 20);
         for (int move = 1; move < KEPT; move++) {
@@ -177,14 +174,38 @@ class ConditionalWriteTest {
         assertTrue(update.contains("#hp = #h[0].#p") && update.contains("#hn = if_not_exists(#hn, :"), update);
         assertFalse(update.contains("list_append"), update);
         for (String list : List.of("#h", "#k")) {
-            String bound = condition.substring(condition.indexOf("size(" + list + ") = ") + ("size(" + list
-                    + ") = ").length()).split("[ )]")[0];
-            assertEquals(Integer.toString(KEPT), rolled.expressionAttributeValues().get(bound).n(), condition);
+            String bound = condition.substring(condition.indexOf("size(" + list + ") >= ") + ("size(" + list
+                    + ") >= ").length()).split("[ )]")[0];
+            assertEquals(Integer.toString(KEPT / 2), rolled.expressionAttributeValues().get(bound).n(), condition);
         }
     }
 
     @Test
-    void aTaskSeenWithRoomAgainIsAppendedToAgain() {
+    void aTaskSeenFullStillRollsOnceAnotherProcessTrimmedItToTheNewestHalf() {
+        Fixtures.RecordBuilder full = record("t1", Phase.RUNNING, 20);
+        Fixtures.RecordBuilder halved = record("t1", Phase.RUNNING, 21);
+        for (int move = 1; move <= KEPT; move++) {
+            full.moved(move % 2 == 1 ? Phase.UNREACHABLE : Phase.RUNNING, "agent:" + move);
+            if (move > KEPT / 2) {
+                halved.moved(move % 2 == 1 ? Phase.UNREACHABLE : Phase.RUNNING, "agent:" + move);
+            }
+        }
+        when(dynamo.updateItem(any(UpdateItemRequest.class)))
+                .thenReturn(UpdateItemResponse.builder().attributes(RecordItems.item(full.build())).build())
+                .thenReturn(UpdateItemResponse.builder().attributes(RecordItems.item(halved.build())).build());
+        ConditionalWrite write = write();
+        write.apply(LIFECYCLE.firstAttempt(agent("t1", AgentState.UNREACHABLE, 1, "u1")), null);
+        write.apply(LIFECYCLE.firstAttempt(agent("t1", AgentState.RUNNING, 2, "r2")), null);
+        write.apply(LIFECYCLE.firstAttempt(agent("t1", AgentState.UNREACHABLE, 3, "u3")), null);
+        ArgumentCaptor<UpdateItemRequest> captor = ArgumentCaptor.forClass(UpdateItemRequest.class);
+        verify(dynamo, org.mockito.Mockito.times(3)).updateItem(captor.capture());
+
+        assertTrue(captor.getAllValues().get(2).updateExpression().contains("#h[" + KEPT + "]"),
+                "a list once full is never shorter than half: still rolled");
+    }
+
+    @Test
+    void aTaskSeenWithLessThanHalfItsWindowAgainIsAppendedToAgain() {
         Fixtures.RecordBuilder full = record("t1", Phase.RUNNING, 20);
         for (int move = 1; move <= KEPT; move++) {
             full.moved(move % 2 == 1 ? Phase.UNREACHABLE : Phase.RUNNING, "agent:" + move);
@@ -203,7 +224,7 @@ class ConditionalWriteTest {
 
         assertTrue(captor.getAllValues().get(1).updateExpression().contains("#h[" + KEPT + "]"), "seen full: rolled");
         assertTrue(captor.getAllValues().get(2).updateExpression().contains("#h = list_append("),
-                "the record that came back had room (trimmed by another writer): appended again");
+                "the record that came back was less than half full (an id new again): appended again");
     }
 
     @Test
@@ -224,7 +245,7 @@ class ConditionalWriteTest {
         ArgumentCaptor<UpdateItemRequest> captor = ArgumentCaptor.forClass(UpdateItemRequest.class);
         verify(dynamo, org.mockito.Mockito.times(3)).updateItem(captor.capture());
 
-        assertTrue(captor.getAllValues().get(1).conditionExpression().contains("(attribute_exists(#h) AND size(#h) = "),
+        assertTrue(captor.getAllValues().get(1).conditionExpression().contains("(attribute_exists(#h) AND size(#h) >= "),
                 "a stale guess of full holds only where the list is");
         assertTrue(captor.getAllValues().get(2).updateExpression().contains("#h = list_append("),
                 "no record came back: appended, which creates it");
