@@ -150,21 +150,12 @@ class ConditionalWriteTest {
 
     @Test
     void aBlindWriteToATaskSeenFullRollsBothListsAndHoldsOnlyWhileTheyAreAtLeastHalfFull() {
-        TaskChange first = LIFECYCLE.firstAttempt(agent("t1", AgentState.UNREACHABLE, 1, "u1"));
-        Fixtures.RecordBuilder full = record("t1", Phase.RUNNING, 20);
-        for (int move = 1; move < KEPT; move++) {
-            full.moved(move % 2 == 1 ? Phase.UNREACHABLE : Phase.RUNNING, "agent:" + move);
-        }
-        full.applied("event:stop");
+        Fixtures.RecordBuilder full = flapped(20, KEPT - 1).applied("event:stop");
         when(dynamo.updateItem(any(UpdateItemRequest.class))).thenReturn(UpdateItemResponse.builder()
                 .attributes(RecordItems.item(full.build())).build());
-        ConditionalWrite write = write();
-        write.apply(first, null);
-        write.apply(LIFECYCLE.firstAttempt(agent("t1", AgentState.RUNNING, 2, "r2")), null);
-        ArgumentCaptor<UpdateItemRequest> captor = ArgumentCaptor.forClass(UpdateItemRequest.class);
-        verify(dynamo, org.mockito.Mockito.times(2)).updateItem(captor.capture());
-        UpdateItemRequest appended = captor.getAllValues().get(0);
-        UpdateItemRequest rolled = captor.getAllValues().get(1);
+        List<UpdateItemRequest> requests = blindFlaps(write(), 2);
+        UpdateItemRequest appended = requests.get(0);
+        UpdateItemRequest rolled = requests.get(1);
 
         assertTrue(appended.updateExpression().contains("#h = list_append("), "nothing seen yet: appended");
         String update = rolled.updateExpression();
@@ -182,57 +173,35 @@ class ConditionalWriteTest {
 
     @Test
     void aTaskSeenFullStillRollsOnceAnotherProcessTrimmedItToTheNewestHalf() {
-        Fixtures.RecordBuilder full = record("t1", Phase.RUNNING, 20);
-        Fixtures.RecordBuilder halved = record("t1", Phase.RUNNING, 21);
-        for (int move = 1; move <= KEPT; move++) {
-            full.moved(move % 2 == 1 ? Phase.UNREACHABLE : Phase.RUNNING, "agent:" + move);
-            if (move > KEPT / 2) {
-                halved.moved(move % 2 == 1 ? Phase.UNREACHABLE : Phase.RUNNING, "agent:" + move);
-            }
-        }
+        Fixtures.RecordBuilder full = flapped(20, KEPT);
+        Fixtures.RecordBuilder halved = flapped(21, KEPT / 2);
         when(dynamo.updateItem(any(UpdateItemRequest.class)))
                 .thenReturn(UpdateItemResponse.builder().attributes(RecordItems.item(full.build())).build())
                 .thenReturn(UpdateItemResponse.builder().attributes(RecordItems.item(halved.build())).build());
-        ConditionalWrite write = write();
-        write.apply(LIFECYCLE.firstAttempt(agent("t1", AgentState.UNREACHABLE, 1, "u1")), null);
-        write.apply(LIFECYCLE.firstAttempt(agent("t1", AgentState.RUNNING, 2, "r2")), null);
-        write.apply(LIFECYCLE.firstAttempt(agent("t1", AgentState.UNREACHABLE, 3, "u3")), null);
-        ArgumentCaptor<UpdateItemRequest> captor = ArgumentCaptor.forClass(UpdateItemRequest.class);
-        verify(dynamo, org.mockito.Mockito.times(3)).updateItem(captor.capture());
+        List<UpdateItemRequest> requests = blindFlaps(write(), 3);
 
-        assertTrue(captor.getAllValues().get(2).updateExpression().contains("#h[" + KEPT + "]"),
+        assertTrue(requests.get(2).updateExpression().contains("#h[" + KEPT + "]"),
                 "a list once full is never shorter than half: still rolled");
     }
 
     @Test
     void aTaskSeenWithLessThanHalfItsWindowAgainIsAppendedToAgain() {
-        Fixtures.RecordBuilder full = record("t1", Phase.RUNNING, 20);
-        for (int move = 1; move <= KEPT; move++) {
-            full.moved(move % 2 == 1 ? Phase.UNREACHABLE : Phase.RUNNING, "agent:" + move);
-        }
+        Fixtures.RecordBuilder full = flapped(20, KEPT);
         when(dynamo.updateItem(any(UpdateItemRequest.class)))
                 .thenReturn(UpdateItemResponse.builder().attributes(RecordItems.item(full.build())).build())
                 .thenThrow(ConditionalCheckFailedException.builder().item(RecordItems.item(
                         record("t1", Phase.RUNNING, 21).build())).build())
                 .thenReturn(UpdateItemResponse.builder().attributes(RecordItems.item(full.build())).build());
-        ConditionalWrite write = write();
-        write.apply(LIFECYCLE.firstAttempt(agent("t1", AgentState.UNREACHABLE, 1, "u1")), null);
-        write.apply(LIFECYCLE.firstAttempt(agent("t1", AgentState.RUNNING, 2, "r2")), null);
-        write.apply(LIFECYCLE.firstAttempt(agent("t1", AgentState.UNREACHABLE, 3, "u3")), null);
-        ArgumentCaptor<UpdateItemRequest> captor = ArgumentCaptor.forClass(UpdateItemRequest.class);
-        verify(dynamo, org.mockito.Mockito.times(3)).updateItem(captor.capture());
+        List<UpdateItemRequest> requests = blindFlaps(write(), 3);
 
-        assertTrue(captor.getAllValues().get(1).updateExpression().contains("#h[" + KEPT + "]"), "seen full: rolled");
-        assertTrue(captor.getAllValues().get(2).updateExpression().contains("#h = list_append("),
+        assertTrue(requests.get(1).updateExpression().contains("#h[" + KEPT + "]"), "seen full: rolled");
+        assertTrue(requests.get(2).updateExpression().contains("#h = list_append("),
                 "the record that came back was less than half full (an id new again): appended again");
     }
 
     @Test
     void aTaskSeenFullThatTurnsOutToHaveNoRecordIsAppendedToSoItsFirstWriteCanCreateIt() {
-        Fixtures.RecordBuilder full = record("t1", Phase.RUNNING, 20);
-        for (int move = 1; move <= KEPT; move++) {
-            full.moved(move % 2 == 1 ? Phase.UNREACHABLE : Phase.RUNNING, "agent:" + move);
-        }
+        Fixtures.RecordBuilder full = flapped(20, KEPT);
         when(dynamo.updateItem(any(UpdateItemRequest.class)))
                 .thenReturn(UpdateItemResponse.builder().attributes(RecordItems.item(full.build())).build())
                 .thenThrow(ConditionalCheckFailedException.builder().build())
@@ -272,6 +241,26 @@ class ConditionalWriteTest {
             assertTrue(placeholders.stream().anyMatch(placeholder -> condition.contains("#agentKey <> "
                     + placeholder)), form + " in " + condition);
         }
+    }
+
+    /** Task t1's record after {@code moves} agent flaps (UNREACHABLE, RUNNING, ...), keys agent:1 on. */
+    private static Fixtures.RecordBuilder flapped(long version, int moves) {
+        Fixtures.RecordBuilder record = record("t1", Phase.RUNNING, version);
+        for (int move = 1; move <= moves; move++) {
+            record.moved(move % 2 == 1 ? Phase.UNREACHABLE : Phase.RUNNING, "agent:" + move);
+        }
+        return record;
+    }
+
+    /** The requests of {@code reports} blind agent reports flapping task t1 through {@code write}, in order. */
+    private List<UpdateItemRequest> blindFlaps(ConditionalWrite write, int reports) {
+        for (int i = 1; i <= reports; i++) {
+            write.apply(LIFECYCLE.firstAttempt(agent("t1", i % 2 == 1 ? AgentState.UNREACHABLE : AgentState.RUNNING,
+                    i, "f" + i)), null);
+        }
+        ArgumentCaptor<UpdateItemRequest> captor = ArgumentCaptor.forClass(UpdateItemRequest.class);
+        verify(dynamo, org.mockito.Mockito.times(reports)).updateItem(captor.capture());
+        return captor.getAllValues();
     }
 
     private static String placeholderAfter(String expression, String prefix) {
