@@ -68,6 +68,7 @@ final class WriteExpressions {
 
     static String conditionExpression(TaskChange change, int kept, FullWindows full, Expression expression) {
         Guard guard = change.guard();
+        List<AttributeValue> keyForms = storedForms(change);
         List<String> clauses = new ArrayList<>();
         String status = expression.name(TaskItems.LAST_STATUS);
         String phases = guard.phases().isEmpty() ? null
@@ -87,7 +88,7 @@ final class WriteExpressions {
             if (change.agentTimestampMicros() != null) {
                 clauses.add(notAtOrBeyond(expression, TaskItems.AGENT_TIMESTAMP, change.agentTimestampMicros(), "<="));
                 String agentKey = expression.name(TaskItems.AGENT_KEY);
-                clauses.add("(attribute_not_exists(" + agentKey + ") OR (" + storedForms(change).stream()
+                clauses.add("(attribute_not_exists(" + agentKey + ") OR (" + keyForms.stream()
                         .map(form -> agentKey + " <> " + expression.value(form))
                         .collect(Collectors.joining(" AND ")) + "))");
             }
@@ -117,7 +118,7 @@ final class WriteExpressions {
             clauses.add(expression.name(TaskItems.VERSION) + " = " + expression.number(guard.version()));
         }
         guard.assumptions().stream().sorted().forEach(assumption -> clauses.add(clause(assumption, expression)));
-        for (AttributeValue form : storedForms(change)) {
+        for (AttributeValue form : keyForms) {
             clauses.add("NOT contains(" + expression.name(TaskItems.APPLIED_KEYS) + ", " + expression.value(form)
                     + ")");
         }
@@ -219,7 +220,13 @@ final class WriteExpressions {
         List<AttributeValue> keysAdded = change.forgetKey() ? List.of()
                 : List.of(TaskItems.compactId(change.dedupeKey()));
         if (window == null) {
-            addIfAny(update, TaskItems.HISTORY, entries, full.history());
+            if (addIfAny(update, TaskItems.HISTORY, entries, full.history())) {
+                // The entry rolled out is counted, and the phase it entered kept as the origin of the first one kept.
+                Expression expression = update.expression();
+                update.increment(TaskItems.EARLIER_MOVES);
+                update.add(expression.name(TaskItems.EARLIER_PHASE) + " = " + expression.name(TaskItems.HISTORY)
+                        + "[0]." + expression.name(TaskItems.ENTRY_TO));
+            }
             addIfAny(update, TaskItems.APPLIED_KEYS, keysAdded, full.keys());
         } else {
             window.rewrite(update, entries, keysAdded);
@@ -340,27 +347,24 @@ final class WriteExpressions {
 
     /**
      * Appends a blind write's element to a list, or rolls the full list: the element set past its end (which appends
-     * it) and the oldest removed, in one update (DynamoDB evaluates both on the item as it was). A history entry
-     * rolled out is counted, and the phase it entered kept as the origin of the first one kept.
+     * it) and the oldest removed, in one update (DynamoDB evaluates both on the item as it was).
+     *
+     * @return whether it rolled the list (dropped an element)
      */
-    private void addIfAny(UpdateClauses update, String attribute, List<AttributeValue> elements, boolean roll) {
+    private boolean addIfAny(UpdateClauses update, String attribute, List<AttributeValue> elements, boolean roll) {
         if (elements.isEmpty()) {
-            return;
+            return false;
         }
         Expression expression = update.expression();
         String name = expression.name(attribute);
-        if (!roll) {
+        if (roll) {
+            update.add(name + "[" + kept + "] = " + expression.value(elements.getFirst()));
+            update.removePath(name + "[0]");
+        } else {
             update.add(name + " = list_append(if_not_exists(" + name + ", " + expression.emptyList() + "), "
                     + expression.value(AttributeValue.fromL(elements)) + ")");
-            return;
         }
-        update.add(name + "[" + kept + "] = " + expression.value(elements.getFirst()));
-        update.removePath(name + "[0]");
-        if (attribute.equals(TaskItems.HISTORY)) {
-            update.increment(TaskItems.EARLIER_MOVES);
-            update.add(expression.name(TaskItems.EARLIER_PHASE) + " = " + name + "[0]."
-                    + expression.name(TaskItems.ENTRY_TO));
-        }
+        return roll;
     }
 
     /**

@@ -151,8 +151,7 @@ class ConditionalWriteTest {
     @Test
     void aBlindWriteToATaskSeenFullRollsBothListsAndHoldsOnlyWhileTheyAreAtLeastHalfFull() {
         Fixtures.RecordBuilder full = flapped(20, KEPT - 1).applied("event:stop");
-        when(dynamo.updateItem(any(UpdateItemRequest.class))).thenReturn(UpdateItemResponse.builder()
-                .attributes(RecordItems.item(full.build())).build());
+        when(dynamo.updateItem(any(UpdateItemRequest.class))).thenReturn(written(full));
         List<UpdateItemRequest> requests = blindFlaps(write(), 2);
         UpdateItemRequest appended = requests.get(0);
         UpdateItemRequest rolled = requests.get(1);
@@ -176,8 +175,8 @@ class ConditionalWriteTest {
         Fixtures.RecordBuilder full = flapped(20, KEPT);
         Fixtures.RecordBuilder halved = flapped(21, KEPT / 2);
         when(dynamo.updateItem(any(UpdateItemRequest.class)))
-                .thenReturn(UpdateItemResponse.builder().attributes(RecordItems.item(full.build())).build())
-                .thenReturn(UpdateItemResponse.builder().attributes(RecordItems.item(halved.build())).build());
+                .thenReturn(written(full))
+                .thenReturn(written(halved));
         List<UpdateItemRequest> requests = blindFlaps(write(), 3);
 
         assertTrue(requests.get(2).updateExpression().contains("#h[" + KEPT + "]"),
@@ -188,10 +187,10 @@ class ConditionalWriteTest {
     void aTaskSeenWithLessThanHalfItsWindowAgainIsAppendedToAgain() {
         Fixtures.RecordBuilder full = flapped(20, KEPT);
         when(dynamo.updateItem(any(UpdateItemRequest.class)))
-                .thenReturn(UpdateItemResponse.builder().attributes(RecordItems.item(full.build())).build())
+                .thenReturn(written(full))
                 .thenThrow(ConditionalCheckFailedException.builder().item(RecordItems.item(
                         record("t1", Phase.RUNNING, 21).build())).build())
-                .thenReturn(UpdateItemResponse.builder().attributes(RecordItems.item(full.build())).build());
+                .thenReturn(written(full));
         List<UpdateItemRequest> requests = blindFlaps(write(), 3);
 
         assertTrue(requests.get(1).updateExpression().contains("#h[" + KEPT + "]"), "seen full: rolled");
@@ -203,10 +202,9 @@ class ConditionalWriteTest {
     void aTaskSeenFullThatTurnsOutToHaveNoRecordIsAppendedToSoItsFirstWriteCanCreateIt() {
         Fixtures.RecordBuilder full = flapped(20, KEPT);
         when(dynamo.updateItem(any(UpdateItemRequest.class)))
-                .thenReturn(UpdateItemResponse.builder().attributes(RecordItems.item(full.build())).build())
+                .thenReturn(written(full))
                 .thenThrow(ConditionalCheckFailedException.builder().build())
-                .thenReturn(UpdateItemResponse.builder().attributes(RecordItems.item(record("t1", Phase.RUNNING, 1)
-                        .build())).build());
+                .thenReturn(written(record("t1", Phase.RUNNING, 1)));
         ConditionalWrite write = write();
         write.apply(LIFECYCLE.firstAttempt(agent("t1", AgentState.UNREACHABLE, 1, "u1")), null);
         assertNull(write.apply(LIFECYCLE.firstAttempt(agent("t1", AgentState.RUNNING, 2, "r2")), null).record());
@@ -250,6 +248,11 @@ class ConditionalWriteTest {
             record.moved(move % 2 == 1 ? Phase.UNREACHABLE : Phase.RUNNING, "agent:" + move);
         }
         return record;
+    }
+
+    /** DynamoDB's answer to a write that held: the record after it. */
+    private static UpdateItemResponse written(Fixtures.RecordBuilder after) {
+        return UpdateItemResponse.builder().attributes(RecordItems.item(after.build())).build();
     }
 
     /** The requests of {@code reports} blind agent reports flapping task t1 through {@code write}, in order. */
